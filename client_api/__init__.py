@@ -1,0 +1,29 @@
+"""The mobile client API `/api/v1`, the contract phone apps and the web player speak."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from client_api.openapi import ProblemApi, api_config
+
+client_api = ProblemApi(config_prefix="CLIENT")
+
+
+def init_client_api(app: Flask) -> None:
+    """Register the client API and /media; both are exempt from CSRF (bearer tokens)."""
+    from client_api import routes_media, routes_play, routes_public
+
+    for key, value in api_config("CLIENT_", title="Rally client API", url_prefix="/api/v1").items():
+        app.config.setdefault(key, value)
+    app.config.setdefault("CLIENT_API_SPEC_OPTIONS", {
+        "components": {"securitySchemes": {
+            "teamToken": {"type": "http", "scheme": "bearer",
+                          "description": "The team token from POST /api/v1/join"}}},
+    })
+    client_api.init_app(app)
+    csrf = app.extensions["csrf"]
+    for module in (routes_public, routes_play):
+        csrf.exempt(module.blp)
+        client_api.register_blueprint(module.blp, url_prefix="/api/v1")
+    csrf.exempt(routes_media.bp)
+    app.register_blueprint(routes_media.bp)

@@ -1,0 +1,232 @@
+"""Printable PDFs: the QR kit of a rally, a class run's join poster, and team certificates.
+
+All A4, in DejaVu Sans (shipped in media/fonts) so German umlauts, „quotes“ and dashes print.
+Text is bilingual (English / German) because a class and its teacher may use either.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import Align, XPos, YPos
+
+from media.qr import qr_png
+
+FONTS = Path(__file__).parent / "fonts"
+FONT = "DejaVu"
+INK = (33, 37, 41)
+GREY = (108, 117, 125)
+ACCENT = (0, 95, 115)
+MARGIN = 15.0
+
+SCAN_EN = "Scan this code with the rally app or your phone camera to unlock the station."
+SCAN_DE = "Scanne diesen Code mit der Rally-App oder der Handykamera, um die Station freizuschalten."
+JOIN_EN = "Open the rally app and enter the code – or scan the QR code with your phone camera."
+JOIN_DE = "Öffne die Rally-App und gib den Code ein – oder scanne den QR-Code mit der Handykamera."
+
+# The overview grid of the QR kit: 4 × 5 small codes per page.
+GRID_COLUMNS, GRID_ROWS, GRID_QR_MM = 4, 5, 32.0
+
+
+@dataclass(frozen=True)
+class QrStation:
+    """A station to print: its title, the URL its QR code holds, and its place in the rally."""
+
+    title: str
+    url: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """One team's certificate; `date` is already formatted for print, `programme_note` optional fine print."""
+
+    team_name: str
+    rally_title: str
+    institution: str
+    date: str
+    score: float
+    max_score: float
+    programme_note: str | None = None
+
+
+def qr_kit_pdf(rally_title: str, stations: list[QrStation]) -> bytes:
+    """An overview of all station codes, then one page per station with a large code to put up."""
+    pdf = _document(f"QR codes – {rally_title}")
+    ordered = sorted(stations, key=lambda s: s.position)
+    codes = {s.position: io.BytesIO(qr_png(s.url, box_size=8, border=4)) for s in ordered}
+    per_page = GRID_COLUMNS * GRID_ROWS
+    for first in range(0, max(len(ordered), 1), per_page):
+        _overview_page(pdf, rally_title, ordered[first : first + per_page], codes, continued=first > 0)
+    for station in ordered:
+        _station_page(pdf, rally_title, station, codes[station.position])
+    return bytes(pdf.output())
+
+
+def join_poster_pdf(*, code: str, join_url: str, rally_title: str, class_label: str, institution: str) -> bytes:
+    """A poster for the classroom: the join code in very large type and a QR code of the join link."""
+    pdf = _document(f"{rally_title} – {class_label}")
+    pdf.add_page()
+    width = pdf.epw
+    _text(pdf, institution, 12, colour=GREY, top=MARGIN + 5)
+    _fitted_title(pdf, rally_title, (28, 24, 20, 16), max_lines=2)
+    pdf.ln(2)
+    _text(pdf, class_label, 18)
+    pdf.ln(8)
+    _text(pdf, "Join code / Code zum Mitmachen", 13, colour=GREY)
+    spaced = " ".join(code.upper())
+    size = 90.0
+    pdf.set_font(FONT, "B", size)
+    while pdf.get_string_width(spaced) > width and size > 24:
+        size -= 4
+        pdf.set_font(FONT, "B", size)
+    pdf.set_text_color(*INK)
+    pdf.cell(width, size * 0.45, spaced, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    qr_mm = 80.0
+    top = pdf.get_y() + 6
+    pdf.image(io.BytesIO(qr_png(join_url)), x=(pdf.w - qr_mm) / 2, y=top, w=qr_mm, h=qr_mm, alt_text="QR code of the join link")
+    pdf.set_y(top + qr_mm + 4)
+    _text(pdf, join_url, 10, colour=GREY)
+    pdf.ln(6)
+    _text(pdf, JOIN_EN, 13)
+    pdf.ln(2)
+    _text(pdf, JOIN_DE, 13)
+    return bytes(pdf.output())
+
+
+def certificates_pdf(certs: list[Certificate]) -> bytes:
+    """One landscape page per team, with a border, to print and hand out after the rally."""
+    pdf = _document("Urkunde / Certificate", orientation="L")
+    for cert in certs:
+        _certificate_page(pdf, cert)
+    return bytes(pdf.output())
+
+
+def _document(title: str, orientation: str = "P") -> FPDF:
+    """An empty A4 document with the shipped Unicode fonts and no automatic page breaks."""
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(False)
+    pdf.set_title(title)
+    pdf.set_creator("rallyhub")
+    return pdf
+
+
+def _text(pdf: FPDF, text: str, size: float, *, bold: bool = False, colour: tuple[int, int, int] = INK, top: float | None = None) -> None:
+    """A centred paragraph across the page width, wrapped as needed."""
+    if top is not None:
+        pdf.set_y(top)
+    pdf.set_font(FONT, "B" if bold else "", size)
+    pdf.set_text_color(*colour)
+    pdf.set_x(pdf.l_margin)
+    pdf.multi_cell(pdf.epw, size * 0.5, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _fitted_title(pdf: FPDF, text: str, sizes: tuple[float, ...], *, max_lines: int) -> None:
+    """A bold centred title in the largest of the sizes that keeps it within max_lines."""
+    for size in sizes:
+        pdf.set_font(FONT, "B", size)
+        if len(pdf.multi_cell(pdf.epw, size * 0.5, text, dry_run=True, output="LINES")) <= max_lines:
+            break
+    _text(pdf, text, size, bold=True)
+
+
+def _footer(pdf: FPDF, text: str) -> None:
+    """Small grey text at the bottom of the page."""
+    pdf.set_font(FONT, "", 9)
+    pdf.set_text_color(*GREY)
+    pdf.set_xy(pdf.l_margin, pdf.h - MARGIN - 5)
+    pdf.cell(pdf.epw, 5, text, align=Align.C)
+
+
+def _overview_page(pdf: FPDF, rally_title: str, stations: list[QrStation], codes: dict[int, io.BytesIO], *, continued: bool) -> None:
+    """A page of small codes with their station numbers and titles, to check the set at a glance."""
+    pdf.add_page()
+    heading = f"QR codes – {rally_title}" + (" (continued / Fortsetzung)" if continued else "")
+    _text(pdf, heading, 16, bold=True, top=MARGIN)
+    cell_w = pdf.epw / GRID_COLUMNS
+    cell_h = (pdf.h - pdf.get_y() - 2 * MARGIN - 5) / GRID_ROWS
+    top = pdf.get_y() + 4
+    for index, station in enumerate(stations):
+        row, column = divmod(index, GRID_COLUMNS)
+        x, y = pdf.l_margin + column * cell_w, top + row * cell_h
+        pdf.image(codes[station.position], x=x + (cell_w - GRID_QR_MM) / 2, y=y, w=GRID_QR_MM, h=GRID_QR_MM, alt_text=f"QR code of station {station.position}")
+        pdf.set_xy(x + 1, y + GRID_QR_MM + 1)
+        pdf.set_font(FONT, "B", 8)
+        pdf.set_text_color(*INK)
+        label = f"{station.position}. {station.title}"
+        lines = pdf.multi_cell(cell_w - 2, 3.6, label, dry_run=True, output="LINES")
+        if len(lines) > 2:
+            label = lines[0] + " " + lines[1][: max(len(lines[1]) - 1, 0)] + "…"
+        pdf.multi_cell(cell_w - 2, 3.6, label, align=Align.C, max_line_height=3.6)
+    _footer(pdf, rally_title)
+
+
+def _station_page(pdf: FPDF, rally_title: str, station: QrStation, code: io.BytesIO) -> None:
+    """One station's sign: its title in large type, a QR code of about 12 cm and how to use it."""
+    pdf.add_page()
+    _text(pdf, f"Station {station.position}", 14, colour=GREY, top=MARGIN + 3)
+    pdf.ln(2)
+    _fitted_title(pdf, station.title, (32, 28, 24, 20, 16), max_lines=2)
+    qr_mm = 120.0
+    top = max(pdf.get_y() + 6, 70.0)
+    pdf.image(code, x=(pdf.w - qr_mm) / 2, y=top, w=qr_mm, h=qr_mm, alt_text=f"QR code of station {station.position}")
+    pdf.set_y(top + qr_mm + 2)
+    _text(pdf, station.url, 8, colour=GREY)
+    pdf.ln(6)
+    _text(pdf, SCAN_EN, 13)
+    pdf.ln(2)
+    _text(pdf, SCAN_DE, 13)
+    _footer(pdf, rally_title)
+
+
+def _certificate_page(pdf: FPDF, cert: Certificate) -> None:
+    """A framed landscape certificate naming the team, the rally, the place, the date and the score."""
+    pdf.add_page()
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
+    pdf.set_line_width(0.3)
+    pdf.rect(13, 13, pdf.w - 26, pdf.h - 26)
+    pdf.set_margins(30, 30, 30)
+    pdf.set_text_color(*ACCENT)
+    _text(pdf, "Urkunde / Certificate", 36, bold=True, colour=ACCENT, top=32)
+    pdf.ln(10)
+    _text(pdf, "für das Team / awarded to the team", 14, colour=GREY)
+    pdf.ln(4)
+    _fitted_title(pdf, cert.team_name, (34, 28, 22), max_lines=2)
+    pdf.ln(6)
+    _text(pdf, f"für die Teilnahme an der Rally „{cert.rally_title}“", 14)
+    _text(pdf, f"for taking part in the rally “{cert.rally_title}”", 14)
+    pdf.ln(6)
+    if cert.max_score > 0:
+        _text(
+            pdf,
+            f"{_points(cert.score, ',')} von {_points(cert.max_score, ',')} Punkten / "
+            f"{_points(cert.score, '.')} of {_points(cert.max_score, '.')} points",
+            16,
+            bold=True,
+        )
+        pdf.ln(4)
+    _text(pdf, f"{cert.institution} – {cert.date}", 13)
+    line_y = pdf.h - 42
+    pdf.set_draw_color(*GREY)
+    pdf.line(pdf.w - 110, line_y, pdf.w - 40, line_y)
+    pdf.set_font(FONT, "", 9)
+    pdf.set_text_color(*GREY)
+    pdf.set_xy(pdf.w - 110, line_y + 1)
+    pdf.cell(70, 5, "Unterschrift / Signature", align=Align.C)
+    if cert.programme_note:
+        pdf.set_xy(30, pdf.h - 30)
+        pdf.multi_cell(pdf.w - 60, 4, cert.programme_note, align=Align.C)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+
+
+def _points(value: float, decimal_mark: str) -> str:
+    """Points as people write them: 12, 12.5 (or 12,5), never 12.0."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", decimal_mark)

@@ -1,0 +1,380 @@
+"""Editing rallies, stations and tasks: the operations behind the editor pages and API.
+
+Edits change the working copy only; classes play published versions (see publishing).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from rallies.db import db, utcnow
+from rallies.errors import Invalid, NotFound
+from rallies.models import DEFAULT_SETTINGS, UNLOCK_MODES, Institution, MediaAsset, Rally, Station, StationMedia, Task, TaskMedia
+from rallies.tasks import REGISTRY, get_task_type
+from rallies.tokens import new_secret
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("de", "en", "fr", "tr", "ar", "uk", "pl", "es", "it", "ru")
+
+
+class SettingsSchema(Schema):
+    """A rally's play settings; unknown keys are refused so typos do not pass silently."""
+
+    class Meta:
+        unknown = RAISE
+
+    station_order = fields.String(validate=validate.OneOf(("fixed", "free", "random")))
+    time_limit_s = fields.Integer(allow_none=True, validate=validate.Range(60, 24 * 3600))
+    attempts_per_task = fields.Integer(allow_none=True, validate=validate.Range(1, 20))
+    wrong_attempt_penalty = fields.Float(validate=validate.Range(0, 1000))
+    show_points = fields.Boolean()
+    show_solutions = fields.Boolean()
+    offline_feedback = fields.Boolean()
+
+
+class ConditionSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    after_station = fields.Integer()
+    min_score = fields.Float(validate=validate.Range(0, 100000))
+
+    @validates_schema
+    def exactly_one(self, data, **kwargs):
+        if len(data) != 1:
+            raise ValidationError("Give either after_station or min_score.")
+
+
+def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = prefix if key == "_schema" and prefix else (f"{prefix}.{key}" if prefix else str(key))
+            for p, msgs in flatten(value, path).items():
+                flat.setdefault(p, []).extend(msgs)
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list):
+        for m in messages:
+            for p, msgs in flatten(m, prefix).items():
+                flat.setdefault(p, []).extend(msgs)
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+def invalid(error: ValidationError, prefix: str = "") -> Invalid:
+    return Invalid("The request has invalid fields.", errors=flatten(error.messages, prefix))
+
+
+def load_settings(data: dict | None, current: dict | None = None) -> dict:
+    try:
+        loaded = SettingsSchema().load(data or {})
+    except ValidationError as error:
+        raise invalid(error, "settings") from None
+    return {**DEFAULT_SETTINGS, **(current or {}), **loaded}
+
+
+# --- Rallies ---------------------------------------------------------------------------
+
+RALLY_FIELDS = {"title", "theme", "description_md", "about", "language", "age_min", "age_max",
+                "subjects", "cover_alt", "start_lat", "start_lon"}
+
+
+def _check_rally(rally: Rally) -> None:
+    errors = {}
+    if not (rally.title or "").strip():
+        errors["title"] = ["A title is required."]
+    if not (rally.about or "").strip():
+        errors["about"] = ["Say who made the rally, for whom and about what."]
+    if rally.language not in LANGUAGES:
+        errors["language"] = [f"One of: {', '.join(LANGUAGES)}."]
+    if not (6 <= rally.age_min <= rally.age_max <= 99):
+        errors["age_max" if rally.age_min <= 99 else "age_min"] = ["Ages from 6 to 99, minimum not above maximum."]
+    if (rally.start_lat is None) != (rally.start_lon is None):
+        errors["start_lat"] = ["Give both start coordinates or neither."]
+    if rally.start_lat is not None and not (-90 <= rally.start_lat <= 90 and -180 <= rally.start_lon <= 180):
+        errors["start_lat"] = ["Coordinates out of range."]
+    if not isinstance(rally.subjects, list) or not all(isinstance(s, str) for s in rally.subjects):
+        errors["subjects"] = ["A list of subject names."]
+    if errors:
+        raise Invalid("The rally has invalid fields.", errors=errors)
+
+
+def create_rally(institution: Institution, *, actor, settings: dict | None = None, cover_id: int | None = None,
+                 **fields) -> Rally:
+    """A new draft rally of an institution."""
+    rally = Rally(institution=institution, visibility="draft", subjects=[],
+                  settings=load_settings(settings))
+    _set_fields(rally, fields)
+    _set_cover(rally, cover_id)
+    _check_rally(rally)
+    db.session.add(rally)
+    db.session.flush()
+    log.info("rally %s created by user %s", rally.id, getattr(actor, "id", None))
+    return rally
+
+
+def update_rally(rally: Rally, *, actor, settings: dict | None = None, **fields) -> Rally:
+    _set_fields(rally, fields)
+    if "cover_id" in fields:
+        _set_cover(rally, fields["cover_id"])
+    if settings is not None:
+        rally.settings = load_settings(settings, rally.settings)
+    _check_rally(rally)
+    touch(rally)
+    log.info("rally %s edited by user %s", rally.id, getattr(actor, "id", None))
+    return rally
+
+
+def _set_fields(rally: Rally, fields: dict) -> None:
+    for name, value in fields.items():
+        if name in RALLY_FIELDS:
+            setattr(rally, name, value.strip() if isinstance(value, str) else value)
+
+
+def _set_cover(rally: Rally, cover_id: int | None) -> None:
+    if cover_id is None:
+        rally.cover = None
+        return
+    asset = db.session.get(MediaAsset, cover_id)
+    if asset is None or asset.kind != "image":
+        raise Invalid("The cover must be an uploaded image.", errors={"cover_id": ["Unknown image."]})
+    rally.cover = asset
+
+
+def touch(rally: Rally) -> None:
+    """Mark the working copy as changed since the last publish."""
+    rally.has_unpublished_changes = True
+    rally.updated_at = utcnow()
+    db.session.flush()
+
+
+def delete_rally(rally: Rally, *, actor) -> None:
+    """Delete a rally that no class has run; played rallies are unpublished instead."""
+    from rallies.models import ClassRun, Team
+
+    played = db.session.scalar(db.select(ClassRun.id).filter_by(rally_id=rally.id).limit(1)) or \
+        db.session.scalar(db.select(Team.id).filter_by(rally_id=rally.id).limit(1))
+    if played:
+        from rallies.errors import Conflict
+
+        raise Conflict("Classes have played this rally; unpublish it instead of deleting it.", code="rally_in_use")
+    rally.published_version_id = None
+    db.session.flush()
+    db.session.delete(rally)
+    db.session.flush()
+    log.info("rally %s deleted by user %s", rally.id, getattr(actor, "id", None))
+
+
+# --- Stations --------------------------------------------------------------------------
+
+class StationSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    title = fields.String(validate=validate.Length(1, 200))
+    body_md = fields.String(validate=validate.Length(0, 20000))
+    unlock_mode = fields.String(validate=validate.OneOf(UNLOCK_MODES))
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    radius_m = fields.Integer(allow_none=True, validate=validate.Range(10, 5000))
+    conditions = fields.List(fields.Nested(ConditionSchema))
+
+
+def _load_station(data: dict, partial: bool) -> dict:
+    try:
+        return StationSchema().load(data, partial=partial)
+    except ValidationError as error:
+        raise invalid(error) from None
+
+
+def _check_station(station: Station, rally: Rally) -> None:
+    errors = {}
+    if station.unlock_mode == "location":
+        for name in ("lat", "lon", "radius_m"):
+            if getattr(station, name) is None:
+                errors[name] = ["Required for a location station."]
+    station_ids = {s.id for s in rally.stations}
+    for index, condition in enumerate(station.conditions or []):
+        after = condition.get("after_station")
+        if after is not None and (after not in station_ids or after == station.id):
+            errors[f"conditions.{index}.after_station"] = ["Another station of this rally."]
+    if errors:
+        raise Invalid("The station has invalid fields.", errors=errors)
+
+
+def add_station(rally: Rally, *, actor, **data) -> Station:
+    """Append a station; QR stations get their unguessable token at once."""
+    fields_ = _load_station(data, partial=False) if "title" in data else _load_station(data, partial=True)
+    if "title" not in fields_:
+        raise Invalid("The station has invalid fields.", errors={"title": ["Missing data for required field."]})
+    station = Station(rally=rally, position=len(rally.stations), conditions=[], unlock_mode="open")
+    for name, value in fields_.items():
+        setattr(station, name, value)
+    db.session.add(station)
+    db.session.flush()
+    _after_station_change(station, rally)
+    log.info("station %s added to rally %s by user %s", station.id, rally.id, getattr(actor, "id", None))
+    return station
+
+
+def update_station(station: Station, *, actor, **data) -> Station:
+    for name, value in _load_station(data, partial=True).items():
+        setattr(station, name, value)
+    _after_station_change(station, station.rally)
+    return station
+
+
+def _after_station_change(station: Station, rally: Rally) -> None:
+    if station.unlock_mode == "qr" and not station.qr_token:
+        station.qr_token = new_secret(24)
+    _check_station(station, rally)
+    touch(rally)
+
+
+def regenerate_qr_token(station: Station, *, actor) -> Station:
+    """A new token; the old printed code stops working at once."""
+    if station.unlock_mode != "qr":
+        raise Invalid("Only QR stations have a code.", code="not_a_qr_station")
+    station.qr_token = new_secret(24)
+    db.session.flush()
+    log.info("qr token of station %s regenerated by user %s", station.id, getattr(actor, "id", None))
+    return station
+
+
+def delete_station(station: Station, *, actor) -> None:
+    rally = station.rally
+    rally.stations.remove(station)
+    for index, other in enumerate(rally.stations):
+        other.position = index
+    touch(rally)
+
+
+def reorder_stations(rally: Rally, station_ids: list[int], *, actor) -> Rally:
+    """Put stations in the given order; the list must name each station once."""
+    current = {s.id: s for s in rally.stations}
+    if sorted(station_ids) != sorted(current):
+        raise Invalid("Name every station of the rally exactly once.", errors={"station_ids": ["Not a permutation."]})
+    for index, station_id in enumerate(station_ids):
+        current[station_id].position = index
+    rally.stations.sort(key=lambda s: s.position)
+    touch(rally)
+    return rally
+
+
+# --- Tasks -----------------------------------------------------------------------------
+
+class TaskSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    type = fields.String(validate=validate.OneOf(sorted(REGISTRY)))
+    prompt_md = fields.String(validate=validate.Length(0, 10000))
+    points = fields.Float(validate=validate.Range(0, 1000))
+    config = fields.Dict()
+    hint_text = fields.String(allow_none=True, validate=validate.Length(0, 2000))
+    hint_cost = fields.Float(validate=validate.Range(0, 1000))
+    time_limit_s = fields.Integer(allow_none=True, validate=validate.Range(5, 3600))
+    feedback_correct = fields.String(validate=validate.Length(0, 2000))
+    feedback_wrong = fields.String(validate=validate.Length(0, 2000))
+
+
+def _load_task(data: dict, partial: bool) -> dict:
+    try:
+        return TaskSchema().load(data, partial=partial)
+    except ValidationError as error:
+        raise invalid(error) from None
+
+
+def _apply_task(task: Task, fields_: dict) -> None:
+    for name, value in fields_.items():
+        if name != "config":
+            setattr(task, name, value)
+    task_type = get_task_type(task.type)
+    raw_config = fields_.get("config", task.config if "type" not in fields_ else fields_.get("config", {}))
+    try:
+        task.config = task_type.load_config(raw_config or {})
+    except ValidationError as error:
+        raise invalid(error, "config") from None
+    if not task_type.earns_points:
+        task.points = 0
+    if task.hint_cost and task.hint_cost > task.points and task_type.earns_points:
+        raise Invalid("A hint cannot cost more than the task is worth.", errors={"hint_cost": ["At most the points."]})
+
+
+def add_task(station: Station, *, actor, **data) -> Task:
+    """Add a task of any registered type; its config is validated by its type."""
+    fields_ = _load_task(data, partial=True)
+    if "type" not in fields_:
+        raise Invalid("The task has invalid fields.", errors={"type": ["Missing data for required field."]})
+    task = Task(station=station, position=len(station.tasks), type=fields_["type"], config={},
+                points=fields_.get("points", 10))
+    _apply_task(task, fields_)
+    db.session.add(task)
+    db.session.flush()
+    touch(station.rally)
+    log.info("task %s (%s) added to station %s by user %s", task.id, task.type, station.id, getattr(actor, "id", None))
+    return task
+
+
+def update_task(task: Task, *, actor, **data) -> Task:
+    fields_ = _load_task(data, partial=True)
+    _apply_task(task, fields_)
+    touch(task.station.rally)
+    return task
+
+
+def delete_task(task: Task, *, actor) -> None:
+    station = task.station
+    station.tasks.remove(task)
+    for index, other in enumerate(station.tasks):
+        other.position = index
+    touch(station.rally)
+
+
+# --- Media attachments -----------------------------------------------------------------
+
+def _media_link(asset_id: int, alt: str) -> MediaAsset:
+    asset = db.session.get(MediaAsset, asset_id)
+    if asset is None:
+        raise Invalid("Unknown media.", errors={"media_id": ["Unknown media."]})
+    if asset.kind == "image" and not (alt or "").strip():
+        raise Invalid("Every image needs an alternative text.", code="alt_required",
+                      errors={"alt": ["Describe the image for pupils who cannot see it."]})
+    return asset
+
+
+def attach_station_media(station: Station, media_id: int, alt: str, *, actor) -> StationMedia:
+    asset = _media_link(media_id, alt)
+    link = StationMedia(media_id=asset.id, asset=asset, alt=(alt or "").strip(), position=len(station.media))
+    station.media.append(link)
+    touch(station.rally)
+    return link
+
+
+def attach_task_media(task: Task, media_id: int, alt: str, *, actor) -> TaskMedia:
+    asset = _media_link(media_id, alt)
+    link = TaskMedia(media_id=asset.id, asset=asset, alt=(alt or "").strip(), position=len(task.media))
+    task.media.append(link)
+    touch(task.station.rally)
+    return link
+
+
+def detach_station_media(station: Station, link_id: int, *, actor) -> None:
+    link = next((m for m in station.media if m.id == link_id), None)
+    if link is None:
+        raise NotFound("No such attachment.")
+    station.media.remove(link)
+    touch(station.rally)
+
+
+def detach_task_media(task: Task, link_id: int, *, actor) -> None:
+    link = next((m for m in task.media if m.id == link_id), None)
+    if link is None:
+        raise NotFound("No such attachment.")
+    task.media.remove(link)
+    touch(task.station.rally)

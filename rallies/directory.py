@@ -1,0 +1,88 @@
+"""Institutions and schools: who may take part in the programme."""
+
+from __future__ import annotations
+
+import logging
+
+from rallies.db import db
+from rallies.errors import Invalid, NotFound
+from rallies.models import ADMITTED_KINDS, REFUSED_KINDS, Institution, School
+
+log = logging.getLogger(__name__)
+
+INSTITUTION_FIELDS = {"name", "kind", "municipal", "address", "region", "lat", "lon"}
+SCHOOL_FIELDS = {"name", "address", "region", "lat", "lon"}
+
+
+def _check_kind(kind: str) -> None:
+    if kind in REFUSED_KINDS:
+        raise Invalid(REFUSED_KINDS[kind], code="kind_not_admitted", errors={"kind": [REFUSED_KINDS[kind]]})
+    if kind not in ADMITTED_KINDS:
+        raise Invalid(f"Unknown kind {kind!r}.", errors={"kind": [f"One of: {', '.join(ADMITTED_KINDS)}."]})
+
+
+def _check_place(lat, lon) -> None:
+    errors = {}
+    if lat is not None and not -90 <= lat <= 90:
+        errors["lat"] = ["Between -90 and 90."]
+    if lon is not None and not -180 <= lon <= 180:
+        errors["lon"] = ["Between -180 and 180."]
+    if (lat is None) != (lon is None):
+        errors.setdefault("lat" if lat is None else "lon", []).append("Give both coordinates or neither.")
+    if errors:
+        raise Invalid("Invalid coordinates.", errors=errors)
+
+
+def create_institution(*, actor, **fields) -> Institution:
+    """Register an institution of an admitted kind."""
+    _check_kind(fields.get("kind", ""))
+    _check_place(fields.get("lat"), fields.get("lon"))
+    institution = Institution(**{k: v for k, v in fields.items() if k in INSTITUTION_FIELDS})
+    db.session.add(institution)
+    db.session.flush()
+    log.info("institution %s created by user %s", institution.id, getattr(actor, "id", None))
+    return institution
+
+
+def update_institution(institution: Institution, *, actor, **fields) -> Institution:
+    if "kind" in fields:
+        _check_kind(fields["kind"])
+    _check_place(fields.get("lat", institution.lat), fields.get("lon", institution.lon))
+    for name, value in fields.items():
+        if name in INSTITUTION_FIELDS:
+            setattr(institution, name, value)
+    db.session.flush()
+    log.info("institution %s edited by user %s", institution.id, getattr(actor, "id", None))
+    return institution
+
+
+def create_school(*, actor, **fields) -> School:
+    _check_place(fields.get("lat"), fields.get("lon"))
+    school = School(**{k: v for k, v in fields.items() if k in SCHOOL_FIELDS})
+    db.session.add(school)
+    db.session.flush()
+    log.info("school %s created by user %s", school.id, getattr(actor, "id", None))
+    return school
+
+
+def update_school(school: School, *, actor, **fields) -> School:
+    _check_place(fields.get("lat", school.lat), fields.get("lon", school.lon))
+    for name, value in fields.items():
+        if name in SCHOOL_FIELDS:
+            setattr(school, name, value)
+    db.session.flush()
+    return school
+
+
+def get_institution(institution_id: int) -> Institution:
+    obj = db.session.get(Institution, institution_id)
+    if obj is None:
+        raise NotFound("No such institution.")
+    return obj
+
+
+def get_school(school_id: int) -> School:
+    obj = db.session.get(School, school_id)
+    if obj is None:
+        raise NotFound("No such school.")
+    return obj

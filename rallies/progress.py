@@ -1,0 +1,143 @@
+"""A team's state computed from its rally version, unlocks and answers.
+
+One pure function decides which stations are locked, which tasks are done and what the
+score is, so that answers, progress and the teacher's views agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rallies.tasks import get_task_type
+
+
+@dataclass
+class TaskState:
+    task: dict
+    station_id: int
+    attempts: int = 0
+    wrong: int = 0
+    solved: bool = False
+    submitted: bool = False
+    hint_used: bool = False
+    points: float | None = None  # of the attempt that counts
+
+    def done(self, attempts_per_task: int | None) -> bool:
+        if self.solved or self.submitted:
+            return True
+        return attempts_per_task is not None and self.attempts >= attempts_per_task
+
+
+@dataclass
+class TeamState:
+    snapshot: dict
+    order: list[int] | None
+    unlocked_ids: set[int]
+    tasks: dict[int, TaskState] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> dict:
+        return self.snapshot["rally"]["settings"]
+
+    @property
+    def stations(self) -> list[dict]:
+        from rallies.bundle import ordered_stations
+
+        return ordered_stations(self.snapshot, self.order)
+
+    def station_of_task(self, task_id: int) -> dict | None:
+        state = self.tasks.get(task_id)
+        if state is None:
+            return None
+        return next(s for s in self.snapshot["stations"] if s["id"] == state.station_id)
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.points or 0 for t in self.tasks.values()), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(
+            t.task["points"] for t in self.tasks.values() if get_task_type(t.task["type"]).earns_points
+        ), 4)
+
+    def task_done(self, task_id: int) -> bool:
+        return self.tasks[task_id].done(self.settings.get("attempts_per_task"))
+
+    def station_done(self, station: dict) -> bool:
+        return all(self.task_done(t["id"]) for t in station["tasks"])
+
+    def station_states(self) -> list[dict]:
+        """`locked`, `unlocked` or `done` for each station, in the team's order."""
+        states = []
+        previous_done = True
+        fixed = self.settings.get("station_order") == "fixed"
+        done_by_id = {s["id"]: self.station_done(s) for s in self.snapshot["stations"]}
+        score = self.score
+        for station in self.stations:
+            locked = not self._unlock_step_done(station) or not self._conditions_hold(station, done_by_id, score)
+            if fixed and not previous_done:
+                locked = True
+            done = not locked and done_by_id[station["id"]]
+            tasks = station["tasks"]
+            states.append({
+                "id": station["id"],
+                "state": "locked" if locked else ("done" if done else "unlocked"),
+                "tasks_done": sum(1 for t in tasks if self.task_done(t["id"])),
+                "tasks_total": len(tasks),
+            })
+            previous_done = done
+        return states
+
+    def is_locked(self, station_id: int) -> bool:
+        return next(s for s in self.station_states() if s["id"] == station_id)["state"] == "locked"
+
+    def _unlock_step_done(self, station: dict) -> bool:
+        return station["unlock"]["mode"] == "open" or station["id"] in self.unlocked_ids
+
+    @staticmethod
+    def _conditions_hold(station: dict, done_by_id: dict, score: float) -> bool:
+        for condition in station.get("conditions") or []:
+            if "after_station" in condition and not done_by_id.get(condition["after_station"], False):
+                return False
+            if "min_score" in condition and score < condition["min_score"]:
+                return False
+        return True
+
+
+def build_state(snapshot: dict, order: list[int] | None, unlocked_ids: set[int], answers) -> TeamState:
+    """Replay the team's accepted answers, oldest first, over its rally version."""
+    state = TeamState(snapshot=snapshot, order=order, unlocked_ids=set(unlocked_ids))
+    for station in snapshot["stations"]:
+        for task in station["tasks"]:
+            state.tasks[task["id"]] = TaskState(task=task, station_id=station["id"])
+    for answer in answers:
+        record_answer(state, answer.task_id, correct=answer.correct, points=answer.points,
+                      hint_used=answer.hint_used)
+    return state
+
+
+def record_answer(state: TeamState, task_id: int, *, correct: bool | None, points: float | None,
+                  hint_used: bool) -> None:
+    """Fold one accepted attempt into the state."""
+    task_state = state.tasks.get(task_id)
+    if task_state is None:
+        return
+    task_type = get_task_type(task_state.task["type"])
+    config = task_state.task["config"]
+    task_state.attempts += 1
+    task_state.hint_used = task_state.hint_used or hint_used
+    if correct is True:
+        task_state.solved = True
+    elif correct is False:
+        task_state.wrong += 1
+    if task_type.single_answer(config) or not task_type.earns_points:
+        task_state.submitted = True
+    task_state.points = points
+
+
+def time_left_s(joined_at: dt.datetime, time_limit_s: int | None, now: dt.datetime) -> int | None:
+    if not time_limit_s:
+        return None
+    return max(0, int((joined_at + dt.timedelta(seconds=time_limit_s) - now).total_seconds()))

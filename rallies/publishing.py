@@ -1,0 +1,215 @@
+"""Publishing freezes a rally into a version; classes play versions, never the working copy."""
+
+from __future__ import annotations
+
+import copy
+import logging
+
+from rallies.db import db, utcnow
+from rallies.errors import Conflict, Forbidden, Invalid
+from rallies.media_library import descriptor, get_by_name
+from rallies.models import Rally, RallyVersion
+from rallies.richtext import markdown_to_html
+from rallies.tasks import get_task_type
+from rallies.tokens import new_join_code
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_FORMAT = 1
+
+
+def publish_problems(rally: Rally) -> dict[str, list[str]]:
+    """What stops a rally from being published, by field path."""
+    problems: dict[str, list[str]] = {}
+    if not rally.stations:
+        problems["stations"] = ["A rally needs at least one station."]
+    if not (rally.about or "").strip():
+        problems["about"] = ["Say who made the rally, for whom and about what."]
+    if rally.cover is not None and not rally.cover_alt.strip():
+        problems["cover_alt"] = ["The cover image needs an alternative text."]
+    for s_index, station in enumerate(rally.stations):
+        if station.unlock_mode == "location" and None in (station.lat, station.lon, station.radius_m):
+            problems[f"stations.{s_index}.unlock"] = ["A location station needs a place and radius."]
+        for link in station.media:
+            if link.asset.kind == "image" and not link.alt.strip():
+                problems[f"stations.{s_index}.media"] = ["Every image needs an alternative text."]
+        for t_index, task in enumerate(station.tasks):
+            for link in task.media:
+                if link.asset.kind == "image" and not link.alt.strip():
+                    problems[f"stations.{s_index}.tasks.{t_index}.media"] = ["Every image needs an alternative text."]
+    return problems
+
+
+def build_snapshot(rally: Rally) -> dict:
+    """The whole rally as one JSON document, solutions included (the bundle filters them)."""
+    settings = rally.effective_settings
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "rally": {
+            "id": rally.id,
+            "title": rally.title,
+            "theme": rally.theme,
+            "description_html": markdown_to_html(rally.description_md),
+            "about": rally.about,
+            "language": rally.language,
+            "age_min": rally.age_min,
+            "age_max": rally.age_max,
+            "subjects": list(rally.subjects or []),
+            "institution": {"id": rally.institution.id, "name": rally.institution.name,
+                            "kind": rally.institution.kind},
+            "cover": descriptor(rally.cover, rally.cover_alt) if rally.cover else None,
+            "settings": settings,
+            "start": ({"lat": rally.start_lat, "lon": rally.start_lon}
+                      if rally.start_lat is not None else None),
+        },
+        "stations": [_station_snapshot(station) for station in rally.stations],
+    }
+
+
+def _station_snapshot(station) -> dict:
+    if station.unlock_mode == "location":
+        unlock = {"mode": "location", "lat": station.lat, "lon": station.lon, "radius_m": station.radius_m}
+    else:
+        unlock = {"mode": station.unlock_mode}
+    return {
+        "id": station.id,
+        "position": station.position,
+        "title": station.title,
+        "body_html": markdown_to_html(station.body_md),
+        "media": [descriptor(link.asset, link.alt) for link in station.media],
+        "unlock": unlock,
+        "conditions": copy.deepcopy(station.conditions or []),
+        "tasks": [_task_snapshot(task) for task in station.tasks],
+    }
+
+
+def _task_snapshot(task) -> dict:
+    task_type = get_task_type(task.type)
+    return {
+        "id": task.id,
+        "type": task.type,
+        "prompt_html": markdown_to_html(task.prompt_md),
+        "points": task.points if task_type.earns_points else 0,
+        "media": [descriptor(link.asset, link.alt) for link in task.media],
+        "hint": {"text": task.hint_text, "cost": task.hint_cost} if task.hint_text else None,
+        "time_limit_s": task.time_limit_s,
+        "feedback": {"correct": task.feedback_correct or "", "wrong": task.feedback_wrong or ""},
+        "config": copy.deepcopy(task.config),
+        "option_media": _option_media(task.config),
+    }
+
+
+def _option_media(config: dict) -> dict[str, dict]:
+    """Descriptors for media named inside options, so the bundle needs no lookups."""
+    found = {}
+    for option in config.get("options", []) or []:
+        for name in option.get("media", []) or []:
+            asset = get_by_name(name)
+            if asset is not None:
+                found[name] = descriptor(asset, option.get("text", ""))
+    return found
+
+
+def publish(rally: Rally, *, actor, visibility: str) -> RallyVersion:
+    """Freeze the current content as a new version that new class runs and teams will use."""
+    if visibility not in ("partners", "public"):
+        raise Invalid("Publish for partners or for everyone.", errors={"visibility": ["partners or public"]})
+    problems = publish_problems(rally)
+    if problems:
+        raise Invalid("The rally cannot be published yet.", code="not_publishable", errors=problems)
+    rally.version += 1
+    version = RallyVersion(rally_id=rally.id, version=rally.version, snapshot=build_snapshot(rally),
+                           published_by_id=getattr(actor, "id", None))
+    db.session.add(version)
+    db.session.flush()
+    rally.published_version_id = version.id
+    db.session.expire(rally, ["published_version"])
+    rally.visibility = visibility
+    rally.has_unpublished_changes = False
+    rally.review_note = ""
+    if visibility == "public" and not rally.free_play_code:
+        rally.free_play_code = unique_join_code()
+    db.session.flush()
+    log.info("rally %s published as v%s (%s) by user %s", rally.id, rally.version, visibility,
+             getattr(actor, "id", None))
+    return version
+
+
+def unpublish(rally: Rally, *, actor, reason: str = "") -> Rally:
+    """Withdraw a rally: no new runs or free play; runs already started keep their version."""
+    if rally.visibility == "draft":
+        raise Conflict("The rally is not published.", code="not_published")
+    if getattr(actor, "role", None) == "office":
+        if not reason.strip():
+            raise Invalid("Tell the editor why the rally is withdrawn.", errors={"reason": ["Required."]})
+        rally.review_note = reason.strip()
+    elif getattr(actor, "role", None) != "editor":
+        raise Forbidden("Only editors and the programme office can unpublish.")
+    rally.visibility = "draft"
+    db.session.flush()
+    log.info("rally %s unpublished by user %s", rally.id, getattr(actor, "id", None))
+    return rally
+
+
+def unique_join_code() -> str:
+    """A join code used by no class run and no rally's free play."""
+    from rallies.models import ClassRun
+
+    for _ in range(50):
+        code = new_join_code(6)
+        taken = db.session.scalar(db.select(Rally.id).filter_by(free_play_code=code)) or \
+            db.session.scalar(db.select(ClassRun.id).filter_by(join_code=code))
+        if not taken:
+            return code
+    return new_join_code(8)
+
+
+def latest_version(rally: Rally) -> RallyVersion | None:
+    return rally.published_version
+
+
+def copy_rally(rally: Rally, target_institution, *, actor) -> Rally:
+    """A new draft with the same content in any of the editor's institutions."""
+    from rallies.models import Station, StationMedia, Task, TaskMedia
+
+    clone = Rally(
+        institution=target_institution, title=f"{rally.title} (Kopie)"[:200], theme=rally.theme,
+        description_md=rally.description_md, about=rally.about, language=rally.language,
+        age_min=rally.age_min, age_max=rally.age_max, subjects=list(rally.subjects or []),
+        cover=rally.cover, cover_alt=rally.cover_alt, settings=dict(rally.settings or {}),
+        start_lat=rally.start_lat, start_lon=rally.start_lon, visibility="draft", copied_from_id=rally.id,
+    )
+    db.session.add(clone)
+    db.session.flush()
+    id_map = {}
+    for station in rally.stations:
+        new_station = Station(
+            rally=clone, position=station.position, title=station.title, body_md=station.body_md,
+            unlock_mode=station.unlock_mode, lat=station.lat, lon=station.lon, radius_m=station.radius_m,
+            conditions=[], qr_token=None,
+        )
+        from rallies.tokens import new_secret
+
+        if station.unlock_mode == "qr":
+            new_station.qr_token = new_secret(24)
+        new_station.media = [StationMedia(media_id=m.media_id, position=m.position, alt=m.alt) for m in station.media]
+        new_station.tasks = [
+            Task(position=t.position, type=t.type, prompt_md=t.prompt_md, points=t.points,
+                 config=copy.deepcopy(t.config), hint_text=t.hint_text, hint_cost=t.hint_cost,
+                 time_limit_s=t.time_limit_s, feedback_correct=t.feedback_correct,
+                 feedback_wrong=t.feedback_wrong,
+                 media=[TaskMedia(media_id=m.media_id, position=m.position, alt=m.alt) for m in t.media])
+            for t in station.tasks
+        ]
+        db.session.add(new_station)
+        db.session.flush()
+        id_map[station.id] = new_station
+    for station in rally.stations:
+        id_map[station.id].conditions = [
+            {"after_station": id_map[c["after_station"]].id} if "after_station" in c else dict(c)
+            for c in station.conditions or [] if "after_station" not in c or c["after_station"] in id_map
+        ]
+    clone.updated_at = utcnow()
+    db.session.flush()
+    log.info("rally %s copied to %s by user %s", rally.id, clone.id, getattr(actor, "id", None))
+    return clone

@@ -1,0 +1,25 @@
+"""Markdown from editors turned into safe HTML for phones and pages."""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "u", "s", "blockquote", "code", "pre", "ul", "ol", "li",
+    "h2", "h3", "h4", "h5", "h6", "hr", "a", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+def markdown_to_html(text: str | None) -> str:
+    """Render Markdown, then sanitise: no scripts, no inline HTML, only http(s)/mailto links."""
+    if not text:
+        return ""
+    html = _markdown.render(text)
+    return nh3.clean(
+        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow",
+    ).strip()

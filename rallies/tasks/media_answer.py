@@ -1,0 +1,72 @@
+"""Photo, audio and video answers: an upload of the team's, graded later by the teacher."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from marshmallow import validate
+
+from .base import InvalidValue, Score, TaskType, task_type
+from .schemas import StrictSchema, Text
+
+PENDING = Score(correct=None, share=None, pending_review=True)
+
+
+class MediaAnswerConfigSchema(StrictSchema):
+    """Optional instructions for grading or taking the recording."""
+
+    instructions = Text(validate=validate.Length(max=2000))
+
+
+class MediaAnswerTask(TaskType):
+    """Record something and hand it in; the server only checks that the upload is the team's."""
+
+    config_schema = MediaAnswerConfigSchema
+
+    def teacher_graded(self, config: dict) -> bool:
+        """No server can tell whether a photo shows the right thing."""
+        return True
+
+    def parse_value(self, config: dict, value: Any) -> str:
+        """A media_id (a UUID) in canonical form; whose upload it is, the answering service checks."""
+        if not isinstance(value, str):
+            raise InvalidValue("The answer must be the media_id of an upload.")
+        try:
+            return str(uuid.UUID(value))
+        except ValueError as error:
+            raise InvalidValue("The answer must be the media_id of an upload.") from error
+
+    def score(self, config: dict, value: str) -> Score:
+        """Waits for the teacher."""
+        return PENDING
+
+    def describe_value(self, config: dict, value: str) -> str:
+        """Which upload was handed in."""
+        return f"{self.upload_kind} {value}"
+
+    def describe_solution(self, config: dict) -> str:
+        """The instructions the teacher grades by."""
+        instructions = config.get("instructions")
+        return f"graded by the teacher: {instructions}" if instructions else "graded by the teacher"
+
+
+@task_type("photo")
+class PhotoTask(MediaAnswerTask):
+    """Take a photo."""
+
+    upload_kind = "image"
+
+
+@task_type("audio")
+class AudioTask(MediaAnswerTask):
+    """Record a sound or a spoken answer."""
+
+    upload_kind = "audio"
+
+
+@task_type("video")
+class VideoTask(MediaAnswerTask):
+    """Film a short video."""
+
+    upload_kind = "video"

@@ -1,0 +1,125 @@
+"""One place that turns every error into problem+json (APIs, /media) or a friendly page."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from client_api.problems import flatten_errors, problem
+from rallies.db import db
+from rallies.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+JSON_PREFIXES = ("/api/", "/media/")
+
+
+def wants_problem_json() -> bool:
+    """APIs and media always answer problem+json; pages answer HTML."""
+    return request.path.startswith(JSON_PREFIXES) or request.path in ("/api", "/media")
+
+
+def _page(status: int, message: str):
+    try:
+        return render_template("error.html", status=status, message=message), status
+    except Exception:  # a broken template must not hide the original error
+        log.exception("error page failed to render")
+        return f"Error {status}", status
+
+
+def handle_domain_error(error: DomainError):
+    if wants_problem_json():
+        return problem(error.status, error.code, error.message, errors=error.errors, **error.extra)
+    return _page(error.status, error.message)
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if not wants_problem_json():
+        return _page(status, error.description or "")
+    headers = {}
+    if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    for name, value in (data.get("headers") or {}).items():
+        headers[name] = value
+    if status == 429:
+        retry = getattr(error, "retry_after", None) or _retry_after_seconds(error)
+        headers["Retry-After"] = str(retry)
+        return problem(429, "rate_limited", "Too many requests; try again later.", headers=headers)
+    if messages:
+        flat = {}
+        for location, location_messages in messages.items():
+            flat.update(flatten_errors(location_messages))
+        if status == 400 or _is_json_syntax_error(messages):
+            return problem(400, "malformed_json", "The request body is not valid JSON.")
+        return problem(422, "invalid_request", "The request has invalid fields.", errors=flat, headers=headers)
+    if status == 400 and request.is_json and _body_is_not_json():
+        return problem(400, "malformed_json", "The request body is not valid JSON.")
+    detail = data.get("message") if isinstance(data.get("message"), str) else None
+    return problem(status, None, detail or _plain(error), headers=headers)
+
+
+def _retry_after_seconds(error) -> int:
+    limit = getattr(error, "limit", None)
+    try:
+        from flask_limiter import current_limiter  # noqa: PLC0415 - only needed on 429
+
+        window = current_limiter.current_limit
+        if window is not None:
+            import time  # noqa: PLC0415
+
+            return max(1, int(window.reset_at - time.time()))
+    except Exception:
+        pass
+    return 60 if limit is None else 60
+
+
+def _is_json_syntax_error(messages: dict) -> bool:
+    json_messages = messages.get("json")
+    return isinstance(json_messages, dict) and json_messages.get("_schema") == ["Invalid JSON body."]
+
+
+def _body_is_not_json() -> bool:
+    return request.get_json(silent=True) is None
+
+
+def _plain(error: HTTPException) -> str:
+    """Werkzeug's descriptions are written for people and hold no internals."""
+    return (error.description or "").strip()
+
+
+def handle_database_unavailable(error: OperationalError):
+    """A database that is down or restarting is a 503 that clients retry, never a 500."""
+    db.session.rollback()
+    log.warning("database unavailable: %s", error.__class__.__name__)
+    if wants_problem_json():
+        return problem(503, "unavailable", "The service is briefly unavailable; please retry.",
+                       headers={"Retry-After": "5"})
+    return _page(503, "The service is briefly unavailable; please try again in a moment.")
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return handle_database_unavailable(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    try:
+        db.session.rollback()
+    except Exception:
+        log.exception("rollback after error failed")
+    if wants_problem_json():
+        return problem(500, "internal_error", "Something went wrong on the server.")
+    return _page(500, "Something went wrong on the server.")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,27 @@
+"""Server-rendered pages for editors, teachers and the programme office."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask_login import current_user
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+def home():
+    """Send each role to its own start page."""
+    if not current_user.is_authenticated:
+        return render_template("pages/landing.html")
+    target = {
+        "editor": "pages.editor_rallies",
+        "teacher": "pages.teacher_runs",
+        "office": "pages.office_partnerships",
+    }[current_user.role]
+    return redirect(url_for(target))
+
+
+def init_pages(app: Flask) -> None:
+    from server.pages import editor, office, teacher  # noqa: F401 - routes register on bp
+
+    app.register_blueprint(bp)

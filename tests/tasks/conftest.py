@@ -1,0 +1,22 @@
+"""Helpers for the task-type tests: they need no app and no database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from marshmallow import ValidationError
+
+from rallies.tasks import error_paths, get_task_type
+
+
+@pytest.fixture
+def config_errors() -> Callable[[str, object], dict[str, list[str]]]:
+    """The dotted-path errors an editor would see for a config of the named type."""
+
+    def errors(type_name: str, data: object) -> dict[str, list[str]]:
+        with pytest.raises(ValidationError) as raised:
+            get_task_type(type_name).load_config(data)
+        return error_paths(raised.value.messages)
+
+    return errors
