@@ -129,3 +129,4 @@ def storage(app):
 
 
 from tests.factories import *  # noqa: E402,F401,F403 - factories are fixtures for every suite
+from tests.rally_factories import *  # noqa: E402,F401,F403
