@@ -72,8 +72,11 @@ def create_token(email, name):
 @demo_cli.command("seed")
 def seed_demo():
     """Create the demo institution, school, accounts, rally and class run (once)."""
+    import logging
+
     from server.demo import seed
 
+    logging.getLogger("rallies").setLevel(logging.WARNING)
     summary = seed()
     db.session.commit()
     click.echo(summary)
