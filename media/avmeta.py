@@ -43,11 +43,13 @@ DURATIONS: dict[str, Callable[[bytes], float | None]] = {
 
 
 def strip_av_metadata(data: bytes, sniffed: Sniffed) -> bytes:
-    """The audio or video with its titles, places, dates and pictures removed; structure problems raise BrokenMedia."""
+    """The audio or video without titles, places, dates and pictures; broken structure is BrokenMedia."""
     try:
         strip = STRIPPERS[sniffed.content_type]
     except KeyError:
-        raise ValueError(f"no metadata stripping for {sniffed.content_type}; images go through process_image") from None
+        raise ValueError(
+            f"no metadata stripping for {sniffed.content_type}; images go through process_image"
+        ) from None
     try:
         return strip(data)
     except (struct.error, IndexError) as exc:

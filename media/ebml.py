@@ -17,8 +17,11 @@ TRACKS, TRACK_ENTRY, TRACK_TYPE = 0x1654AE6B, 0xAE, 0x83
 CLUSTER, CUES, CHAPTERS, TAGS, ATTACHMENTS = 0x1F43B675, 0x1C53BB6B, 0x1043A770, 0x1254C367, 0x1941A469
 VOID = 0xEC
 
+MAX_DEPTH = 8  # unknown-size elements inside each other; real files have two levels (Segment, Cluster)
 # An element of unknown size (live recordings) ends where one of these begins.
-TOP_LEVEL = frozenset({EBML_HEADER, SEGMENT, SEEK_HEAD, INFO, TRACKS, CLUSTER, CUES, CHAPTERS, TAGS, ATTACHMENTS})
+TOP_LEVEL = frozenset(
+    {EBML_HEADER, SEGMENT, SEEK_HEAD, INFO, TRACKS, CLUSTER, CUES, CHAPTERS, TAGS, ATTACHMENTS}
+)
 
 
 class Element(NamedTuple):
@@ -55,26 +58,30 @@ def iter_elements(data: bytes | bytearray, start: int = 0, end: int | None = Non
         pos = element.end
 
 
-def _read(data: bytes | bytearray, pos: int, end: int) -> Element:
+def _read(data: bytes | bytearray, pos: int, end: int, depth: int = 0) -> Element:
     """The element whose ID starts at pos; one that runs past its parent is broken media."""
     element_id, id_length = _vint(data, pos, keep_marker=True)
     size, size_length = _vint(data, pos + id_length, keep_marker=False)
     payload_start = pos + id_length + size_length
     if size is None:
-        return Element(element_id, pos, payload_start, _unknown_size_end(data, element_id, payload_start, end))
+        if depth > MAX_DEPTH:
+            raise BrokenMedia("broken WebM structure: unknown-size elements nested too deeply")
+        return Element(
+            element_id, pos, payload_start, _unknown_size_end(data, element_id, payload_start, end, depth)
+        )
     if payload_start + size > end:
         raise BrokenMedia("broken WebM structure: an element does not fit in its parent")
     return Element(element_id, pos, payload_start, payload_start + size)
 
 
-def _unknown_size_end(data: bytes | bytearray, element_id: int, start: int, end: int) -> int:
+def _unknown_size_end(data: bytes | bytearray, element_id: int, start: int, end: int, depth: int) -> int:
     """Where a live recording's unknown-size Segment or Cluster ends: at the next element of its level."""
     pos = start
     while pos < end:
         child_id, _ = _vint(data, pos, keep_marker=True)
         if child_id == EBML_HEADER or (element_id != SEGMENT and child_id in TOP_LEVEL):
             return pos
-        pos = _read(data, pos, end).end
+        pos = _read(data, pos, end, depth + 1).end
     return end
 
 
@@ -134,7 +141,9 @@ def make_void(buffer: bytearray, element: Element) -> None:
     else:
         raise BrokenMedia("broken WebM structure: element too small to blank")
     buffer[element.start] = VOID
-    buffer[element.start + 1 : element.start + 1 + size_length] = ((1 << (7 * size_length)) | payload).to_bytes(size_length, "big")
+    buffer[element.start + 1 : element.start + 1 + size_length] = (
+        (1 << (7 * size_length)) | payload
+    ).to_bytes(size_length, "big")
     buffer[element.start + 1 + size_length : element.end] = bytes(payload)
 
 

@@ -30,6 +30,8 @@ def trailing_tags_start(data: bytes, start: int = 0) -> int:
                 end -= 227
         elif end - start >= 32 and data[end - 32 : end - 24] == b"APETAGEX":
             size, _, flags = struct.unpack_from("<III", data, end - 20)
+            if size < 32:
+                raise BrokenMedia("broken audio file: an APE tag smaller than its own footer")
             end -= size + (32 if flags & 0x8000_0000 else 0)
         elif end - start >= 10 and data[end - 10 : end - 7] == b"3DI":
             end -= synchsafe(data[end - 4 : end]) + 20

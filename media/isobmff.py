@@ -1,4 +1,4 @@
-"""Walking ISO base media (MP4, MOV, M4A, HEIF) boxes without copying, for sniffing and stripping."""
+"""ISO base media files (MP4, MOV, M4A, HEIF): walking boxes, blanking metadata in place, duration."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from typing import NamedTuple
 from media.errors import BrokenMedia
 
 # Boxes that hold only other boxes; we descend into these and nothing else.
-CONTAINERS = frozenset({b"moov", b"trak", b"mdia", b"minf", b"edts", b"mvex", b"moof", b"traf", b"dinf", b"stbl"})
+CONTAINERS = frozenset(
+    {b"moov", b"trak", b"mdia", b"minf", b"edts", b"mvex", b"moof", b"traf", b"dinf", b"stbl"}
+)
+MAX_DEPTH = 16  # real files nest about 6 deep; a hostile one must not exhaust the stack
 
 
 class Box(NamedTuple):
@@ -43,8 +46,12 @@ def iter_boxes(data: bytes | bytearray, start: int = 0, end: int | None = None) 
         pos += size
 
 
-def walk(data: bytes | bytearray, start: int = 0, end: int | None = None, depth: int = 0) -> Iterator[tuple[Box, int]]:
+def walk(
+    data: bytes | bytearray, start: int = 0, end: int | None = None, depth: int = 0
+) -> Iterator[tuple[Box, int]]:
     """Every box of the tree with its depth, descending only into plain containers."""
+    if depth > MAX_DEPTH:
+        raise BrokenMedia("broken MP4/QuickTime structure: boxes nested too deeply")
     for box in iter_boxes(data, start, end):
         yield box, depth
         if box.type in CONTAINERS:
@@ -55,7 +62,12 @@ def find_path(data: bytes | bytearray, *path: bytes, parent: Box | None = None) 
     """Every box reached by following the given types from parent (or the top level), e.g. moov, trak."""
     level = [parent or Box(b"", 0, 0, len(data))]
     for box_type in path:
-        level = [child for p in level for child in iter_boxes(data, p.payload_start, p.end) if child.type == box_type]
+        level = [
+            child
+            for p in level
+            for child in iter_boxes(data, p.payload_start, p.end)
+            if child.type == box_type
+        ]
     return level
 
 
@@ -135,14 +147,20 @@ def _sample_ranges(data: bytes, track: Box) -> list[tuple[int, int]]:
         return []
     if b"stsc" not in tables or b"stsz" not in tables:
         raise BrokenMedia("cannot read the sample table of a metadata track")
-    runs = [struct.unpack_from(">III", tables[b"stsc"], 8 + 12 * i) for i in range(_count(tables[b"stsc"], 12))]
+    runs = [
+        struct.unpack_from(">II", tables[b"stsc"], 8 + 12 * i) for i in range(_count(tables[b"stsc"], 12))
+    ]
     stsz = tables[b"stsz"]
+    if len(stsz) < 12:
+        raise BrokenMedia("broken MP4/QuickTime structure: short sample size table")
     fixed_size, sample_count = struct.unpack_from(">II", stsz, 4)
-    sizes = [fixed_size] * sample_count if fixed_size else _entries(stsz[4:], ">I")
-    ranges, sample = [], 0
+    sizes = [] if fixed_size else _entries(stsz[4:], ">I")
+    ranges, sample, run = [], 0, -1
     for chunk, offset in enumerate(offsets, start=1):
-        per_chunk = next((n for first, n, _ in reversed(runs) if first <= chunk), 0)
-        length = sum(sizes[sample : sample + per_chunk])
+        while run + 1 < len(runs) and runs[run + 1][0] <= chunk:
+            run += 1
+        per_chunk = min(runs[run][1], sample_count - sample) if run >= 0 else 0
+        length = fixed_size * per_chunk if fixed_size else sum(sizes[sample : sample + per_chunk])
         sample += per_chunk
         if offset + length > len(data):
             raise BrokenMedia("broken MP4/QuickTime structure: samples lie outside the file")

@@ -61,25 +61,28 @@ def _crc(data: bytes | bytearray) -> int:
     return crc
 
 
-def _packet_spans(pages: list[Page], serial: int, count: int) -> list[list[tuple[int, int, int]]]:
-    """The first `count` packets of a stream, each as (page index, start, end) pieces."""
-    packets: list[list[tuple[int, int, int]]] = []
-    current: list[tuple[int, int, int]] = []
+Span = tuple[int, int, int]  # page index, start, end of one piece of a packet
+
+
+def _header_packets(pages: list[Page]) -> dict[int, list[list[Span]]]:
+    """The first two packets (identification and comment header) of every stream, in one pass."""
+    packets: dict[int, list[list[Span]]] = {}
+    pending: dict[int, list[Span]] = {}
     for index, page in enumerate(pages):
-        if page.serial != serial:
-            continue
+        done = packets.setdefault(page.serial, [])
+        pieces = pending.setdefault(page.serial, [])
         pos = page.body_start
         for length in page.lacing:
-            if current and current[-1][0] == index and current[-1][2] == pos:
-                current[-1] = (index, current[-1][1], pos + length)
+            if len(done) == 2:
+                break
+            if pieces and pieces[-1][0] == index and pieces[-1][2] == pos:
+                pieces[-1] = (index, pieces[-1][1], pos + length)
             else:
-                current.append((index, pos, pos + length))
+                pieces.append((index, pos, pos + length))
             pos += length
             if length < 255:
-                packets.append(current)
-                current = []
-                if len(packets) == count:
-                    return packets
+                done.append(pieces)
+                pieces = pending[page.serial] = []
     return packets
 
 
@@ -92,15 +95,11 @@ def strip_metadata(data: bytes) -> bytes:
     pages = list(iter_pages(data))
     buffer = bytearray(data)
     touched: set[int] = set()
-    for page in pages:
-        if not page.header_type & 0x02:  # only beginnings of streams
-            continue
-        packets = _packet_spans(pages, page.serial, 2)
+    for packets in _header_packets(pages).values():
         if len(packets) < 2:
             continue
         spans = packets[1]
-        packet = b"".join(data[start:end] for _, start, end in spans)
-        blank = _blank_comment_packet(packet)
+        blank = _blank_comment_packet(b"".join(data[start:end] for _, start, end in spans))
         if blank is None:
             continue
         offset = 0
@@ -116,7 +115,7 @@ def strip_metadata(data: bytes) -> bytes:
 
 
 def _blank_comment_packet(packet: bytes) -> bytes | None:
-    """The packet with vendor kept, no comments, zero padded to the same length; None if not a comment header."""
+    """The comment packet with its vendor, no comments and zero padding; None if it is not one."""
     for magic, trailer in COMMENT_HEADERS:
         if packet.startswith(magic):
             if len(packet) < len(magic) + 4:

@@ -57,16 +57,19 @@ def qr_kit_pdf(rally_title: str, stations: list[QrStation]) -> bytes:
     """An overview of all station codes, then one page per station with a large code to put up."""
     pdf = _document(f"QR codes – {rally_title}")
     ordered = sorted(stations, key=lambda s: s.position)
-    codes = {s.position: io.BytesIO(qr_png(s.url, box_size=8, border=4)) for s in ordered}
+    # Each code is made once; fpdf2 embeds an image used on two pages only once.
+    coded = [(station, io.BytesIO(qr_png(station.url, box_size=8))) for station in ordered]
     per_page = GRID_COLUMNS * GRID_ROWS
-    for first in range(0, max(len(ordered), 1), per_page):
-        _overview_page(pdf, rally_title, ordered[first : first + per_page], codes, continued=first > 0)
-    for station in ordered:
-        _station_page(pdf, rally_title, station, codes[station.position])
+    for first in range(0, max(len(coded), 1), per_page):
+        _overview_page(pdf, rally_title, coded[first : first + per_page], continued=first > 0)
+    for station, code in coded:
+        _station_page(pdf, rally_title, station, code)
     return bytes(pdf.output())
 
 
-def join_poster_pdf(*, code: str, join_url: str, rally_title: str, class_label: str, institution: str) -> bytes:
+def join_poster_pdf(
+    *, code: str, join_url: str, rally_title: str, class_label: str, institution: str
+) -> bytes:
     """A poster for the classroom: the join code in very large type and a QR code of the join link."""
     pdf = _document(f"{rally_title} – {class_label}")
     pdf.add_page()
@@ -87,7 +90,14 @@ def join_poster_pdf(*, code: str, join_url: str, rally_title: str, class_label: 
     pdf.cell(width, size * 0.45, spaced, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     qr_mm = 80.0
     top = pdf.get_y() + 6
-    pdf.image(io.BytesIO(qr_png(join_url)), x=(pdf.w - qr_mm) / 2, y=top, w=qr_mm, h=qr_mm, alt_text="QR code of the join link")
+    pdf.image(
+        io.BytesIO(qr_png(join_url)),
+        x=(pdf.w - qr_mm) / 2,
+        y=top,
+        w=qr_mm,
+        h=qr_mm,
+        alt_text="QR code of the join link",
+    )
     pdf.set_y(top + qr_mm + 4)
     _text(pdf, join_url, 10, colour=GREY)
     pdf.ln(6)
@@ -117,7 +127,15 @@ def _document(title: str, orientation: str = "P") -> FPDF:
     return pdf
 
 
-def _text(pdf: FPDF, text: str, size: float, *, bold: bool = False, colour: tuple[int, int, int] = INK, top: float | None = None) -> None:
+def _text(
+    pdf: FPDF,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    colour: tuple[int, int, int] = INK,
+    top: float | None = None,
+) -> None:
     """A centred paragraph across the page width, wrapped as needed."""
     if top is not None:
         pdf.set_y(top)
@@ -144,7 +162,9 @@ def _footer(pdf: FPDF, text: str) -> None:
     pdf.cell(pdf.epw, 5, text, align=Align.C)
 
 
-def _overview_page(pdf: FPDF, rally_title: str, stations: list[QrStation], codes: dict[int, io.BytesIO], *, continued: bool) -> None:
+def _overview_page(
+    pdf: FPDF, rally_title: str, coded: list[tuple[QrStation, io.BytesIO]], *, continued: bool
+) -> None:
     """A page of small codes with their station numbers and titles, to check the set at a glance."""
     pdf.add_page()
     heading = f"QR codes – {rally_title}" + (" (continued / Fortsetzung)" if continued else "")
@@ -152,10 +172,17 @@ def _overview_page(pdf: FPDF, rally_title: str, stations: list[QrStation], codes
     cell_w = pdf.epw / GRID_COLUMNS
     cell_h = (pdf.h - pdf.get_y() - 2 * MARGIN - 5) / GRID_ROWS
     top = pdf.get_y() + 4
-    for index, station in enumerate(stations):
+    for index, (station, code) in enumerate(coded):
         row, column = divmod(index, GRID_COLUMNS)
         x, y = pdf.l_margin + column * cell_w, top + row * cell_h
-        pdf.image(codes[station.position], x=x + (cell_w - GRID_QR_MM) / 2, y=y, w=GRID_QR_MM, h=GRID_QR_MM, alt_text=f"QR code of station {station.position}")
+        pdf.image(
+            code,
+            x=x + (cell_w - GRID_QR_MM) / 2,
+            y=y,
+            w=GRID_QR_MM,
+            h=GRID_QR_MM,
+            alt_text=f"QR code of station {station.position}",
+        )
         pdf.set_xy(x + 1, y + GRID_QR_MM + 1)
         pdf.set_font(FONT, "B", 8)
         pdf.set_text_color(*INK)
@@ -175,7 +202,14 @@ def _station_page(pdf: FPDF, rally_title: str, station: QrStation, code: io.Byte
     _fitted_title(pdf, station.title, (32, 28, 24, 20, 16), max_lines=2)
     qr_mm = 120.0
     top = max(pdf.get_y() + 6, 70.0)
-    pdf.image(code, x=(pdf.w - qr_mm) / 2, y=top, w=qr_mm, h=qr_mm, alt_text=f"QR code of station {station.position}")
+    pdf.image(
+        code,
+        x=(pdf.w - qr_mm) / 2,
+        y=top,
+        w=qr_mm,
+        h=qr_mm,
+        alt_text=f"QR code of station {station.position}",
+    )
     pdf.set_y(top + qr_mm + 2)
     _text(pdf, station.url, 8, colour=GREY)
     pdf.ln(6)
@@ -194,7 +228,6 @@ def _certificate_page(pdf: FPDF, cert: Certificate) -> None:
     pdf.set_line_width(0.3)
     pdf.rect(13, 13, pdf.w - 26, pdf.h - 26)
     pdf.set_margins(30, 30, 30)
-    pdf.set_text_color(*ACCENT)
     _text(pdf, "Urkunde / Certificate", 36, bold=True, colour=ACCENT, top=32)
     pdf.ln(10)
     _text(pdf, "für das Team / awarded to the team", 14, colour=GREY)

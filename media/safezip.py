@@ -71,7 +71,9 @@ def _check_entries(members: list[zipfile.ZipInfo], max_total: int, max_ratio: in
         declared += member.file_size
         if declared > max_total:
             raise UnsafeArchive(f"archive unpacks to more than {max_total // MB} MB")
-        if member.file_size > RATIO_CHECK_FROM and member.file_size > max_ratio * max(member.compress_size, 1):
+        if member.file_size > RATIO_CHECK_FROM and member.file_size > max_ratio * max(
+            member.compress_size, 1
+        ):
             raise UnsafeArchive(f"archive member {name!r} is compressed more than {max_ratio}:1 (zip bomb)")
 
 
@@ -97,12 +99,24 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int,
             while chunk := stream.read(CHUNK):
                 total += len(chunk)
                 if total > limit:
-                    raise UnsafeArchive(f"archive member {member.filename!r} unpacks to more than it declares or is allowed")
+                    raise UnsafeArchive(
+                        f"archive member {member.filename!r} unpacks to more than it declares or is allowed"
+                    )
                 if total > RATIO_CHECK_FROM and total > max_ratio * max(member.compress_size, 1):
-                    raise UnsafeArchive(f"archive member {member.filename!r} is compressed more than {max_ratio}:1 (zip bomb)")
+                    raise UnsafeArchive(
+                        f"archive member {member.filename!r} is compressed more than {max_ratio}:1 (zip bomb)"
+                    )
                 chunks.append(chunk)
     except UnsafeArchive:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+        EOFError,
+        ValueError,
+    ) as exc:
         raise UnsafeArchive(f"archive member {member.filename!r} cannot be read ({exc})") from exc
     return b"".join(chunks)

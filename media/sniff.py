@@ -16,7 +16,19 @@ HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"
 HEIF_BRANDS = {b"mif1", b"msf1"}
 AVIF_BRANDS = {b"avif", b"avis"}
 M4A_BRANDS = {b"M4A ", b"M4B "}
-MP4_BRANDS = {b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"dash", b"M4V "}
+MP4_BRANDS = {
+    b"isom",
+    b"iso2",
+    b"iso3",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"dash",
+    b"M4V ",
+}
 
 # Formats people try to upload that we refuse by name, so the message says what was seen.
 REFUSED = (
@@ -143,7 +155,13 @@ def _mpeg_frames(data: bytes, pos: int) -> Sniffed | None:
         return None
     version, layer = (header[1] >> 3) & 3, (header[1] >> 1) & 3
     bitrate, sample_rate = header[2] >> 4, (header[2] >> 2) & 3
-    if header[1] & 0xE0 == 0xE0 and version != 1 and layer != 0 and bitrate not in (0, 15) and sample_rate != 3:
+    if (
+        header[1] & 0xE0 == 0xE0
+        and version != 1
+        and layer != 0
+        and bitrate not in (0, 15)
+        and sample_rate != 3
+    ):
         return Sniffed("audio", "audio/mpeg", "mp3")
     return None
 
@@ -156,5 +174,11 @@ def _matroska(data: bytes) -> Sniffed | None:
     track_types = ebml.track_types(data)
     audio_only = 2 in track_types and 1 not in track_types
     if doc_type == "webm":
-        return Sniffed("audio", "audio/webm", "webm") if audio_only else Sniffed("video", "video/webm", "webm")
-    return Sniffed("audio", "audio/x-matroska", "mka") if audio_only else Sniffed("video", "video/x-matroska", "mkv")
+        return (
+            Sniffed("audio", "audio/webm", "webm") if audio_only else Sniffed("video", "video/webm", "webm")
+        )
+    return (
+        Sniffed("audio", "audio/x-matroska", "mka")
+        if audio_only
+        else Sniffed("video", "video/x-matroska", "mkv")
+    )

@@ -176,7 +176,9 @@ class S3Storage:
         """Bytes start..end_inclusive; fewer if the object ends sooner."""
         _check_range(start, end_inclusive)
         with _missing_as_not_found(name):
-            response = self.client.get_object(Bucket=self.bucket, Key=self.key(name), Range=f"bytes={start}-{end_inclusive}")
+            response = self.client.get_object(
+                Bucket=self.bucket, Key=self.key(name), Range=f"bytes={start}-{end_inclusive}"
+            )
         return response["Body"].read()
 
 
@@ -216,7 +218,9 @@ def storage_from_url(url: str) -> Storage:
     parsed = urlsplit(url)
     if parsed.scheme == "s3":
         if not parsed.hostname or "@" in parsed.netloc:
-            raise ValueError("media storage URL must be s3://bucket/prefix, with credentials in the environment")
+            raise ValueError(
+                "media storage URL must be s3://bucket/prefix, with credentials in the environment"
+            )
         options = dict(parse_qsl(parsed.query))
         if unknown := set(options) - S3_URL_OPTIONS:
             raise ValueError(f"unknown S3 storage options: {', '.join(sorted(unknown))}")
