@@ -1,0 +1,135 @@
+// The rules the phone applies on its own while offline: which stations are open or done,
+// and, with the rally's offline feedback, whether an answer is right. The server's word
+// (progress, answer results) always wins once it arrives.
+
+const NO_CORRECTNESS = new Set(["info", "survey", "photo", "audio", "video"]);
+const DONE_ERRORS = new Set(["already_solved", "already_submitted", "attempts_exhausted"]);
+
+export function allTasks(bundle) {
+  return bundle.stations.flatMap((station) => station.tasks.map((task) => ({ task, station })));
+}
+
+export function findStation(bundle, id) {
+  return bundle.stations.find((station) => String(station.id) === String(id)) || null;
+}
+
+function normaliseText(text) {
+  return String(text ?? "").trim().replace(/\s+/g, " ").toLocaleLowerCase("de-DE");
+}
+
+/** `true`/`false` when the bundle's solution decides it, `null` when only the server can. */
+export function judgeLocally(task, value) {
+  if (!("solution" in task) || NO_CORRECTNESS.has(task.type)) return null;
+  const solution = task.solution;
+  switch (task.type) {
+    case "single_choice":
+      return value === solution;
+    case "multiple_choice": {
+      const chosen = [...(value || [])].sort();
+      const right = [...solution].sort();
+      return chosen.length === right.length && chosen.every((id, i) => id === right[i]);
+    }
+    case "order":
+      return Array.isArray(value) && value.length === solution.length && value.every((id, i) => id === solution[i]);
+    case "match":
+      return Object.keys(solution).every((left) => value && value[left] === solution[left]);
+    case "number": {
+      const allowed = solution.relative ? Math.abs(solution.value) * solution.tolerance : solution.tolerance;
+      return Math.abs(Number(value) - solution.value) <= allowed + 1e-9;
+    }
+    case "text":
+      // Typo tolerance is the server's to judge: an exact match is right, anything else waits.
+      return solution.map(normaliseText).includes(normaliseText(value)) ? true : null;
+    default:
+      return null;
+  }
+}
+
+/** Where a task stands on this phone: `open`, `waiting` (queued), `wrong` (may retry) or `done`. */
+export function taskStatus(task, state, settings) {
+  const record = state.tasks[task.id];
+  if (!record) return "open";
+  if (record.done) return "done";
+  if (record.pending > 0) return record.localCorrect === false ? "wrong" : "waiting";
+  const limit = settings.attempts_per_task;
+  if (limit && (record.attempts || 0) >= limit) return "done";
+  if (record.last && record.last.status !== "rejected" && record.last.correct === false) return "wrong";
+  return "open";
+}
+
+function taskCountsDone(task, state, settings) {
+  const status = taskStatus(task, state, settings);
+  return status === "done" || status === "waiting";
+}
+
+/**
+ * Each station with `state` (`locked`/`unlocked`/`done`), `tasksDone`, `tasksTotal` and
+ * `why` (what still locks it): the server's progress united with what happened offline.
+ */
+export function stationStates(bundle, state) {
+  const settings = bundle.rally.settings;
+  const server = new Map(((state.progress && state.progress.stations) || []).map((s) => [String(s.id), s]));
+  const score = (state.progress && state.progress.score) || 0;
+  const rows = bundle.stations.map((station) => {
+    const tasksDone = station.tasks.filter((task) => taskCountsDone(task, state, settings)).length;
+    return { station, tasksDone, tasksTotal: station.tasks.length, server: server.get(String(station.id)) };
+  });
+  const localDone = new Map(rows.map((row) => [String(row.station.id), row.tasksDone === row.tasksTotal]));
+  const doneById = new Map();
+  rows.forEach((row, index) => {
+    const { station } = row;
+    const why = [];
+    const stepDone = station.unlock.mode === "open" || Boolean(state.unlocked[station.id]) ||
+      (row.server && row.server.state !== "locked");
+    if (!stepDone) why.push({ kind: station.unlock.mode });
+    for (const condition of station.conditions || []) {
+      if ("after_station" in condition) {
+        const key = String(condition.after_station);
+        const other = rows.find((r) => String(r.station.id) === key);
+        const otherDone = doneById.has(key) ? doneById.get(key)
+          : (other && other.server && other.server.state === "done") || localDone.get(key);
+        if (!otherDone) why.push({ kind: "after", station: other ? other.station : null });
+      } else if ("min_score" in condition && score < condition.min_score) {
+        why.push({ kind: "score", min: condition.min_score });
+      }
+    }
+    if (settings.station_order === "fixed" && index > 0) {
+      const previous = rows[index - 1].station;
+      if (!doneById.get(String(previous.id))) why.push({ kind: "previous", station: previous });
+    }
+    const serverOpen = row.server && row.server.state !== "locked";
+    const locked = why.length > 0 && !serverOpen;
+    const done = (row.server && row.server.state === "done") || (!locked && row.tasksDone === row.tasksTotal);
+    doneById.set(String(station.id), done);
+    row.state = done ? "done" : locked ? "locked" : "unlocked";
+    row.why = locked ? why : [];
+  });
+  return rows;
+}
+
+/** Record that an answer was queued (and judged locally when the bundle allows). */
+export function noteQueuedAnswer(state, task, item, localCorrect) {
+  const record = state.tasks[task.id] || { attempts: 0, pending: 0 };
+  record.pending = (record.pending || 0) + 1;
+  record.value = item.value;
+  record.localCorrect = localCorrect;
+  record.lastId = item.id;
+  state.tasks[task.id] = record;
+}
+
+/** Take the server's result for one queued answer into the local state. */
+export function noteAnswerResult(state, taskId, result) {
+  const record = state.tasks[taskId] || { attempts: 0, pending: 0 };
+  record.pending = Math.max(0, (record.pending || 0) - 1);
+  record.last = result;
+  if (result.status === "accepted") record.attempts = (record.attempts || 0) + 1;
+  if (result.status !== "rejected") {
+    if (result.correct === true || result.correct === null) record.done = true;
+    record.localCorrect = result.correct;
+  } else if (result.error && DONE_ERRORS.has(result.error.code)) {
+    record.done = true;
+  } else {
+    record.localCorrect = undefined;
+  }
+  state.tasks[taskId] = record;
+}
