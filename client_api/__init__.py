@@ -11,19 +11,24 @@ client_api = ProblemApi(config_prefix="CLIENT")
 
 def init_client_api(app: Flask) -> None:
     """Register the client API and /media; both are exempt from CSRF (bearer tokens)."""
-    from client_api import routes_media, routes_play, routes_public
+    from client_api import limits, routes_media, routes_play, routes_public
+    from rallies.bundle import BundleCache
 
     for key, value in api_config("CLIENT_", title="Rally client API", url_prefix="/api/v1").items():
         app.config.setdefault(key, value)
     app.config.setdefault("CLIENT_API_SPEC_OPTIONS", {
+        "info": {"description": "The contract phone apps are written against (CLIENT_API.md). "
+                                "Errors are application/problem+json."},
         "components": {"securitySchemes": {
             "teamToken": {"type": "http", "scheme": "bearer",
                           "description": "The team token from POST /api/v1/join"}}},
     })
+    limits.init_limits(app)
+    app.extensions["client_bundles"] = BundleCache(maxsize=app.config.get("CLIENT_BUNDLE_CACHE_SIZE", 256))
     client_api.init_app(app)
     csrf = app.extensions["csrf"]
     for module in (routes_public, routes_play):
         csrf.exempt(module.blp)
         client_api.register_blueprint(module.blp, url_prefix="/api/v1")
-    csrf.exempt(routes_media.bp)
-    app.register_blueprint(routes_media.bp)
+    csrf.exempt(routes_media.blp)
+    client_api.register_blueprint(routes_media.blp)

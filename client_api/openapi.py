@@ -2,14 +2,89 @@
 
 from __future__ import annotations
 
+import http
+
+import marshmallow as ma
 from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest.utils import prepare_response
+from webargs import core
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, the one error body of the JSON APIs and /media."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    type = ma.fields.String(required=True, metadata={"description": "/api/v1/problems/<code>"})
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
+    code = ma.fields.String(required=True, metadata={"description": "Machine-readable error code."})
+    detail = ma.fields.String(metadata={"description": "For people; never a stack trace."})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "Validation errors by dotted field path, e.g. answers.3.value."})
+    starts_at = ma.fields.String(metadata={"description": "run_not_open: when the play window opens."})
+    ends_at = ma.fields.String(metadata={"description": "run_not_open: when the play window closes."})
 
 
 class ProblemApi(Api):
     """An Api that documents errors as problem+json and lets the app handle them."""
 
+    ERROR_SCHEMA = ProblemSchema
+
     def _register_error_handlers(self):
         """The application registers one handler for all errors (see server.errors)."""
+
+    def _register_responses(self):
+        """The standard error responses, documented as problem+json."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+class ClientParser(FlaskParser):
+    """Phones forget Content-Type: a body is read as JSON whatever it is labelled, and a
+    multipart form's fields and files are loaded together."""
+
+    def _raw_load_json(self, req):
+        data = req.get_data(cache=True)
+        if not data:
+            return core.missing
+        return core.parse_json(data)
+
+    def load_form(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
+class Blueprint(SmorestBlueprint):
+    """A flask-smorest blueprint with the client parser."""
+
+    ARGUMENTS_PARSER = ClientParser()
+
+    def problems(self, errors: dict[int, str], *, retry_after: bool = False):
+        """Document error responses: `{status: "code_a, code_b: what they mean"}`."""
+        def decorator(func):
+            for status, description in sorted(errors.items(), reverse=True):
+                headers = None
+                if status == 429 and retry_after:
+                    headers = {"Retry-After": {"description": "Seconds to wait.",
+                                               "schema": {"type": "integer"}}}
+                func = self.alt_response(status, schema=ProblemSchema, description=description,
+                                         content_type=PROBLEM_CONTENT_TYPE, headers=headers)(func)
+            return func
+        return decorator
 
 
 def api_config(prefix: str, *, title: str, url_prefix: str, version: str = "1") -> dict:

@@ -80,3 +80,30 @@ def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
     else:
         flat[prefix or "_schema"] = [str(messages)]
     return flat
+
+
+# What each problem code means, served at /api/v1/problems/<code> for people reading `type`.
+DESCRIPTIONS = {
+    "not_found": (404, "There is nothing here, or it belongs to another team or rally."),
+    "method_not_allowed": (405, "This path does not take this HTTP method."),
+    "malformed_json": (400, "The request body is not valid JSON."),
+    "invalid_request": (422, "Some fields are missing or invalid; see `errors`."),
+    "range_not_satisfiable": (416, "The requested byte range lies outside the file."),
+    "internal_error": (500, "Something went wrong on the server; the request may be retried."),
+    "unavailable": (503, "The service is briefly unavailable; retry after Retry-After seconds."),
+    "unauthorized": (401, "A team token is required: Authorization: Bearer <token> from POST /api/v1/join."),
+    "token_expired": (401, "The team token has expired: the class run's play time and its grace period "
+                           "are over, or a free-play game is older than 24 hours."),
+    "rate_limited": (429, "Too many requests; wait Retry-After seconds."),
+    "unknown_code": (404, "No class run, public rally or station has this code."),
+    "team_name_taken": (409, "Another team of this class run already has this name."),
+    "team_name_refused": (422, "This team name is not allowed; choose another."),
+    "run_not_open": (409, "The class run is not open now; see starts_at and ends_at."),
+    "not_a_location_station": (422, "This station is not unlocked by location."),
+    "too_large": (413, "The file is larger than allowed for its kind."),
+    "unsupported_media": (415, "The file is not an accepted image, audio or video format."),
+    "wrong_task_type": (422, "This task takes no upload."),
+    "station_locked": (409, "The task's station is still locked."),
+    "finished": (409, "The team's game is finished."),
+    "id_reused": (409, "This client id was used before for a different body."),
+}

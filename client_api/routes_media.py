@@ -1,5 +1,76 @@
-"""GET /media/{name}: rally media by content-addressed name."""
+"""GET /media/{name}: rally media by content-addressed name, cacheable for ever, with ranges.
 
-from flask import Blueprint
+Only names that rally media own are served (originals, phone renditions, thumbnails);
+pupils' uploads and agreements live in the same storage but are never reachable here.
+"""
 
-bp = Blueprint("client_media", __name__)
+from __future__ import annotations
+
+from flask import Response, request
+from werkzeug.wsgi import wrap_file
+
+from client_api.openapi import Blueprint
+from client_api.problems import problem
+from media.storage import check_name
+from rallies.errors import NotFound
+from rallies.media_library import find_servable
+from rallies.runtime import media_storage
+
+bp = blp = Blueprint("client_media", __name__, description="Rally media; never pupils' uploads.")
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+TYPES_BY_EXTENSION = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def content_type_of(asset, name: str) -> str:
+    """The original keeps its sniffed type; renditions are typed by their extension."""
+    if name == asset.name:
+        return asset.content_type
+    return TYPES_BY_EXTENSION.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+@blp.route("/media/<name>")
+@blp.response(200, description="The whole file.", content_type="application/octet-stream",
+              headers={"ETag": {"schema": {"type": "string"}}, "Cache-Control": {"schema": {"type": "string"}}})
+@blp.alt_response(206, description="The requested byte range (Range: bytes=a-b).",
+                  content_type="application/octet-stream", success=True)
+@blp.alt_response(304, description="Not modified.")
+@blp.problems({404: "not_found", 416: "range_not_satisfiable"})
+@blp.doc(parameters=[{"in": "header", "name": "Range", "required": False, "schema": {"type": "string"},
+                      "description": "bytes=START-END"}])
+def media(name: str):
+    """Rally media by content-addressed name."""
+    try:
+        check_name(name)
+    except ValueError:
+        raise NotFound("No such media.") from None
+    asset = find_servable(name)
+    storage = media_storage()
+    if asset is None:
+        raise NotFound("No such media.")
+    try:
+        size = storage.size(name)
+    except FileNotFoundError:
+        raise NotFound("No such media.") from None
+    etag = name.split(".", 1)[0]
+    headers = {"ETag": f'"{etag}"', "Cache-Control": IMMUTABLE, "Accept-Ranges": "bytes"}
+    mimetype = content_type_of(asset, name)
+    if request.if_none_match and (request.if_none_match.contains_weak(etag) or request.if_none_match.star_tag):
+        return Response(status=304, headers=headers)
+    byte_range = request.range if request.headers.get("Range") else None
+    if byte_range is not None and request.headers.get("If-Range") and request.if_range.etag != etag:
+        byte_range = None  # the phone's partial copy is of other bytes: send the whole file
+    if byte_range is not None and len(byte_range.ranges) == 1:
+        span = byte_range.range_for_length(size)
+        if span is None:
+            return problem(416, "range_not_satisfiable", f"The file has {size} bytes.",
+                           headers={**headers, "Content-Range": f"bytes */{size}"})
+        start, stop = span
+        data = storage.read_range(name, start, stop - 1)
+        return Response(data, status=206, mimetype=mimetype, headers={
+            **headers, "Content-Range": f"bytes {start}-{stop - 1}/{size}", "Content-Length": str(len(data))})
+    stream = storage.open(name)
+    response = Response(wrap_file(request.environ, stream), mimetype=mimetype, headers=headers,
+                        direct_passthrough=True)
+    response.content_length = size
+    return response

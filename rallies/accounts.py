@@ -56,23 +56,90 @@ def create_user(*, email: str, password: str, role: str, display_name: str = "",
         errors["email"] = ["Not a valid e-mail address."]
     if role not in ROLES:
         errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
-    if role == "editor" and not institution_ids:
-        errors["institution_ids"] = ["An editor belongs to at least one institution."]
-    if role == "teacher" and not school_ids:
-        errors["school_ids"] = ["A teacher belongs to at least one school."]
+    errors.update(_membership_errors(role, institution_ids, school_ids))
     if errors:
         raise Invalid("The account has invalid fields.", errors=errors)
     validate_password(password)
     if db.session.scalar(db.select(User).filter_by(email=email)):
         raise Conflict("An account with this e-mail address exists already.", code="email_taken")
-    user = User(email=email, password_hash=hash_password(password), role=role, display_name=display_name)
-    for institution_id in institution_ids:
-        user.institutions.append(_get(Institution, institution_id, "institution_ids"))
-    for school_id in school_ids:
-        user.schools.append(_get(School, school_id, "school_ids"))
+    institutions = [_get(Institution, i, "institution_ids") for i in dict.fromkeys(institution_ids)]
+    schools = [_get(School, i, "school_ids") for i in dict.fromkeys(school_ids)]
+    user = User(email=email, password_hash=hash_password(password), role=role, display_name=display_name,
+                institutions=institutions, schools=schools)
     db.session.add(user)
     db.session.flush()
     log.info("user %s created with role %s", user.id, role)
+    return user
+
+
+def _membership_errors(role: str, institution_ids, school_ids) -> dict[str, list[str]]:
+    """Editors belong to institutions, teachers to schools, the office to neither."""
+    errors = {}
+    if role == "editor" and not institution_ids:
+        errors["institution_ids"] = ["An editor belongs to at least one institution."]
+    if role == "teacher" and not school_ids:
+        errors["school_ids"] = ["A teacher belongs to at least one school."]
+    if role != "editor" and institution_ids:
+        errors["institution_ids"] = ["Only editors belong to institutions."]
+    if role != "teacher" and school_ids:
+        errors["school_ids"] = ["Only teachers belong to schools."]
+    return errors
+
+
+def list_users(*, role: str | None = None) -> list[User]:
+    """Every account, optionally of one role, in the order they were created."""
+    query = db.select(User).order_by(User.id)
+    if role:
+        query = query.where(User.role == role)
+    return list(db.session.scalars(query))
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such account.")
+    return user
+
+
+USER_FIELDS = {"display_name", "role", "active", "locale", "institution_ids", "school_ids"}
+
+
+def update_user(user: User, *, actor: User, **fields) -> User:
+    """Change an account's name, role, memberships or whether it may log in.
+
+    Memberships are checked against the resulting role, so an editor keeps at least one
+    institution and a teacher at least one school. Nobody can deactivate or demote
+    themselves, so the office cannot lock itself out.
+    """
+    unknown = set(fields) - USER_FIELDS
+    if unknown:
+        raise Invalid("Unknown fields.", errors={name: ["Unknown field."] for name in sorted(unknown)})
+    role = fields.get("role", user.role)
+    if role not in ROLES:
+        raise Invalid("Unknown role.", errors={"role": [f"Must be one of: {', '.join(ROLES)}."]})
+    if "role" in fields and role != user.role:
+        # Memberships that the new role does not use are dropped unless new ones are given.
+        fields.setdefault("institution_ids", list(user.institution_ids) if role == "editor" else [])
+        fields.setdefault("school_ids", list(user.school_ids) if role == "teacher" else [])
+    institution_ids = fields.get("institution_ids", sorted(user.institution_ids))
+    school_ids = fields.get("school_ids", sorted(user.school_ids))
+    errors = _membership_errors(role, institution_ids, school_ids)
+    if errors:
+        raise Invalid("The account has invalid memberships.", errors=errors)
+    if actor is not None and actor.id == user.id and (
+            fields.get("active") is False or role != user.role):
+        raise Conflict("You cannot deactivate your own account or change your own role.",
+                       code="self_lockout")
+    institutions = [_get(Institution, i, "institution_ids") for i in dict.fromkeys(institution_ids)]
+    schools = [_get(School, i, "school_ids") for i in dict.fromkeys(school_ids)]
+    for name in ("display_name", "active", "locale"):
+        if name in fields:
+            setattr(user, name, fields[name])
+    user.role = role
+    user.institutions = institutions
+    user.schools = schools
+    db.session.flush()
+    log.info("user %s updated by user %s: %s", user.id, getattr(actor, "id", None), ", ".join(sorted(fields)))
     return user
 
 

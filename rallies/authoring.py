@@ -10,7 +10,8 @@ import logging
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from rallies.db import db, utcnow
-from rallies.errors import Invalid, NotFound
+from rallies.errors import Conflict, Invalid, NotFound
+from rallies.media_library import usable_by
 from rallies.models import DEFAULT_SETTINGS, UNLOCK_MODES, Institution, MediaAsset, Rally, Station, StationMedia, Task, TaskMedia
 from rallies.tasks import REGISTRY, get_task_type
 from rallies.tokens import new_secret
@@ -88,11 +89,16 @@ def _check_rally(rally: Rally) -> None:
     errors = {}
     if not (rally.title or "").strip():
         errors["title"] = ["A title is required."]
+    for name, longest in (("title", 200), ("theme", 200), ("cover_alt", 300)):
+        if len(getattr(rally, name) or "") > longest:
+            errors[name] = [f"At most {longest} characters."]
     if not (rally.about or "").strip():
         errors["about"] = ["Say who made the rally, for whom and about what."]
     if rally.language not in LANGUAGES:
         errors["language"] = [f"One of: {', '.join(LANGUAGES)}."]
-    if not (6 <= rally.age_min <= rally.age_max <= 99):
+    if not all(isinstance(age, int) for age in (rally.age_min, rally.age_max)):
+        errors["age_min"] = ["Ages are whole numbers."]
+    elif not (6 <= rally.age_min <= rally.age_max <= 99):
         errors["age_max" if rally.age_min <= 99 else "age_min"] = ["Ages from 6 to 99, minimum not above maximum."]
     if (rally.start_lat is None) != (rally.start_lon is None):
         errors["start_lat"] = ["Give both start coordinates or neither."]
@@ -104,10 +110,23 @@ def _check_rally(rally: Rally) -> None:
         raise Invalid("The rally has invalid fields.", errors=errors)
 
 
+def rallies_for(user, *, institution_id: int | None = None) -> list[Rally]:
+    """Editors: their institutions' rallies. Office and teachers: published rallies (as access.readable_rally)."""
+    query = db.select(Rally).order_by(Rally.updated_at.desc(), Rally.id.desc())
+    if user.role == "editor":
+        query = query.where(Rally.institution_id.in_(user.institution_ids or {-1}))
+    else:
+        query = query.where(Rally.visibility != "draft", Rally.published_version_id.is_not(None))
+    if institution_id is not None:
+        query = query.where(Rally.institution_id == institution_id)
+    return list(db.session.scalars(query))
+
+
 def create_rally(institution: Institution, *, actor, settings: dict | None = None, cover_id: int | None = None,
                  **fields) -> Rally:
     """A new draft rally of an institution."""
-    rally = Rally(institution=institution, visibility="draft", subjects=[],
+    rally = Rally(institution=institution, visibility="draft", subjects=[], title="", theme="",
+                  description_md="", about="", language="de", age_min=10, age_max=18, cover_alt="",
                   settings=load_settings(settings))
     _set_fields(rally, fields)
     _set_cover(rally, cover_id)
@@ -141,9 +160,27 @@ def _set_cover(rally: Rally, cover_id: int | None) -> None:
         rally.cover = None
         return
     asset = db.session.get(MediaAsset, cover_id)
-    if asset is None or asset.kind != "image":
+    if asset is None or asset.kind != "image" or not usable_by(asset, rally.institution.id):
         raise Invalid("The cover must be an uploaded image.", errors={"cover_id": ["Unknown image."]})
     rally.cover = asset
+
+
+def set_cover(rally: Rally, media_id: int | None, alt: str = "", *, actor) -> Rally:
+    """Show an uploaded image (with its alternative text) as the rally's cover, or none."""
+    alt = (alt or "").strip()
+    if media_id is not None and not alt:
+        raise Invalid("Every image needs an alternative text.", code="alt_required",
+                      errors={"alt": ["Describe the image for pupils who cannot see it."]})
+    if len(alt) > 300:
+        raise Invalid("The alternative text is too long.", errors={"alt": ["At most 300 characters."]})
+    try:
+        _set_cover(rally, media_id)
+    except Invalid as error:
+        raise Invalid(error.message, errors={"media_id": ["Unknown image."]}) from None
+    rally.cover_alt = alt if media_id is not None else ""
+    touch(rally)
+    log.info("cover of rally %s set to %s by user %s", rally.id, media_id, getattr(actor, "id", None))
+    return rally
 
 
 def touch(rally: Rally) -> None:
@@ -160,8 +197,6 @@ def delete_rally(rally: Rally, *, actor) -> None:
     played = db.session.scalar(db.select(ClassRun.id).filter_by(rally_id=rally.id).limit(1)) or \
         db.session.scalar(db.select(Team.id).filter_by(rally_id=rally.id).limit(1))
     if played:
-        from rallies.errors import Conflict
-
         raise Conflict("Classes have played this rally; unpublish it instead of deleting it.", code="rally_in_use")
     rally.published_version_id = None
     db.session.flush()
@@ -226,6 +261,7 @@ def update_station(station: Station, *, actor, **data) -> Station:
     for name, value in _load_station(data, partial=True).items():
         setattr(station, name, value)
     _after_station_change(station, station.rally)
+    log.info("station %s edited by user %s", station.id, getattr(actor, "id", None))
     return station
 
 
@@ -247,11 +283,16 @@ def regenerate_qr_token(station: Station, *, actor) -> Station:
 
 
 def delete_station(station: Station, *, actor) -> None:
+    """Remove a station, and the conditions of other stations that waited for it."""
     rally = station.rally
+    gone = station.id
     rally.stations.remove(station)
     for index, other in enumerate(rally.stations):
         other.position = index
+        if any(c.get("after_station") == gone for c in other.conditions or []):
+            other.conditions = [c for c in other.conditions if c.get("after_station") != gone]
     touch(rally)
+    log.info("station %s deleted from rally %s by user %s", gone, rally.id, getattr(actor, "id", None))
 
 
 def reorder_stations(rally: Rally, station_ids: list[int], *, actor) -> Rally:
@@ -325,6 +366,7 @@ def update_task(task: Task, *, actor, **data) -> Task:
     fields_ = _load_task(data, partial=True)
     _apply_task(task, fields_)
     touch(task.station.rally)
+    log.info("task %s edited by user %s", task.id, getattr(actor, "id", None))
     return task
 
 
@@ -334,22 +376,27 @@ def delete_task(task: Task, *, actor) -> None:
     for index, other in enumerate(station.tasks):
         other.position = index
     touch(station.rally)
+    log.info("task %s deleted by user %s", task.id, getattr(actor, "id", None))
 
 
 # --- Media attachments -----------------------------------------------------------------
 
-def _media_link(asset_id: int, alt: str) -> MediaAsset:
-    asset = db.session.get(MediaAsset, asset_id)
-    if asset is None:
+def _media_link(asset_id: int, alt: str, rally: Rally) -> MediaAsset:
+    """An asset the rally's institution may use; images only with an alternative text."""
+    asset = db.session.get(MediaAsset, asset_id) if isinstance(asset_id, int) else None
+    if asset is None or not usable_by(asset, rally.institution_id):
         raise Invalid("Unknown media.", errors={"media_id": ["Unknown media."]})
     if asset.kind == "image" and not (alt or "").strip():
         raise Invalid("Every image needs an alternative text.", code="alt_required",
                       errors={"alt": ["Describe the image for pupils who cannot see it."]})
+    if len((alt or "").strip()) > 300:
+        raise Invalid("The alternative text is too long.", errors={"alt": ["At most 300 characters."]})
     return asset
 
 
 def attach_station_media(station: Station, media_id: int, alt: str, *, actor) -> StationMedia:
-    asset = _media_link(media_id, alt)
+    """Show a file on a station, after the others."""
+    asset = _media_link(media_id, alt, station.rally)
     link = StationMedia(media_id=asset.id, asset=asset, alt=(alt or "").strip(), position=len(station.media))
     station.media.append(link)
     touch(station.rally)
@@ -357,7 +404,8 @@ def attach_station_media(station: Station, media_id: int, alt: str, *, actor) ->
 
 
 def attach_task_media(task: Task, media_id: int, alt: str, *, actor) -> TaskMedia:
-    asset = _media_link(media_id, alt)
+    """Show a file with a task, after the others."""
+    asset = _media_link(media_id, alt, task.station.rally)
     link = TaskMedia(media_id=asset.id, asset=asset, alt=(alt or "").strip(), position=len(task.media))
     task.media.append(link)
     touch(task.station.rally)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from functools import lru_cache
+import threading
+from collections import OrderedDict
+from typing import Callable
 
 from rallies.tasks import NO_SOLUTION, get_task_type
 
@@ -106,11 +108,60 @@ def bundle_json(bundle: dict) -> bytes:
     return json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-@lru_cache(maxsize=256)
-def cached_bundle_bytes(version_id: int, version: int, order_key: str, snapshot_json: str) -> tuple[bytes, str]:
-    """Bundle bytes and strong ETag for one version and station order (versions never change)."""
-    snapshot = json.loads(snapshot_json)
-    order = [int(i) for i in order_key.split(",")] if order_key else None
+class BundleCache:
+    """A small, bounded, thread-safe LRU of built bundles.
+
+    Keyed by (rally version id, station order): a version never changes, so an entry never
+    goes stale and no snapshot has to be loaded, serialised or compared to find it.
+    """
+
+    def __init__(self, maxsize: int = 256):
+        self.maxsize = maxsize
+        self._entries: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_build(self, key: tuple, build: Callable[[], tuple[bytes, str]]) -> tuple[bytes, str]:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry
+        entry = build()  # outside the lock: building twice at once is harmless
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+        return entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+BUNDLES = BundleCache()
+
+
+def bundle_bytes(snapshot: dict, version: int, order: list[int] | None) -> tuple[bytes, str]:
+    """Bundle bytes and their strong ETag (a hash of exactly these bytes)."""
     body = bundle_json(build_bundle(snapshot, version, order))
     etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
     return body, etag
+
+
+def cached_bundle(version_id: int, order: list[int] | None, load: Callable[[], tuple[dict, int]],
+                  cache: BundleCache | None = None) -> tuple[bytes, str]:
+    """The bundle of one version in one station order; `load` gives (snapshot, version number) on a miss.
+
+    Each app passes its own cache (a version id means one thing per database).
+    """
+    key = (version_id, tuple(order) if order else None)
+
+    def build() -> tuple[bytes, str]:
+        snapshot, version = load()
+        return bundle_bytes(snapshot, version, order)
+
+    return (cache if cache is not None else BUNDLES).get_or_build(key, build)

@@ -33,8 +33,39 @@ def _check_place(lat, lon) -> None:
         raise Invalid("Invalid coordinates.", errors=errors)
 
 
+def _check_name(fields: dict, required: bool) -> None:
+    if (required or "name" in fields) and not (fields.get("name") or "").strip():
+        raise Invalid("A name is required.", errors={"name": ["Must not be empty."]})
+
+
+def admitted_kinds() -> list[dict]:
+    """The kinds of institution the programme admits, with names for people."""
+    return [{"kind": kind, "label": label} for kind, label in ADMITTED_KINDS.items()]
+
+
+def list_institutions(user) -> list[Institution]:
+    """The office and teachers see every institution, editors only their own."""
+    query = db.select(Institution).order_by(Institution.name, Institution.id)
+    if user.role == "editor":
+        query = query.where(Institution.id.in_(sorted(user.institution_ids)))
+    elif user.role not in ("office", "teacher"):
+        return []
+    return list(db.session.scalars(query))
+
+
+def list_schools(user) -> list[School]:
+    """The office sees every school, teachers their own; editors none (see access.visible_school)."""
+    query = db.select(School).order_by(School.name, School.id)
+    if user.role == "teacher":
+        query = query.where(School.id.in_(sorted(user.school_ids)))
+    elif user.role != "office":
+        return []
+    return list(db.session.scalars(query))
+
+
 def create_institution(*, actor, **fields) -> Institution:
     """Register an institution of an admitted kind."""
+    _check_name(fields, required=True)
     _check_kind(fields.get("kind", ""))
     _check_place(fields.get("lat"), fields.get("lon"))
     institution = Institution(**{k: v for k, v in fields.items() if k in INSTITUTION_FIELDS})
@@ -45,6 +76,7 @@ def create_institution(*, actor, **fields) -> Institution:
 
 
 def update_institution(institution: Institution, *, actor, **fields) -> Institution:
+    _check_name(fields, required=False)
     if "kind" in fields:
         _check_kind(fields["kind"])
     _check_place(fields.get("lat", institution.lat), fields.get("lon", institution.lon))
@@ -57,6 +89,7 @@ def update_institution(institution: Institution, *, actor, **fields) -> Institut
 
 
 def create_school(*, actor, **fields) -> School:
+    _check_name(fields, required=True)
     _check_place(fields.get("lat"), fields.get("lon"))
     school = School(**{k: v for k, v in fields.items() if k in SCHOOL_FIELDS})
     db.session.add(school)
@@ -66,11 +99,13 @@ def create_school(*, actor, **fields) -> School:
 
 
 def update_school(school: School, *, actor, **fields) -> School:
+    _check_name(fields, required=False)
     _check_place(fields.get("lat", school.lat), fields.get("lon", school.lon))
     for name, value in fields.items():
         if name in SCHOOL_FIELDS:
             setattr(school, name, value)
     db.session.flush()
+    log.info("school %s edited by user %s", school.id, getattr(actor, "id", None))
     return school
 
 

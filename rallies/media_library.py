@@ -4,26 +4,75 @@ from __future__ import annotations
 
 import logging
 
-from media.intake import ingest
-from media.storage import content_name
+from media.errors import MediaError, TooLarge, UnsafeArchive, UnsupportedMedia
+from media.intake import Ingested, ingest
+from media.storage import content_name, sha256_hex
 
 from rallies.db import db
-from rallies.models import MediaAsset
+from rallies.errors import DomainError, Invalid
+from rallies.models import Institution, MediaAsset
 
 log = logging.getLogger(__name__)
 
 RALLY_MEDIA_KINDS = {"image", "audio", "video"}
 
 
+class MediaTooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
+class MediaUnsupported(DomainError):
+    status = 415
+    code = "unsupported_media"
+
+
+def refusal(error: MediaError) -> DomainError:
+    """The domain error (and so the HTTP status) for a file the media checks refused."""
+    if isinstance(error, TooLarge):
+        return MediaTooLarge(error.message, limit=error.limit)
+    if isinstance(error, UnsafeArchive):
+        return Invalid(error.message, code=error.code)
+    if isinstance(error, UnsupportedMedia):
+        return MediaUnsupported(error.message)
+    return Invalid(error.message, code=error.code)
+
+
 def add_media(data: bytes, *, storage, limits, institution_id: int | None = None,
               allowed_kinds: set[str] = RALLY_MEDIA_KINDS) -> MediaAsset:
-    """Check, clean and store a file; the same content twice gives the same asset."""
-    ingested = ingest(data, allowed_kinds=allowed_kinds, limits=limits)
+    """Check, clean and store a file; the same content twice gives the same asset.
+
+    A refused file raises MediaTooLarge (413), MediaUnsupported (415) or Invalid, and
+    nothing is stored. The institution that sent it may use the asset from then on.
+    """
+    return store_media(check_media(data, limits=limits, allowed_kinds=allowed_kinds), data,
+                       storage=storage, institution_id=institution_id)
+
+
+def check_media(data: bytes, *, limits, allowed_kinds: set[str] = RALLY_MEDIA_KINDS) -> Ingested:
+    """Check and clean a file without storing anything; refusals as in add_media."""
+    try:
+        return ingest(data, allowed_kinds=allowed_kinds, limits=limits)
+    except MediaError as error:
+        raise refusal(error) from error
+
+
+def store_media(ingested: Ingested, original: bytes, *, storage, institution_id: int | None = None) -> MediaAsset:
+    """Store a checked file (see check_media) as an asset, or find the asset it already is.
+
+    A file that is byte for byte one we stored before (a re-uploaded or re-imported asset)
+    is that asset, so exporting and importing on the same server keeps media names.
+    """
     name = content_name(ingested.data, ingested.extension)
-    existing = db.session.scalar(db.select(MediaAsset).filter_by(name=name))
+    existing = db.session.scalar(db.select(MediaAsset).filter_by(name=name)) or db.session.scalar(
+        db.select(MediaAsset).filter_by(sha256=sha256_hex(original)).limit(1))
     if existing is not None:
+        name = existing.name
+        grant(existing, institution_id)
+        if not storage.exists(name) and name == content_name(ingested.data, ingested.extension):
+            _put_files(storage, ingested)  # storage restored from an older backup: heal it
         return existing
-    storage.put(name, ingested.data)
+    _put_files(storage, ingested)
     asset = MediaAsset(
         name=name, kind=ingested.kind, content_type=ingested.content_type, bytes=len(ingested.data),
         sha256=ingested.sha256, width=ingested.width, height=ingested.height,
@@ -31,22 +80,38 @@ def add_media(data: bytes, *, storage, limits, institution_id: int | None = None
     )
     display = ingested.derivatives.get("display")
     if display is not None:
-        display_name = content_name(display.data, display.extension)
-        storage.put(display_name, display.data)
-        asset.display_name = display_name
+        asset.display_name = content_name(display.data, display.extension)
         asset.display_bytes = len(display.data)
-        from media.storage import sha256_hex
-
         asset.display_sha256 = sha256_hex(display.data)
         asset.display_width, asset.display_height = display.width, display.height
     thumbnail = ingested.derivatives.get("thumbnail")
     if thumbnail is not None:
         asset.thumb_name = content_name(thumbnail.data, thumbnail.extension)
-        storage.put(asset.thumb_name, thumbnail.data)
     db.session.add(asset)
+    grant(asset, institution_id)
     db.session.flush()
     log.info("media %s stored (%s, %d bytes)", name, asset.content_type, asset.bytes)
     return asset
+
+
+def _put_files(storage, ingested) -> None:
+    storage.put(content_name(ingested.data, ingested.extension), ingested.data)
+    for rendition in ingested.derivatives.values():
+        storage.put(content_name(rendition.data, rendition.extension), rendition.data)
+
+
+def grant(asset: MediaAsset, institution_id: int | None) -> None:
+    """Let an institution use an asset (it uploaded the same file, or copied a rally with it)."""
+    if institution_id is None or institution_id in asset.institution_ids:
+        return
+    institution = db.session.get(Institution, institution_id)
+    if institution is not None:
+        asset.institutions.append(institution)
+
+
+def usable_by(asset: MediaAsset, institution_id: int) -> bool:
+    """Whether a rally of the institution may show the asset."""
+    return institution_id in asset.institution_ids or asset.institution_id == institution_id
 
 
 def descriptor(asset: MediaAsset, alt: str = "") -> dict:

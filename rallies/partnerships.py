@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from rallies.db import db, utcnow
-from rallies.errors import Conflict, Invalid, NotFound, RuleViolation
+from rallies.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RuleViolation
 from rallies.models import ADMITTED_KINDS, REFUSED_KINDS, Institution, Partnership, PartnershipEvent, PartnershipMember, School
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,17 @@ TRANSITIONS = {
     "renew": ({"evaluation_due", "registered"}, "registered"),
     "end": ({"registered", "evaluation_due"}, "ended"),
 }
+
+# Who may take each step: the partners themselves submit their agreement; everything
+# after that is the programme office's decision.
+PARTIES_MAY = {"submit"}
+
+
+class AgreementTooLarge(DomainError):
+    """An agreement file over the configured limit (413, as for media uploads)."""
+
+    status = 413
+    code = "too_large"
 
 
 @dataclass(frozen=True)
@@ -92,7 +103,7 @@ def _duration_rule(p: Partnership) -> RuleResult:
     if p.ends_on < add_years(p.starts_on, MIN_DURATION_YEARS):
         return RuleResult("duration", False,
                           f"The agreement must run at least {MIN_DURATION_YEARS} years "
-                          f"(from {p.starts_on:%Y-%m-%d}, until {add_years(p.starts_on, 2):%Y-%m-%d} or later).")
+                          f"(from {p.starts_on:%Y-%m-%d}, until {add_years(p.starts_on, MIN_DURATION_YEARS):%Y-%m-%d} or later).")
     return RuleResult("duration", True, f"Runs from {p.starts_on:%Y-%m-%d} to {p.ends_on:%Y-%m-%d}.")
 
 
@@ -135,8 +146,9 @@ def _municipal_partner_rule(institutions: list[Institution]) -> RuleResult:
     non_municipal = [i for i in institutions if not i.municipal]
     if non_municipal and not any(i.municipal for i in institutions):
         names = ", ".join(i.name for i in non_municipal)
+        verb = "is" if len(non_municipal) == 1 else "are"
         return RuleResult("municipal_partner", False,
-                          f"{names} is not municipal, so a municipal institution must join as a third partner.")
+                          f"{names} {verb} not municipal, so a municipal institution must join as a third partner.")
     return RuleResult("municipal_partner", True, "Municipal participation is given.")
 
 
@@ -148,12 +160,50 @@ EDITABLE_FIELDS = {
 }
 
 
+def is_party(user, partnership: Partnership) -> bool:
+    """The school's teachers and the member institutions' editors are the partnership's parties."""
+    if user.role == "teacher":
+        return partnership.school_id in user.school_ids
+    if user.role == "editor":
+        return bool(partnership.institution_ids & user.institution_ids)
+    return False
+
+
+def may_transition(user, partnership: Partnership, action: str) -> bool:
+    """The office takes every step; the parties may only submit their own draft."""
+    if user is None or user.role == "office":
+        return True
+    return action in PARTIES_MAY and is_party(user, partnership)
+
+
+def list_partnerships(user, *, status: str | None = None, school_id: int | None = None,
+                      institution_id: int | None = None) -> list[Partnership]:
+    """The partnerships a user may see: the office all, teachers their schools', editors their institutions'."""
+    query = db.select(Partnership).order_by(Partnership.id)
+    if user.role == "teacher":
+        query = query.where(Partnership.school_id.in_(sorted(user.school_ids)))
+    elif user.role == "editor":
+        query = query.where(Partnership.id.in_(
+            db.select(PartnershipMember.partnership_id)
+            .where(PartnershipMember.institution_id.in_(sorted(user.institution_ids)))))
+    elif user.role != "office":
+        return []
+    if status:
+        query = query.where(Partnership.status == status)
+    if school_id is not None:
+        query = query.where(Partnership.school_id == school_id)
+    if institution_id is not None:
+        query = query.where(Partnership.id.in_(
+            db.select(PartnershipMember.partnership_id).where(PartnershipMember.institution_id == institution_id)))
+    return list(db.session.scalars(query))
+
+
 def create_partnership(*, school_id: int, members: list[dict], actor, **fields) -> Partnership:
     """Create a draft partnership between a school and one or more institutions."""
     school = db.session.get(School, school_id)
     if school is None:
         raise Invalid("Unknown school.", errors={"school_id": [f"Unknown school {school_id}."]})
-    partnership = Partnership(school=school, status="draft")
+    partnership = Partnership(school=school, status="draft", evaluation_interval_years=3)
     _apply_fields(partnership, fields)
     _set_members(partnership, members)
     db.session.add(partnership)
@@ -163,7 +213,15 @@ def create_partnership(*, school_id: int, members: list[dict], actor, **fields) 
 
 
 def update_partnership(partnership: Partnership, *, actor, members: list[dict] | None = None, **fields) -> Partnership:
-    """Edit a partnership; only drafts and returned submissions can change their terms."""
+    """Edit a partnership; only drafts (new or returned) can change their terms.
+
+    The parties may fill in their draft; only the office changes who takes part.
+    """
+    if actor is not None and actor.role != "office":
+        if not is_party(actor, partnership):
+            raise NotFound("No such partnership.")
+        if members is not None:
+            raise Forbidden("Only the programme office changes which institutions take part.")
     if partnership.status not in ("draft",):
         raise Conflict("Only a draft partnership can be edited; return it to draft first.",
                        code="not_editable")
@@ -176,15 +234,20 @@ def update_partnership(partnership: Partnership, *, actor, members: list[dict] |
 
 
 def _apply_fields(partnership: Partnership, fields: dict) -> None:
-    for name, value in fields.items():
-        if name not in EDITABLE_FIELDS:
-            raise Invalid(f"Unknown field {name}.", errors={name: ["Unknown field."]})
-        setattr(partnership, name, value)
-    if partnership.starts_on and partnership.ends_on and partnership.ends_on <= partnership.starts_on:
+    """Check the fields against each other first, then change the partnership."""
+    unknown = sorted(set(fields) - EDITABLE_FIELDS)
+    if unknown:
+        raise Invalid(f"Unknown field {unknown[0]}.", errors={name: ["Unknown field."] for name in unknown})
+    starts_on = fields.get("starts_on", partnership.starts_on)
+    ends_on = fields.get("ends_on", partnership.ends_on)
+    if starts_on and ends_on and ends_on <= starts_on:
         raise Invalid("The end date must be after the start date.", errors={"ends_on": ["Must be after starts_on."]})
-    if partnership.evaluation_interval_years is not None and not 1 <= partnership.evaluation_interval_years <= 10:
+    interval = fields.get("evaluation_interval_years", partnership.evaluation_interval_years)
+    if not isinstance(interval, int) or not 1 <= interval <= 10:
         raise Invalid("The evaluation interval is 1 to 10 years.",
                       errors={"evaluation_interval_years": ["Must be between 1 and 10."]})
+    for name, value in fields.items():
+        setattr(partnership, name, value)
 
 
 def _set_members(partnership: Partnership, members: list[dict]) -> None:
@@ -215,8 +278,8 @@ def attach_agreement(partnership: Partnership, data: bytes, *, storage, max_byte
     if not data:
         raise Invalid("The agreement file is empty.", errors={"file": ["Empty file."]})
     if len(data) > max_bytes:
-        raise Invalid(f"The agreement may be at most {max_bytes // (1024 * 1024)} MB.", code="too_large",
-                      errors={"file": ["Too large."]})
+        raise AgreementTooLarge(f"The agreement may be at most {_size(max_bytes)}.",
+                                errors={"file": ["Too large."]}, limit=max_bytes)
     if not looks_like_pdf(data):
         raise Invalid("The agreement must be a PDF file.", code="not_a_pdf", errors={"file": ["Not a PDF."]})
     from media.storage import content_name, sha256_hex
@@ -227,6 +290,10 @@ def attach_agreement(partnership: Partnership, data: bytes, *, storage, max_byte
     partnership.agreement_sha256 = sha256_hex(data)
     log.info("agreement stored for partnership %s by user %s", partnership.id, getattr(actor, "id", None))
     return partnership
+
+
+def _size(nbytes: int) -> str:
+    return f"{nbytes // (1024 * 1024)} MB" if nbytes >= 1024 * 1024 else f"{nbytes} bytes"
 
 
 def looks_like_pdf(data: bytes) -> bool:
@@ -240,6 +307,8 @@ def transition(partnership: Partnership, action: str, *, actor, today: dt.date |
     if action not in TRANSITIONS:
         raise Invalid(f"Unknown action {action!r}.", errors={"action": [f"One of {', '.join(TRANSITIONS)}."]})
     allowed_from, target = TRANSITIONS[action]
+    if not may_transition(actor, partnership, action):
+        raise Forbidden(f"Only the programme office may take the step {action!r}.")
     if partnership.status not in allowed_from:
         raise Conflict(
             f"A partnership that is {partnership.status} cannot be {_past(action)}; "

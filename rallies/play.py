@@ -63,27 +63,42 @@ def is_blocked(name: str, blocklist: tuple[str, ...]) -> bool:
     return any(word and (word in folded or word.replace(" ", "") in squeezed) for word in blocklist)
 
 
-def join(code: str, team_name, *, policy: PlayPolicy, now: dt.datetime | None = None) -> tuple[Team, str]:
-    """Join a class run or a public rally's free play as a new team; returns the team and its token."""
-    now = now or utcnow()
+def find_join_target(code) -> tuple[ClassRun | None, Rally | None]:
+    """The class run or public rally a join code belongs to; 422 when malformed, 404 when unknown."""
     normalised = normalise_join_code(code if isinstance(code, str) else "")
     if not is_valid_join_code(normalised):
         raise Invalid("A join code has 6 to 8 letters and digits.", errors={"code": ["Not a valid join code."]})
+    run = db.session.scalar(db.select(ClassRun).filter_by(join_code=normalised))
+    if run is not None:
+        return run, None
+    rally = db.session.scalar(db.select(Rally).filter_by(free_play_code=normalised))
+    if rally is None or rally.visibility != "public" or rally.published_version_id is None:
+        raise NotFound("No class run or rally has this code.", code="unknown_code")
+    return None, rally
+
+
+def join(code: str, team_name, *, policy: PlayPolicy, now: dt.datetime | None = None,
+         admit=None) -> tuple[Team, str]:
+    """Join a class run or a public rally's free play as a new team; returns the team and its token.
+
+    `admit`, when given, is called once the code is known to be valid and before anything
+    is stored (the client API counts valid joins against their own rate limit there).
+    """
+    now = now or utcnow()
+    run, rally = find_join_target(code)
+    if admit is not None:
+        admit()
+    if run is not None and not run.starts_at <= now <= run.ends_at:
+        raise Conflict("This class run is not open for joining now.", code="run_not_open",
+                       starts_at=run.starts_at.isoformat(), ends_at=run.ends_at.isoformat())
     name = clean_team_name(team_name)
     if is_blocked(name, policy.blocklist):
         raise Invalid("Please choose another team name.", code="team_name_refused",
                       errors={"team_name": ["This name is not allowed."]})
-    run = db.session.scalar(db.select(ClassRun).filter_by(join_code=normalised))
     if run is not None:
-        if not run.starts_at <= now <= run.ends_at:
-            raise Conflict("This class run is not open for joining now.", code="run_not_open",
-                           starts_at=run.starts_at.isoformat(), ends_at=run.ends_at.isoformat())
         team = Team(class_run_id=run.id, rally_id=run.rally_id, rally_version_id=run.rally_version_id,
                     name_scope=f"run:{run.id}", expires_at=run.ends_at + policy.grace)
     else:
-        rally = db.session.scalar(db.select(Rally).filter_by(free_play_code=normalised))
-        if rally is None or rally.visibility != "public" or rally.published_version_id is None:
-            raise NotFound("No class run or rally has this code.", code="unknown_code")
         team = Team(class_run_id=None, rally_id=rally.id, rally_version_id=rally.published_version_id,
                     name_scope=f"free:{rally.id}:{now.date().isoformat()}",
                     expires_at=now + policy.free_play_lifetime)
@@ -107,6 +122,20 @@ def join(code: str, team_name, *, policy: PlayPolicy, now: dt.datetime | None = 
     return team, secret
 
 
+def joined(team: Team, token: str) -> dict:
+    """The client API's answer to a join: the token, the team, its run and its rally version."""
+    version = team.rally_version
+    run = team.class_run
+    return {
+        "token": token,
+        "team": {"id": team.id, "name": team.name},
+        "run": None if run is None else {"id": run.id, "class_label": run.class_label,
+                                         "starts_at": run.starts_at.isoformat(), "ends_at": run.ends_at.isoformat()},
+        "rally": {"id": team.rally_id, "title": version.snapshot["rally"]["title"], "version": version.version,
+                  "bundle_url": f"/api/v1/rallies/{team.rally_id}/bundle"},
+    }
+
+
 def team_for_token(header_value: str | None, *, now: dt.datetime | None = None) -> Team:
     """The team a bearer token belongs to; 401 when missing, malformed, unknown or expired."""
     now = now or utcnow()
@@ -123,10 +152,17 @@ def team_for_token(header_value: str | None, *, now: dt.datetime | None = None) 
 
 
 def lock_team(team: Team) -> Team:
-    """Serialise one team's writes (row lock on PostgreSQL; SQLite writes are serial anyway)."""
+    """Serialise one team's writes, so that each request sees the rows the one before it stored.
+
+    PostgreSQL: a row lock. SQLite: a no-op update, which takes the database's write lock
+    before anything is read (its driver runs reads outside the transaction until the first
+    write, so two requests could otherwise judge a batch on the same stale state).
+    """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(db.select(Team.id).where(Team.id == team.id).with_for_update())
-        db.session.refresh(team)
+    else:
+        db.session.execute(db.update(Team).where(Team.id == team.id).values(id=Team.id))
+    db.session.refresh(team)
     return team
 
 
@@ -209,7 +245,7 @@ def scan(team: Team, *, client_id, payload: str, scanned_at: dt.datetime, now: d
     existing = db.session.scalar(db.select(Scan).filter_by(team_id=team.id, client_id=client_id))
     snapshot = snapshot_of(team)
     if existing is not None:
-        if existing.payload != payload.strip():
+        if existing.payload != payload.strip()[:500]:
             raise Conflict("This id was used for a different scan.", code="id_reused")
         station = _station_in(snapshot, existing.station_id)
         return _scan_result(team, client_id, "duplicate", station)
@@ -282,6 +318,14 @@ def _checkin_result(team: Team, client_id: str, status: str, row: Checkin) -> di
 UPLOAD_KINDS = {"image": "photo", "audio": "audio", "video": "video"}
 
 
+class UploadRefused(DomainError):
+    """A file the media checks refuse: 413 `too_large` or 415 `unsupported_media`."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message, code=code)
+        self.status = 413 if code == "too_large" else 415
+
+
 def upload(team: Team, *, client_id, task_id, data: bytes, storage, limits,
            now: dt.datetime | None = None) -> tuple[dict, bool]:
     """Store a pupil's photo/audio/video for a task; returns (result, created)."""
@@ -313,7 +357,7 @@ def upload(team: Team, *, client_id, task_id, data: bytes, storage, limits,
     try:
         ingested = ingest(data, allowed_kinds={task_type.upload_kind}, limits=limits)
     except MediaError as error:
-        raise DomainError(error.message, code=error.code) from error
+        raise UploadRefused(error.message, code=error.code) from error
     media_id = str(uuid.uuid4())
     storage_name = f"upload-{media_id}.{ingested.extension}"
     storage.put(storage_name, ingested.data)
@@ -532,3 +576,94 @@ def finish(team: Team, *, now: dt.datetime | None = None) -> dict:
         db.session.flush()
         log.info("team %s finished", team.id)
     return {"finished_at": team.finished_at.isoformat(), "progress": progress(team, now=now)}
+
+
+# --- Bundle ----------------------------------------------------------------------------
+
+def team_bundle(team: Team, rally_id: int, *, cache=None) -> tuple[bytes, str]:
+    """The offline bundle of the team's own rally version, in its order, with a strong ETag."""
+    from rallies.bundle import cached_bundle
+
+    if rally_id != team.rally_id:
+        raise NotFound("No such rally for your team.")
+
+    def load() -> tuple[dict, int]:
+        version = db.session.get(RallyVersion, team.rally_version_id)
+        return version.snapshot, version.version
+
+    return cached_bundle(team.rally_version_id, team.station_order, load, cache)
+
+
+# --- Discovery -------------------------------------------------------------------------
+
+DISCOVERY_PAGE_SIZE = 50
+KM_PER_DEGREE = 111.32
+
+
+def discover(*, near: tuple[float, float] | None = None, radius_km: float = 50.0, q: str | None = None,
+             page: int = 1, page_size: int = DISCOVERY_PAGE_SIZE) -> tuple[list[dict], bool]:
+    """Public, published rallies: with `near` those within `radius_km`, nearest first;
+    `q` matches title, theme and institution name ignoring case. Returns (items, has_more).
+
+    Text matching and geodesic distances are done here rather than in SQL so that they
+    mean the same on SQLite (whose lower() knows only ASCII) and PostgreSQL; a bounding
+    box keeps the candidates few.
+    """
+    import math
+
+    from rallies.media_library import descriptor
+    from rallies.models import Institution
+
+    query = (db.select(Rally).join(Institution, Rally.institution_id == Institution.id)
+             .where(Rally.visibility == "public", Rally.published_version_id.is_not(None),
+                    Rally.free_play_code.is_not(None)))
+    if near is not None:
+        lat, lon = near
+        dlat = radius_km / KM_PER_DEGREE
+        query = query.where(Rally.start_lat.is_not(None), Rally.start_lon.is_not(None),
+                            Rally.start_lat.between(lat - dlat, lat + dlat))
+        cos_lat = math.cos(math.radians(min(abs(lat) + dlat, 90.0)))
+        if cos_lat > 0.01:
+            dlon = radius_km / (KM_PER_DEGREE * cos_lat)
+            if dlon < 180:
+                west, east = lon - dlon, lon + dlon
+                if west < -180:
+                    query = query.where((Rally.start_lon >= west + 360) | (Rally.start_lon <= east))
+                elif east > 180:
+                    query = query.where((Rally.start_lon >= west) | (Rally.start_lon <= east - 360))
+                else:
+                    query = query.where(Rally.start_lon.between(west, east))
+    rallies = db.session.scalars(query).unique().all()
+    needle = " ".join(q.split()).casefold() if q else ""
+    found = []
+    for rally in rallies:
+        if needle and not any(needle in (text or "").casefold()
+                              for text in (rally.title, rally.theme, rally.institution.name)):
+            continue
+        distance = None
+        if near is not None:
+            distance = geodesic_m(near[0], near[1], rally.start_lat, rally.start_lon)
+            if distance > radius_km * 1000:
+                continue
+        found.append((rally, distance))
+    if near is not None:
+        found.sort(key=lambda pair: (pair[1], pair[0].id))
+    else:
+        found.sort(key=lambda pair: (pair[0].title.casefold(), pair[0].id))
+    start = (page - 1) * page_size
+    chosen = found[start:start + page_size]
+    items = [{
+        "id": rally.id,
+        "title": rally.title,
+        "theme": rally.theme or "",
+        "language": rally.language,
+        "age_min": rally.age_min,
+        "age_max": rally.age_max,
+        "institution": {"name": rally.institution.name, "kind": rally.institution.kind},
+        "cover": descriptor(rally.cover, rally.cover_alt) if rally.cover is not None else None,
+        "start": ({"lat": rally.start_lat, "lon": rally.start_lon}
+                  if rally.start_lat is not None and rally.start_lon is not None else None),
+        "distance_m": round(distance, 1) if distance is not None else None,
+        "join_code": rally.free_play_code,
+    } for rally, distance in chosen]
+    return items, len(found) > start + page_size

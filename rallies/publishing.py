@@ -7,7 +7,7 @@ import logging
 
 from rallies.db import db, utcnow
 from rallies.errors import Conflict, Forbidden, Invalid
-from rallies.media_library import descriptor, get_by_name
+from rallies.media_library import descriptor, get_by_name, grant
 from rallies.models import Rally, RallyVersion
 from rallies.richtext import markdown_to_html
 from rallies.tasks import get_task_type
@@ -25,11 +25,17 @@ def publish_problems(rally: Rally) -> dict[str, list[str]]:
         problems["stations"] = ["A rally needs at least one station."]
     if not (rally.about or "").strip():
         problems["about"] = ["Say who made the rally, for whom and about what."]
-    if rally.cover is not None and not rally.cover_alt.strip():
+    if rally.cover is not None and not (rally.cover_alt or "").strip():
         problems["cover_alt"] = ["The cover image needs an alternative text."]
+    station_ids = {station.id for station in rally.stations}
     for s_index, station in enumerate(rally.stations):
         if station.unlock_mode == "location" and None in (station.lat, station.lon, station.radius_m):
             problems[f"stations.{s_index}.unlock"] = ["A location station needs a place and radius."]
+        if station.unlock_mode == "qr" and not station.qr_token:
+            problems[f"stations.{s_index}.unlock"] = ["A QR station needs its code."]
+        for c_index, condition in enumerate(station.conditions or []):
+            if "after_station" in condition and condition["after_station"] not in station_ids:
+                problems[f"stations.{s_index}.conditions.{c_index}"] = ["The station it waits for is gone."]
         for link in station.media:
             if link.asset.kind == "image" and not link.alt.strip():
                 problems[f"stations.{s_index}.media"] = ["Every image needs an alternative text."]
@@ -137,6 +143,7 @@ def publish(rally: Rally, *, actor, visibility: str) -> RallyVersion:
 
 def unpublish(rally: Rally, *, actor, reason: str = "") -> Rally:
     """Withdraw a rally: no new runs or free play; runs already started keep their version."""
+    reason = reason or ""
     if rally.visibility == "draft":
         raise Conflict("The rally is not published.", code="not_published")
     if getattr(actor, "role", None) == "office":
@@ -147,8 +154,30 @@ def unpublish(rally: Rally, *, actor, reason: str = "") -> Rally:
         raise Forbidden("Only editors and the programme office can unpublish.")
     rally.visibility = "draft"
     db.session.flush()
-    log.info("rally %s unpublished by user %s", rally.id, getattr(actor, "id", None))
+    log.info("rally %s unpublished by user %s (%s)", rally.id, getattr(actor, "id", None), reason.strip() or "no reason")
     return rally
+
+
+def preview_bundle(rally: Rally) -> dict:
+    """The working copy as a team's bundle would show it, before publishing."""
+    from rallies.bundle import build_bundle
+
+    return build_bundle(build_snapshot(rally), rally.version)
+
+
+def versions(rally: Rally) -> list[dict]:
+    """The published versions, newest first, with how many class runs play each."""
+    from rallies.models import ClassRun
+
+    runs = dict(db.session.execute(
+        db.select(ClassRun.rally_version_id, db.func.count(ClassRun.id))
+        .where(ClassRun.rally_id == rally.id).group_by(ClassRun.rally_version_id)).all())
+    rows = db.session.scalars(
+        db.select(RallyVersion).filter_by(rally_id=rally.id).order_by(RallyVersion.version.desc()))
+    return [{"id": v.id, "version": v.version, "published_at": v.published_at,
+             "published_by_id": v.published_by_id, "stations": len(v.snapshot.get("stations", [])),
+             "current": v.id == rally.published_version_id and rally.is_published, "runs": runs.get(v.id, 0)}
+            for v in rows]
 
 
 def unique_join_code() -> str:
@@ -171,6 +200,7 @@ def latest_version(rally: Rally) -> RallyVersion | None:
 def copy_rally(rally: Rally, target_institution, *, actor) -> Rally:
     """A new draft with the same content in any of the editor's institutions."""
     from rallies.models import Station, StationMedia, Task, TaskMedia
+    from rallies.tokens import new_secret
 
     clone = Rally(
         institution=target_institution, title=f"{rally.title} (Kopie)"[:200], theme=rally.theme,
@@ -188,8 +218,6 @@ def copy_rally(rally: Rally, target_institution, *, actor) -> Rally:
             unlock_mode=station.unlock_mode, lat=station.lat, lon=station.lon, radius_m=station.radius_m,
             conditions=[], qr_token=None,
         )
-        from rallies.tokens import new_secret
-
         if station.unlock_mode == "qr":
             new_station.qr_token = new_secret(24)
         new_station.media = [StationMedia(media_id=m.media_id, position=m.position, alt=m.alt) for m in station.media]
@@ -209,7 +237,19 @@ def copy_rally(rally: Rally, target_institution, *, actor) -> Rally:
             {"after_station": id_map[c["after_station"]].id} if "after_station" in c else dict(c)
             for c in station.conditions or [] if "after_station" not in c or c["after_station"] in id_map
         ]
+    for asset in _assets_of(rally):
+        grant(asset, target_institution.id)  # the copy's institution now has these files too
     clone.updated_at = utcnow()
     db.session.flush()
     log.info("rally %s copied to %s by user %s", rally.id, clone.id, getattr(actor, "id", None))
     return clone
+
+
+def _assets_of(rally: Rally) -> list:
+    """Every media asset a rally shows: cover, station and task media."""
+    assets = [rally.cover] if rally.cover is not None else []
+    for station in rally.stations:
+        assets += [link.asset for link in station.media]
+        for task in station.tasks:
+            assets += [link.asset for link in task.media]
+    return assets

@@ -3,7 +3,7 @@
 from rallies.models.accounts import ROLES, ApiToken, User, user_institutions, user_schools
 from rallies.models.content import (
     DEFAULT_SETTINGS, UNLOCK_MODES, VISIBILITIES, MediaAsset, Rally, RallyVersion, Station,
-    StationMedia, Task, TaskMedia,
+    StationMedia, Task, TaskMedia, media_asset_institutions,
 )
 from rallies.models.institutions import ADMITTED_KINDS, REFUSED_KINDS, Institution, School
 from rallies.models.partnerships import STATUSES, Partnership, PartnershipEvent, PartnershipMember
@@ -14,5 +14,5 @@ __all__ = [
     "VISIBILITIES", "Answer", "ApiToken", "Checkin", "ClassRun", "Institution", "MediaAsset",
     "Partnership", "PartnershipEvent", "PartnershipMember", "Rally", "RallyVersion", "Scan",
     "School", "Station", "StationMedia", "StationUnlock", "Task", "TaskMedia", "Team", "Upload",
-    "User", "user_institutions", "user_schools",
+    "User", "media_asset_institutions", "user_institutions", "user_schools",
 ]

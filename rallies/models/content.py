@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rallies.db import JSONType, UTCDateTime, db, utcnow
@@ -23,6 +23,15 @@ DEFAULT_SETTINGS = {
 }
 
 
+media_asset_institutions = Table(
+    "media_asset_institutions",
+    db.metadata,
+    Column("media_id", ForeignKey("media_assets.id", ondelete="CASCADE"), primary_key=True),
+    Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), primary_key=True),
+)
+"""Which institutions uploaded (or imported, or copied a rally with) an asset and may use it."""
+
+
 class MediaAsset(db.Model):
     """A rally media file, stored once by content hash and shared by every rally using it."""
 
@@ -33,7 +42,7 @@ class MediaAsset(db.Model):
     kind: Mapped[str] = mapped_column(String(10))
     content_type: Mapped[str] = mapped_column(String(60))
     bytes: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     width: Mapped[int | None]
     height: Mapped[int | None]
     duration_s: Mapped[float | None]
@@ -46,6 +55,13 @@ class MediaAsset(db.Model):
     thumb_name: Mapped[str | None] = mapped_column(String(80))
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Stored once, but usable only by the institutions that have the file themselves.
+    institutions = relationship("Institution", secondary=media_asset_institutions, lazy="selectin")
+
+    @property
+    def institution_ids(self) -> set[int]:
+        return {i.id for i in self.institutions}
 
 
 class Rally(db.Model):

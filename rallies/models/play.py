@@ -33,6 +33,11 @@ class ClassRun(db.Model):
     share_uploads_with_institution: Mapped[bool] = mapped_column(default=False)
     retention_notice_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the run's pupil data is deleted (retention or the teacher); the row stays as an
+    # anonymous shell with its team counts so that the programme's figures stay right.
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    team_count: Mapped[int | None]
+    finished_team_count: Mapped[int | None]
 
     rally = relationship("Rally", lazy="joined")
     rally_version = relationship("RallyVersion", lazy="select")

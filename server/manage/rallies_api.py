@@ -1,5 +1,403 @@
-"""Management API: rallies."""
+"""Management API: rallies, stations, tasks, media, publishing, QR codes and exchange.
 
+Editors change the rallies of their own institutions; everyone else gets 404 for them
+(403 for writes by other roles). The programme office reads published rallies and may
+withdraw one with a reason. Routes parse, check access, call one service and commit.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
-blp = Blueprint("manage_rallies", __name__, description="Rallies")
+from rallies import authoring, exchange, publishing, qrcodes
+from rallies.access import can_edit_institution_content, editable_rally, readable_rally, require_role
+from rallies.db import db
+from rallies.errors import Forbidden, NotFound
+from rallies.media_library import add_media
+from rallies.models import Institution, MediaAsset, Rally, Station, Task
+from rallies.runtime import media_limits, media_storage
+from server.manage.common import commit, current_api_user, guard
+from server.manage.schemas_rallies import (
+    AttachMediaSchema, CopySchema, CoverSchema, ImportFileSchema, ImportFormSchema, MediaAssetSchema,
+    MediaFileSchema, MediaLinkSchema, MediaUploadFormSchema, PublishSchema, RallyCreateSchema,
+    RallyQuerySchema, RallySchema, RallySummarySchema, RallyWriteSchema, StationOrderSchema, StationSchema,
+    StationWriteSchema, TaskSchema, TaskWriteSchema, UnpublishSchema, VersionSchema,
+)
+
+blp = Blueprint("manage_rallies", __name__, description="Rallies, stations, tasks, media and QR codes")
+guard(blp)
+
+
+# --- Access ----------------------------------------------------------------------------
+
+def _editor():
+    """The calling editor; other roles may not change rally content (403)."""
+    user = current_api_user()
+    require_role(user, "editor")
+    return user
+
+
+def _rally_to_edit(rally_id: int) -> tuple[object, Rally]:
+    user = _editor()
+    return user, editable_rally(user, db.session.get(Rally, rally_id))
+
+
+def _station_to_edit(station_id: int) -> tuple[object, Station]:
+    user = _editor()
+    station = db.session.get(Station, station_id)
+    editable_rally(user, station.rally if station is not None else None)
+    return user, station
+
+
+def _task_to_edit(task_id: int) -> tuple[object, Task]:
+    user = _editor()
+    task = db.session.get(Task, task_id)
+    editable_rally(user, task.station.rally if task is not None else None)
+    return user, task
+
+
+def _own_institution(user, institution_id: int) -> Institution:
+    """An institution whose content the editor changes; 403 for any other (existing or not)."""
+    institution = db.session.get(Institution, institution_id)
+    if institution is None or not can_edit_institution_content(user, institution.id):
+        raise Forbidden("You edit the content of your own institutions only.")
+    return institution
+
+
+def _file(data: dict) -> bytes:
+    return data["file"].read()
+
+
+def _download(body: bytes, mimetype: str, filename: str | None = None, *, cache: bool = False) -> Response:
+    response = Response(body, mimetype=mimetype)
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store" if not cache else "private, max-age=60"
+    return response
+
+
+# --- Rallies ---------------------------------------------------------------------------
+
+@blp.route("/rallies")
+@blp.arguments(RallyQuerySchema, location="query")
+@blp.response(200, RallySummarySchema(many=True))
+def list_rallies(query):
+    """Editors: the rallies of their institutions. Office and teachers: published rallies."""
+    return authoring.rallies_for(current_api_user(), institution_id=query.get("institution_id"))
+
+
+@blp.route("/rallies", methods=["POST"])
+@blp.arguments(RallyCreateSchema)
+@blp.response(201, RallySchema)
+def create_rally(data):
+    """A new draft rally of one of the editor's institutions."""
+    user = _editor()
+    institution = _own_institution(user, data.pop("institution_id"))
+    rally = authoring.create_rally(institution, actor=user, **data)
+    commit()
+    return rally
+
+
+@blp.route("/rallies/<int:rally_id>")
+@blp.response(200, RallySchema)
+def get_rally(rally_id):
+    """The working copy with its stations and tasks (solutions included)."""
+    return readable_rally(current_api_user(), db.session.get(Rally, rally_id))
+
+
+@blp.route("/rallies/<int:rally_id>", methods=["PATCH"])
+@blp.arguments(RallyWriteSchema)
+@blp.response(200, RallySchema)
+def update_rally(data, rally_id):
+    """Change fields and settings of the working copy; classes keep playing the published version."""
+    user, rally = _rally_to_edit(rally_id)
+    authoring.update_rally(rally, actor=user, **data)
+    commit()
+    return rally
+
+
+@blp.route("/rallies/<int:rally_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_rally(rally_id):
+    """Delete a rally no class has played (409 rally_in_use otherwise: unpublish it instead)."""
+    user, rally = _rally_to_edit(rally_id)
+    authoring.delete_rally(rally, actor=user)
+    commit()
+
+
+@blp.route("/rallies/<int:rally_id>/cover", methods=["POST"])
+@blp.arguments(CoverSchema)
+@blp.response(200, RallySchema)
+def set_cover(data, rally_id):
+    """Show an uploaded image as cover (alt required), or remove it with `media_id: null`."""
+    user, rally = _rally_to_edit(rally_id)
+    authoring.set_cover(rally, data["media_id"], data["alt"], actor=user)
+    commit()
+    return rally
+
+
+@blp.route("/rallies/<int:rally_id>/publish", methods=["POST"])
+@blp.arguments(PublishSchema)
+@blp.response(200, RallySchema)
+def publish_rally(data, rally_id):
+    """Freeze the working copy as a new version (the version number goes up by one)."""
+    user, rally = _rally_to_edit(rally_id)
+    publishing.publish(rally, actor=user, visibility=data["visibility"])
+    commit()
+    return rally
+
+
+@blp.route("/rallies/<int:rally_id>/unpublish", methods=["POST"])
+@blp.arguments(UnpublishSchema)
+@blp.response(200, RallySchema)
+def unpublish_rally(data, rally_id):
+    """Withdraw a rally: its editors, or the programme office with a reason the editors see."""
+    user = current_api_user()
+    rally = db.session.get(Rally, rally_id)
+    if user.role == "office":
+        readable_rally(user, rally)
+    else:
+        user, rally = _rally_to_edit(rally_id)
+    publishing.unpublish(rally, actor=user, reason=data["reason"])
+    commit()
+    return rally
+
+
+@blp.route("/rallies/<int:rally_id>/copy", methods=["POST"])
+@blp.arguments(CopySchema)
+@blp.response(201, RallySchema)
+def copy_rally(data, rally_id):
+    """A new draft with the same content in this or another of the editor's institutions."""
+    user, rally = _rally_to_edit(rally_id)
+    target = _own_institution(user, data["institution_id"])
+    clone = publishing.copy_rally(rally, target, actor=user)
+    commit()
+    return clone
+
+
+@blp.route("/rallies/<int:rally_id>/preview")
+@blp.response(200, description="The client API bundle built from the working copy, as pupils would get it.")
+def preview_rally(rally_id):
+    """The working copy as a team's bundle (without solutions unless offline feedback is on)."""
+    _, rally = _rally_to_edit(rally_id)
+    return publishing.preview_bundle(rally)
+
+
+@blp.route("/rallies/<int:rally_id>/versions")
+@blp.response(200, VersionSchema(many=True))
+def list_versions(rally_id):
+    """Every published version, newest first; runs keep the version they started with."""
+    rally = readable_rally(current_api_user(), db.session.get(Rally, rally_id))
+    return publishing.versions(rally)
+
+
+@blp.route("/rallies/<int:rally_id>/station-order", methods=["PUT"])
+@blp.arguments(StationOrderSchema)
+@blp.response(200, RallySchema)
+def reorder_stations(data, rally_id):
+    """Put the stations in this order; the list names every station exactly once."""
+    user, rally = _rally_to_edit(rally_id)
+    authoring.reorder_stations(rally, data["station_ids"], actor=user)
+    commit()
+    return rally
+
+
+# --- Stations --------------------------------------------------------------------------
+
+@blp.route("/rallies/<int:rally_id>/stations", methods=["POST"])
+@blp.arguments(StationWriteSchema)
+@blp.response(201, StationSchema)
+def add_station(data, rally_id):
+    """Append a station; QR stations get their unguessable code at once."""
+    user, rally = _rally_to_edit(rally_id)
+    station = authoring.add_station(rally, actor=user, **data)
+    commit()
+    return station
+
+
+@blp.route("/stations/<int:station_id>")
+@blp.response(200, StationSchema)
+def get_station(station_id):
+    return _station_to_edit(station_id)[1]
+
+
+@blp.route("/stations/<int:station_id>", methods=["PATCH"])
+@blp.arguments(StationWriteSchema)
+@blp.response(200, StationSchema)
+def update_station(data, station_id):
+    user, station = _station_to_edit(station_id)
+    authoring.update_station(station, actor=user, **data)
+    commit()
+    return station
+
+
+@blp.route("/stations/<int:station_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_station(station_id):
+    """Remove a station; conditions waiting for it are removed too."""
+    user, station = _station_to_edit(station_id)
+    authoring.delete_station(station, actor=user)
+    commit()
+
+
+@blp.route("/stations/<int:station_id>/media", methods=["POST"])
+@blp.arguments(AttachMediaSchema)
+@blp.response(201, MediaLinkSchema)
+def attach_station_media(data, station_id):
+    """Show an uploaded file on the station; images need `alt`."""
+    user, station = _station_to_edit(station_id)
+    link = authoring.attach_station_media(station, data["media_id"], data["alt"], actor=user)
+    commit()
+    return link
+
+
+@blp.route("/stations/<int:station_id>/media/<int:link_id>", methods=["DELETE"])
+@blp.response(204)
+def detach_station_media(station_id, link_id):
+    user, station = _station_to_edit(station_id)
+    authoring.detach_station_media(station, link_id, actor=user)
+    commit()
+
+
+# --- QR codes --------------------------------------------------------------------------
+
+def _public_url() -> str:
+    return current_app.config["PUBLIC_URL"]
+
+
+@blp.route("/stations/<int:station_id>/qr.png")
+@blp.response(200, content_type="image/png", description="The station's QR code as PNG.")
+def station_qr_png(station_id):
+    """The code holds `{PUBLIC_URL}/q/{token}` (422 not_a_qr_station for other stations)."""
+    station = _station_to_edit(station_id)[1]
+    return _download(qrcodes.station_png(_public_url(), station), "image/png")
+
+
+@blp.route("/stations/<int:station_id>/qr.svg")
+@blp.response(200, content_type="image/svg+xml", description="The station's QR code as SVG.")
+def station_qr_svg(station_id):
+    station = _station_to_edit(station_id)[1]
+    return _download(qrcodes.station_svg(_public_url(), station), "image/svg+xml")
+
+
+@blp.route("/stations/<int:station_id>/qr/regenerate", methods=["POST"])
+@blp.response(200, StationSchema)
+def regenerate_qr(station_id):
+    """A new code: the old printed one stops working at once (reprint the sign)."""
+    user, station = _station_to_edit(station_id)
+    authoring.regenerate_qr_token(station, actor=user)
+    commit()
+    return station
+
+
+@blp.route("/rallies/<int:rally_id>/qr-kit.pdf")
+@blp.response(200, content_type="application/pdf", description="A4: overview sheet, then one page per QR station.")
+def qr_kit(rally_id):
+    _, rally = _rally_to_edit(rally_id)
+    return _download(qrcodes.kit_pdf(_public_url(), rally), "application/pdf", f"qr-kit-rally-{rally.id}.pdf")
+
+
+# --- Tasks -----------------------------------------------------------------------------
+
+@blp.route("/stations/<int:station_id>/tasks", methods=["POST"])
+@blp.arguments(TaskWriteSchema)
+@blp.response(201, TaskSchema)
+def add_task(data, station_id):
+    """Add a task of any type; its config is checked by the type (422 with `config.<path>` errors)."""
+    user, station = _station_to_edit(station_id)
+    task = authoring.add_task(station, actor=user, **data)
+    commit()
+    return task
+
+
+@blp.route("/tasks/<int:task_id>")
+@blp.response(200, TaskSchema)
+def get_task(task_id):
+    return _task_to_edit(task_id)[1]
+
+
+@blp.route("/tasks/<int:task_id>", methods=["PATCH"])
+@blp.arguments(TaskWriteSchema)
+@blp.response(200, TaskSchema)
+def update_task(data, task_id):
+    user, task = _task_to_edit(task_id)
+    authoring.update_task(task, actor=user, **data)
+    commit()
+    return task
+
+
+@blp.route("/tasks/<int:task_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_task(task_id):
+    user, task = _task_to_edit(task_id)
+    authoring.delete_task(task, actor=user)
+    commit()
+
+
+@blp.route("/tasks/<int:task_id>/media", methods=["POST"])
+@blp.arguments(AttachMediaSchema)
+@blp.response(201, MediaLinkSchema)
+def attach_task_media(data, task_id):
+    """Show an uploaded file with the task; images need `alt`."""
+    user, task = _task_to_edit(task_id)
+    link = authoring.attach_task_media(task, data["media_id"], data["alt"], actor=user)
+    commit()
+    return link
+
+
+@blp.route("/tasks/<int:task_id>/media/<int:link_id>", methods=["DELETE"])
+@blp.response(204)
+def detach_task_media(task_id, link_id):
+    user, task = _task_to_edit(task_id)
+    authoring.detach_task_media(task, link_id, actor=user)
+    commit()
+
+
+# --- Media -----------------------------------------------------------------------------
+
+@blp.route("/media", methods=["POST"])
+@blp.arguments(MediaUploadFormSchema, location="form")
+@blp.arguments(MediaFileSchema, location="files")
+@blp.response(201, MediaAssetSchema)
+def upload_media(form, files):
+    """Upload an image, audio or video for one of your institutions (413 too_large, 415 unsupported_media)."""
+    user = _editor()
+    institution = _own_institution(user, form["institution_id"])
+    asset = add_media(_file(files), storage=media_storage(), limits=media_limits(), institution_id=institution.id)
+    commit()
+    return asset
+
+
+@blp.route("/media/<int:media_id>")
+@blp.response(200, MediaAssetSchema)
+def get_media(media_id):
+    user = _editor()
+    asset = db.session.get(MediaAsset, media_id)
+    if asset is None or not (asset.institution_ids & user.institution_ids):
+        raise NotFound("No such media.")
+    return asset
+
+
+# --- Exchange --------------------------------------------------------------------------
+
+@blp.route("/rallies/<int:rally_id>/export.zip")
+@blp.response(200, content_type="application/zip", description="rally.json (format_version 1) and media/<name>.")
+def export_rally(rally_id):
+    _, rally = _rally_to_edit(rally_id)
+    return _download(exchange.export_rally(rally, storage=media_storage()), "application/zip",
+                     exchange.archive_name(rally))
+
+
+@blp.route("/rallies/import", methods=["POST"])
+@blp.arguments(ImportFormSchema, location="form")
+@blp.arguments(ImportFileSchema, location="files")
+@blp.response(201, RallySchema)
+def import_rally(form, files):
+    """Recreate an exported rally as a new draft (new ids and QR codes); all or nothing."""
+    user = _editor()
+    institution = _own_institution(user, form["institution_id"])
+    rally = exchange.import_rally(_file(files), institution, actor=user, storage=media_storage(),
+                                  limits=media_limits())
+    commit()
+    return rally

@@ -1,12 +1,669 @@
-"""Editor pages: rallies, stations, tasks, media, QR kits, publishing."""
+"""Editor pages: rallies, stations, tasks, media, QR kits, publishing.
 
-from flask import render_template
+Routes stay thin: parse the form, call one service of `rallies/`, commit, redirect with a
+message. A DomainError rolls everything back and shows its message and field errors on
+the form the editor just sent. Everything outside the editor's institutions is 404.
+"""
 
+from __future__ import annotations
+
+import io
+import json
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from media.errors import MediaError
+from media.sniff import sniff
+from rallies import access, authoring, media_library, publishing, qrcodes
+from rallies.bundle import build_bundle
+from rallies.db import db
+from rallies.errors import DomainError, Invalid, NotFound
+from rallies.models import Rally, Station, Task
+from rallies.runtime import media_limits, media_storage
+from rallies.tasks import REGISTRY
 from server.auth import role_required
 from server.pages import bp
+from server.pages.forms import attach_errors
+from server.pages.forms_editor import (
+    ConfigSyntaxError, CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
+    RallyForm, StationForm, TaskForm, config_editor, empty_config, row_count, task_label, task_type_choices,
+)
+
+editor_only = role_required("editor")
+
+
+def _exchange():
+    """The rally export/import service, once it exists."""
+    try:
+        from rallies import exchange
+    except ImportError:
+        return None
+    return exchange
+
+
+# --- Lookups: everything outside the editor's institutions is "not found" ------------
+
+def _rally(rally_id: int) -> Rally:
+    return access.editable_rally(current_user, db.session.get(Rally, rally_id))
+
+
+def _station(station_id: int) -> Station:
+    station = db.session.get(Station, station_id)
+    if station is None:
+        raise NotFound("No such station.")
+    access.editable_rally(current_user, station.rally)
+    return station
+
+
+def _task(task_id: int) -> Task:
+    task = db.session.get(Task, task_id)
+    if task is None:
+        raise NotFound("No such task.")
+    access.editable_rally(current_user, task.station.rally)
+    return task
+
+
+def _institution_choices() -> list[tuple[int, str]]:
+    return [(i.id, i.name) for i in sorted(current_user.institutions, key=lambda i: i.name)]
+
+
+def _failed(error: DomainError, form=None, *, default_field: str | None = None) -> list[str]:
+    """Undo whatever the failed service call changed and put its errors on the form."""
+    db.session.rollback()
+    return attach_errors(form, error, default_field=default_field)
+
+
+def _upload(form, institution_id: int):
+    """Store an uploaded rally file; an image without alternative text is refused before storing."""
+    data = form.file.data.read()
+    if not (form.alt.data or "").strip() and _is_image(data):
+        raise Invalid("Every image needs an alternative text.", code="alt_required",
+                      errors={"alt": ["Beschreiben Sie das Bild für Menschen, die es nicht sehen / "
+                                      "Describe the image for pupils who cannot see it."]})
+    return media_library.add_media(data, storage=media_storage(), limits=media_limits(), institution_id=institution_id)
+
+
+def _is_image(data: bytes) -> bool:
+    try:
+        return sniff(data).kind == "image"
+    except MediaError:
+        return False
+
+
+# --- Rallies -------------------------------------------------------------------------
+
+def _render_list(status: int = 200, *, new_form=None, import_form=None):
+    ids = current_user.institution_ids
+    rallies = db.session.scalars(
+        db.select(Rally).where(Rally.institution_id.in_(ids)).order_by(Rally.updated_at.desc(), Rally.id.desc())
+    ).all() if ids else []
+    choices = _institution_choices()
+    new_form = new_form or NewRallyForm(formdata=None)
+    new_form.institution_id.choices = choices
+    import_form = import_form or ImportForm(formdata=None)
+    import_form.institution_id.choices = choices
+    copy_form = CopyRallyForm(formdata=None)
+    copy_form.institution_id.choices = choices
+    exchange = _exchange()
+    return render_template(
+        "pages/editor/rallies.html", rallies=rallies, new_form=new_form, copy_form=copy_form,
+        import_form=import_form, can_import=bool(exchange and hasattr(exchange, "import_rally")),
+        can_export=bool(exchange and hasattr(exchange, "export_rally")),
+    ), status
 
 
 @bp.route("/editor/rallies")
-@role_required("editor")
+@editor_only
 def editor_rallies():
-    return render_template("pages/placeholder.html", title="Rallyes")
+    return _render_list()
+
+
+@bp.route("/editor/rallies/new", methods=["POST"])
+@editor_only
+def editor_rally_create():
+    form = NewRallyForm()
+    form.institution_id.choices = _institution_choices()
+    if not form.validate_on_submit():
+        return _render_list(422, new_form=form)
+    institution = next(i for i in current_user.institutions if i.id == form.institution_id.data)
+    try:
+        rally = authoring.create_rally(
+            institution, actor=current_user, title=form.title.data, theme=form.theme.data or "",
+            about=form.about.data, language=form.language.data, age_min=form.age_min.data, age_max=form.age_max.data,
+        )
+    except DomainError as error:
+        _failed(error, form)
+        return _render_list(422, new_form=form)
+    db.session.commit()
+    flash("Rallye angelegt / Rally created.", "success")
+    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+
+
+@bp.route("/editor/rallies/import", methods=["POST"])
+@editor_only
+def editor_rally_import():
+    exchange = _exchange()
+    if exchange is None or not hasattr(exchange, "import_rally"):
+        abort(404)
+    form = ImportForm()
+    form.institution_id.choices = _institution_choices()
+    if not form.validate_on_submit():
+        return _render_list(422, import_form=form)
+    institution = next(i for i in current_user.institutions if i.id == form.institution_id.data)
+    try:
+        rally = exchange.import_rally(form.file.data.read(), institution, actor=current_user,
+                                      storage=media_storage(), limits=media_limits())
+    except DomainError as error:
+        _failed(error, form, default_field="file")
+        return _render_list(422, import_form=form)
+    db.session.commit()
+    flash("Rallye importiert / Rally imported.", "success")
+    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+
+
+@bp.route("/editor/rallies/<int:rally_id>/export.zip")
+@editor_only
+def editor_rally_export(rally_id: int):
+    rally = _rally(rally_id)
+    exchange = _exchange()
+    if exchange is None or not hasattr(exchange, "export_rally"):
+        abort(404)
+    data = exchange.export_rally(rally, storage=media_storage())
+    name = exchange.archive_name(rally) if hasattr(exchange, "archive_name") else f"rally-{rally.id}.zip"
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+@bp.route("/editor/rallies/<int:rally_id>/copy", methods=["POST"])
+@editor_only
+def editor_rally_copy(rally_id: int):
+    rally = _rally(rally_id)
+    form = CopyRallyForm()
+    form.institution_id.choices = _institution_choices()
+    if not form.validate_on_submit():
+        flash("Bitte eine Ihrer Einrichtungen wählen / Choose one of your institutions.", "error")
+        return redirect(url_for("pages.editor_rallies"))
+    target = next(i for i in current_user.institutions if i.id == form.institution_id.data)
+    try:
+        clone = publishing.copy_rally(rally, target, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("pages.editor_rallies"))
+    db.session.commit()
+    flash(f"Kopie angelegt / Copy created: {clone.title}", "success")
+    return redirect(url_for("pages.editor_rally", rally_id=clone.id))
+
+
+@bp.route("/editor/rallies/<int:rally_id>/delete", methods=["POST"])
+@editor_only
+def editor_rally_delete(rally_id: int):
+    rally = _rally(rally_id)
+    title = rally.title
+    try:
+        authoring.delete_rally(rally, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(f"Nicht gelöscht / Not deleted: {error.message}", "error")
+        return redirect(url_for("pages.editor_rallies"))
+    db.session.commit()
+    flash(f"Rallye gelöscht / Rally deleted: {title}", "success")
+    return redirect(url_for("pages.editor_rallies"))
+
+
+def _reorder_targets(rally: Rally) -> dict[int, dict[str, list[int]]]:
+    """For each station, the whole new order that its up and down buttons post."""
+    ids = [s.id for s in rally.stations]
+    targets = {}
+    for index, station_id in enumerate(ids):
+        moves = {}
+        if index > 0:
+            up = list(ids)
+            up[index - 1], up[index] = up[index], up[index - 1]
+            moves["up"] = up
+        if index < len(ids) - 1:
+            down = list(ids)
+            down[index + 1], down[index] = down[index], down[index + 1]
+            moves["down"] = down
+        targets[station_id] = moves
+    return targets
+
+
+def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]:
+    """Publish problems by field path, said with station and task names."""
+    lines = []
+    for path, messages in problems.items():
+        parts = path.split(".")
+        where = path
+        if parts[0] == "stations" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(rally.stations):
+            station = rally.stations[int(parts[1])]
+            where = f"Station {int(parts[1]) + 1} „{station.title}“"
+            if len(parts) > 3 and parts[2] == "tasks" and parts[3].isdigit():
+                where += f", Aufgabe / task {int(parts[3]) + 1}"
+        elif path == "stations":
+            where = "Stationen / Stations"
+        elif path == "about":
+            where = "Über die Rallye / About"
+        elif path == "cover_alt":
+            where = "Titelbild / Cover"
+        lines.extend(f"{where}: {message}" for message in messages)
+    return lines
+
+
+def _render_rally(rally: Rally, status: int = 200, *, form=None, cover_form=None, station_form=None,
+                  publish_form=None, publish_errors=None):
+    exchange = _exchange()
+    return render_template(
+        "pages/editor/rally.html", rally=rally,
+        form=form or RallyForm.for_rally(rally),
+        cover_form=cover_form or CoverForm(formdata=None),
+        station_form=station_form or NewStationForm(formdata=None),
+        publish_form=publish_form or PublishForm(formdata=None, visibility=rally.visibility
+                                                 if rally.visibility != "draft" else "partners"),
+        problems=describe_problems(rally, publishing.publish_problems(rally)),
+        publish_errors=publish_errors, reorder=_reorder_targets(rally),
+        qr_count=sum(1 for s in rally.stations if s.unlock_mode == "qr"),
+        can_export=bool(exchange and hasattr(exchange, "export_rally")),
+    ), status
+
+
+@bp.route("/editor/rallies/<int:rally_id>", methods=["GET", "POST"])
+@editor_only
+def editor_rally(rally_id: int):
+    rally = _rally(rally_id)
+    if request.method == "GET":
+        return _render_rally(rally)
+    form = RallyForm()
+    if not form.validate_on_submit():
+        return _render_rally(rally, 422, form=form)
+    try:
+        authoring.update_rally(rally, actor=current_user, **form.service_fields())
+    except DomainError as error:
+        leftovers = _failed(error, form)
+        for message in leftovers:
+            form.title.errors = [*form.title.errors, message]
+        return _render_rally(rally, 422, form=form)
+    db.session.commit()
+    flash("Gespeichert / Saved.", "success")
+    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+
+
+@bp.route("/editor/rallies/<int:rally_id>/cover", methods=["POST"])
+@editor_only
+def editor_rally_cover(rally_id: int):
+    rally = _rally(rally_id)
+    form = CoverForm()
+    if not form.validate_on_submit():
+        return _render_rally(rally, 422, cover_form=form)
+    try:
+        asset = _upload(form, rally.institution_id)
+        authoring.set_cover(rally, asset.id, form.alt.data, actor=current_user)
+    except DomainError as error:
+        _failed(error, form, default_field="file")
+        return _render_rally(rally, 422, cover_form=form)
+    db.session.commit()
+    flash("Titelbild gespeichert / Cover saved.", "success")
+    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+
+
+@bp.route("/editor/rallies/<int:rally_id>/cover/remove", methods=["POST"])
+@editor_only
+def editor_rally_cover_remove(rally_id: int):
+    rally = _rally(rally_id)
+    authoring.set_cover(rally, None, actor=current_user)
+    db.session.commit()
+    flash("Titelbild entfernt / Cover removed.", "success")
+    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+
+
+@bp.route("/editor/rallies/<int:rally_id>/stations", methods=["POST"])
+@editor_only
+def editor_station_add(rally_id: int):
+    rally = _rally(rally_id)
+    form = NewStationForm()
+    if not form.validate_on_submit():
+        return _render_rally(rally, 422, station_form=form)
+    try:
+        station = authoring.add_station(rally, actor=current_user, **form.service_fields())
+    except DomainError as error:
+        _failed(error, form, default_field="title")
+        return _render_rally(rally, 422, station_form=form)
+    db.session.commit()
+    flash("Station angelegt / Station added.", "success")
+    return redirect(url_for("pages.editor_station", station_id=station.id))
+
+
+@bp.route("/editor/rallies/<int:rally_id>/reorder", methods=["POST"])
+@editor_only
+def editor_rally_reorder(rally_id: int):
+    rally = _rally(rally_id)
+    try:
+        order = [int(value) for value in request.form.getlist("station_ids")]
+        authoring.reorder_stations(rally, order, actor=current_user)
+    except ValueError:
+        flash("Ungültige Reihenfolge / Invalid order.", "error")
+        return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+    except DomainError as error:
+        db.session.rollback()
+        flash(f"{error.message} Bitte neu laden / Please reload.", "error")
+        return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+    db.session.commit()
+    flash("Reihenfolge gespeichert / Order saved.", "success")
+    return redirect(url_for("pages.editor_rally", rally_id=rally.id) + "#stations")
+
+
+@bp.route("/editor/rallies/<int:rally_id>/publish", methods=["POST"])
+@editor_only
+def editor_rally_publish(rally_id: int):
+    rally = _rally(rally_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _render_rally(rally, 422, publish_form=form)
+    try:
+        version = publishing.publish(rally, actor=current_user, visibility=form.visibility.data)
+    except DomainError as error:
+        db.session.rollback()
+        problems = describe_problems(rally, error.errors or {}) if error.code == "not_publishable" else []
+        return _render_rally(rally, 422, publish_form=form,
+                             publish_errors={"message": error.message, "problems": problems})
+    db.session.commit()
+    flash(f"Veröffentlicht als Version {version.version} / Published as version {version.version}.", "success")
+    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+
+
+@bp.route("/editor/rallies/<int:rally_id>/unpublish", methods=["POST"])
+@editor_only
+def editor_rally_unpublish(rally_id: int):
+    rally = _rally(rally_id)
+    try:
+        publishing.unpublish(rally, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+    db.session.commit()
+    flash("Zurückgezogen: keine neuen Klassenläufe / Unpublished: no new class runs.", "success")
+    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+
+
+@bp.route("/editor/rallies/<int:rally_id>/preview")
+@editor_only
+def editor_rally_preview(rally_id: int):
+    rally = _rally(rally_id)
+    bundle = build_bundle(publishing.build_snapshot(rally), rally.version)
+    return render_template("pages/editor/preview.html", rally=rally, bundle=bundle)
+
+
+def _public_url() -> str:
+    return current_app.config["PUBLIC_URL"]
+
+
+@bp.route("/editor/rallies/<int:rally_id>/qr-kit.pdf")
+@editor_only
+def editor_rally_qr_kit(rally_id: int):
+    rally = _rally(rally_id)
+    try:
+        pdf = qrcodes.kit_pdf(_public_url(), rally)
+    except DomainError as error:
+        flash(f"{error.message} / Diese Rallye hat keine QR-Stationen.", "error")
+        return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"qr-codes-rallye-{rally.id}.pdf")
+
+
+# --- Stations ------------------------------------------------------------------------
+
+def _render_station(station: Station, status: int = 200, *, form=None, media_form=None):
+    rally = station.rally
+    if form is None:
+        form = StationForm.for_station(station)
+    form.after_stations.choices = [(s.id, f"{s.position + 1}. {s.title}") for s in rally.stations if s.id != station.id]
+    return render_template(
+        "pages/editor/station.html", station=station, rally=rally, form=form,
+        media_form=media_form or MediaForm(formdata=None), task_types=task_type_choices(), task_label=task_label,
+        qr_url=qrcodes.station_url(_public_url(), station) if station.unlock_mode == "qr" and station.qr_token else None,
+    ), status
+
+
+@bp.route("/editor/stations/<int:station_id>", methods=["GET", "POST"])
+@editor_only
+def editor_station(station_id: int):
+    station = _station(station_id)
+    if request.method == "GET":
+        return _render_station(station)
+    form = StationForm()
+    form.after_stations.choices = [(s.id, s.title) for s in station.rally.stations if s.id != station.id]
+    if not form.validate_on_submit():
+        return _render_station(station, 422, form=form)
+    try:
+        authoring.update_station(station, actor=current_user, **form.service_fields())
+    except DomainError as error:
+        for message in _failed(error, form):
+            form.title.errors = [*form.title.errors, message]
+        return _render_station(station, 422, form=form)
+    db.session.commit()
+    flash("Station gespeichert / Station saved.", "success")
+    return redirect(url_for("pages.editor_station", station_id=station.id))
+
+
+@bp.route("/editor/stations/<int:station_id>/delete", methods=["POST"])
+@editor_only
+def editor_station_delete(station_id: int):
+    station = _station(station_id)
+    rally_id = station.rally_id
+    authoring.delete_station(station, actor=current_user)
+    db.session.commit()
+    flash("Station gelöscht / Station deleted.", "success")
+    return redirect(url_for("pages.editor_rally", rally_id=rally_id) + "#stations")
+
+
+@bp.route("/editor/stations/<int:station_id>/media", methods=["POST"])
+@editor_only
+def editor_station_media(station_id: int):
+    station = _station(station_id)
+    form = MediaForm()
+    if not form.validate_on_submit():
+        return _render_station(station, 422, media_form=form)
+    try:
+        asset = _upload(form, station.rally.institution_id)
+        authoring.attach_station_media(station, asset.id, form.alt.data, actor=current_user)
+    except DomainError as error:
+        _failed(error, form, default_field="file")
+        return _render_station(station, 422, media_form=form)
+    db.session.commit()
+    flash("Datei hinzugefügt / File added.", "success")
+    return redirect(url_for("pages.editor_station", station_id=station.id) + "#media")
+
+
+@bp.route("/editor/stations/<int:station_id>/media/<int:link_id>/delete", methods=["POST"])
+@editor_only
+def editor_station_media_delete(station_id: int, link_id: int):
+    station = _station(station_id)
+    authoring.detach_station_media(station, link_id, actor=current_user)
+    db.session.commit()
+    flash("Datei entfernt / File removed.", "success")
+    return redirect(url_for("pages.editor_station", station_id=station.id) + "#media")
+
+
+@bp.route("/editor/stations/<int:station_id>/qr.png")
+@editor_only
+def editor_station_qr(station_id: int):
+    station = _station(station_id)
+    if station.unlock_mode != "qr" or not station.qr_token:
+        raise NotFound("This station has no QR code.")
+    response = send_file(io.BytesIO(qrcodes.station_png(_public_url(), station)), mimetype="image/png")
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.route("/editor/stations/<int:station_id>/qr/regenerate", methods=["POST"])
+@editor_only
+def editor_station_qr_regenerate(station_id: int):
+    station = _station(station_id)
+    try:
+        authoring.regenerate_qr_token(station, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("pages.editor_station", station_id=station.id))
+    db.session.commit()
+    flash("Neuer QR-Code: bitte neu ausdrucken, der alte gilt nicht mehr / New QR code: print it again, "
+          "the old one no longer works.", "success")
+    return redirect(url_for("pages.editor_station", station_id=station.id) + "#qr")
+
+
+# --- Tasks ---------------------------------------------------------------------------
+
+def _split_task_errors(form: TaskForm, error: DomainError) -> tuple[dict[str, list[str]], list[str]]:
+    """Config errors by their path inside the config (for the type's fields), the rest onto the form."""
+    config_errors: dict[str, list[str]] = {}
+    other = {}
+    for path, messages in (error.errors or {}).items():
+        if path == "config" or path.startswith("config."):
+            config_errors.setdefault(path[len("config."):] or "_schema", []).extend(messages)
+        else:
+            other[path] = messages
+    leftovers = attach_errors(form, Invalid(error.message, errors=other))
+    if not error.errors:
+        leftovers.append(error.message)
+    return config_errors, leftovers
+
+
+def _config_error_list(config_errors: dict[str, list[str]]) -> list[str]:
+    """Config errors for the list above the form, with the field path people can follow."""
+    lines = []
+    for path, messages in config_errors.items():
+        where = _humanise_path(path)
+        lines.extend(f"{where}: {m}" if where else m for m in messages)
+    return lines
+
+
+def _humanise_path(path: str) -> str:
+    if path == "_schema":
+        return ""
+    words = {"options": "Option", "pairs": "Paar / pair", "text": "Text", "left": "links / left",
+             "right": "rechts / right", "accepted_answers": "Akzeptierte Antwort / accepted answer",
+             "scale": "Skala / scale", "id": "ID"}
+    out = []
+    for part in path.split("."):
+        out.append(str(int(part) + 1) if part.isdigit() else words.get(part, part))
+    return " ".join(out)
+
+
+def _render_task(station: Station, task_type: str, status: int = 200, *, task=None, form=None, config=None,
+                 config_errors=None, errors=None, raw_json=None, media_form=None):
+    editor = config_editor(task_type)
+    config = config if config is not None else (task.config if task is not None else empty_config(task_type))
+    preview = None
+    if task is not None and status == 200:
+        preview = _task_preview(task)
+    return render_template(
+        "pages/editor/task.html", station=station, rally=station.rally, task=task, task_type=task_type,
+        type_label=task_label(task_type), form=form or (TaskForm.for_task(task) if task else TaskForm(formdata=None)),
+        editor_template=f"pages/editor/task_config/{editor.template}.html", cfg=config,
+        cerr=config_errors or {}, config_error_list=_config_error_list(config_errors or {}), errors=errors or [],
+        config_json=raw_json if raw_json is not None else json.dumps(config, ensure_ascii=False, indent=2),
+        row_count=row_count, preview=preview, media_form=media_form or MediaForm(formdata=None),
+        earns_points=REGISTRY[task_type].earns_points,
+    ), status
+
+
+def _task_preview(task: Task) -> dict | None:
+    """The task as the phone shows it: built from the working copy's bundle, without solutions."""
+    rally = task.station.rally
+    bundle = build_bundle(publishing.build_snapshot(rally), rally.version)
+    for station in bundle["stations"]:
+        for view in station["tasks"]:
+            if view["id"] == task.id:
+                view.pop("solution", None)
+                view.pop("feedback", None)
+                return view
+    return None
+
+
+def _save_task(station: Station, task_type: str, task: Task | None):
+    """Parse the common fields and the type's config, then add or update the task."""
+    form = TaskForm()
+    editor = config_editor(task_type)
+    raw_json = request.form.get("config_json")
+    try:
+        config = editor.parse(request.form)
+    except ConfigSyntaxError as error:
+        return _render_task(station, task_type, 422, task=task, form=form, config={},
+                            config_errors={"_schema": [str(error)]}, raw_json=raw_json)
+    if not form.validate_on_submit():
+        return _render_task(station, task_type, 422, task=task, form=form, config=config, raw_json=raw_json)
+    try:
+        if task is None:
+            task = authoring.add_task(station, actor=current_user, type=task_type, config=config,
+                                      **form.service_fields())
+        else:
+            authoring.update_task(task, actor=current_user, config=config, **form.service_fields())
+    except DomainError as error:
+        db.session.rollback()
+        config_errors, leftovers = _split_task_errors(form, error)
+        return _render_task(station, task_type, 422, task=task if task is not None and task.id else None, form=form,
+                            config=config, config_errors=config_errors, errors=leftovers, raw_json=raw_json)
+    db.session.commit()
+    flash("Aufgabe gespeichert / Task saved.", "success")
+    return redirect(url_for("pages.editor_task", task_id=task.id))
+
+
+@bp.route("/editor/stations/<int:station_id>/tasks/new", methods=["GET", "POST"])
+@editor_only
+def editor_task_new(station_id: int):
+    station = _station(station_id)
+    task_type = request.values.get("type", "")
+    if task_type not in REGISTRY:
+        raise NotFound("Unknown task type.")
+    if request.method == "GET":
+        return _render_task(station, task_type)
+    return _save_task(station, task_type, None)
+
+
+@bp.route("/editor/tasks/<int:task_id>", methods=["GET", "POST"])
+@editor_only
+def editor_task(task_id: int):
+    task = _task(task_id)
+    if request.method == "GET":
+        return _render_task(task.station, task.type, task=task)
+    return _save_task(task.station, task.type, task)
+
+
+@bp.route("/editor/tasks/<int:task_id>/delete", methods=["POST"])
+@editor_only
+def editor_task_delete(task_id: int):
+    task = _task(task_id)
+    station_id = task.station_id
+    authoring.delete_task(task, actor=current_user)
+    db.session.commit()
+    flash("Aufgabe gelöscht / Task deleted.", "success")
+    return redirect(url_for("pages.editor_station", station_id=station_id) + "#tasks")
+
+
+@bp.route("/editor/tasks/<int:task_id>/media", methods=["POST"])
+@editor_only
+def editor_task_media(task_id: int):
+    task = _task(task_id)
+    form = MediaForm()
+    if not form.validate_on_submit():
+        return _render_task(task.station, task.type, 422, task=task, media_form=form)
+    try:
+        asset = _upload(form, task.station.rally.institution_id)
+        authoring.attach_task_media(task, asset.id, form.alt.data, actor=current_user)
+    except DomainError as error:
+        _failed(error, form, default_field="file")
+        return _render_task(task.station, task.type, 422, task=task, media_form=form)
+    db.session.commit()
+    flash("Datei hinzugefügt / File added.", "success")
+    return redirect(url_for("pages.editor_task", task_id=task.id) + "#media")
+
+
+@bp.route("/editor/tasks/<int:task_id>/media/<int:link_id>/delete", methods=["POST"])
+@editor_only
+def editor_task_media_delete(task_id: int, link_id: int):
+    task = _task(task_id)
+    authoring.detach_task_media(task, link_id, actor=current_user)
+    db.session.commit()
+    flash("Datei entfernt / File removed.", "success")
+    return redirect(url_for("pages.editor_task", task_id=task.id) + "#media")

@@ -1,12 +1,517 @@
-"""Teacher pages: class runs, live progress, grading, results, downloads."""
+"""Teacher pages: class runs, live progress, grading, results, downloads.
 
-from flask import render_template
+Routes stay thin: they find the run the teacher may see (others' runs are 404), parse a
+form, call one service in `rallies/`, commit and redirect with a message. A DomainError
+is shown on the form it came from, and nothing is stored. Times are shown and typed in
+Europe/Berlin local time (see `forms_teacher`); the services keep UTC.
+"""
 
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from urllib.parse import quote
+
+from flask import (
+    Response, flash, jsonify, redirect, render_template, request, stream_with_context, url_for,
+)
+from flask_login import current_user
+from werkzeug.wsgi import wrap_file
+
+from rallies import access, authoring, exports, play, results as results_service, runs
+from rallies.db import db, utcnow
+from rallies.errors import DomainError, NotFound
+from rallies.models import ClassRun, Rally, Team, Upload
+from rallies.runtime import media_storage, setting
 from server.auth import role_required
 from server.pages import bp
+from server.pages.forms import attach_errors
+from server.pages.forms_teacher import (
+    LOCAL_ZONE, DeleteRunForm, EditWindowForm, GradeForm, NewRunForm, RetentionForm, utc_to_local,
+)
 
+STATE_LABELS = {
+    "scheduled": "geplant / upcoming",
+    "open": "läuft / running",
+    "ended": "beendet / ended",
+    "deleted": "gelöscht / deleted",
+}
+CSV_VIEWS = [("teams", "Teams"), ("answers", "Antworten / Answers"), ("tasks", "Aufgaben / Tasks"),
+             ("survey", "Umfrage / Survey")]
+TYPE_LABELS = {"text": "Freitext / Text", "photo": "Foto / Photo", "audio": "Audio", "video": "Video"}
+
+
+# --- Helpers ---------------------------------------------------------------------------
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _run(run_id: int) -> ClassRun:
+    """The run if it belongs to one of the teacher's schools; 404 otherwise."""
+    return access.visible_run(_actor(), db.session.get(ClassRun, run_id))
+
+
+def _gone(run: ClassRun):
+    """Pages of a run whose pupil data was deleted send the teacher back to its overview."""
+    flash("Die Daten dieses Laufs wurden gelöscht. / This run's pupil data has been deleted.", "error")
+    return redirect(url_for("pages.teacher_run", run_id=run.id))
+
+
+def _attachment(data, filename: str, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _file_stem(run: ClassRun, what: str) -> str:
+    return exports.safe_name(f"{what}-{run.class_label}-{run.join_code}")
+
+
+@bp.app_template_filter("teacher_time")
+def teacher_time(value: dt.datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
+    """A stored UTC time as Berlin wall-clock time for people."""
+    local = utc_to_local(value)
+    return local.strftime(fmt) if local else "–"
+
+
+@bp.app_template_filter("teacher_points")
+def teacher_points(value) -> str:
+    """10.0 → "10", 2.5 → "2,5"."""
+    if value is None:
+        return "–"
+    return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+@bp.app_template_filter("teacher_duration")
+def teacher_duration(seconds) -> str:
+    if seconds is None:
+        return "–"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+# --- Runs list and rallies -------------------------------------------------------------
 
 @bp.route("/teacher/runs")
 @role_required("teacher")
 def teacher_runs():
-    return render_template("pages/placeholder.html", title="Klassenläufe")
+    """The teacher's class runs, grouped: upcoming, running, ended, deleted."""
+    now = utcnow()
+    all_runs = runs.runs_for(_actor())
+    counts = runs.team_counts([run.id for run in all_runs])
+    groups: dict[str, list] = {state: [] for state in STATE_LABELS}
+    for run in all_runs:
+        state = runs.run_state(run, now)
+        teams = (run.team_count or 0) if state == "deleted" else counts.get(run.id, 0)
+        groups[state].append({"run": run, "teams": teams, "state": state})
+    groups["scheduled"].reverse()  # the next one first
+    soon = {run.id for run in all_runs if run.purged_at is None and run.delete_after - now <= dt.timedelta(days=7)}
+    return render_template("pages/teacher/runs.html", groups=groups, labels=STATE_LABELS, soon=soon,
+                           schools=sorted(current_user.schools, key=lambda s: s.name))
+
+
+@bp.route("/teacher/rallies")
+@role_required("teacher")
+def teacher_rallies():
+    """Published rallies with whether this teacher may run them, and why not."""
+    query = " ".join(request.args.get("q", "").split())
+    needle = query.casefold()
+    rows = []
+    for rally in authoring.rallies_for(_actor()):
+        if needle and not any(needle in (text or "").casefold()
+                              for text in (rally.title, rally.theme, rally.institution.name)):
+            continue
+        allowed, reason = runs.may_run(rally, _actor())
+        rows.append({"rally": rally, "allowed": allowed, "reason": reason})
+    rows.sort(key=lambda r: (not r["allowed"], r["rally"].title.casefold(), r["rally"].id))
+    return render_template("pages/teacher/rallies.html", rows=rows, query=query)
+
+
+# --- Starting a run --------------------------------------------------------------------
+
+def _default_window() -> tuple[dt.datetime, dt.datetime]:
+    """Three hours from the next full hour (Berlin time), or from 9:00 tomorrow outside school hours."""
+    now = dt.datetime.now(LOCAL_ZONE).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+    start = now + dt.timedelta(hours=1)
+    if not 7 <= start.hour <= 15:
+        day = start.date() if start.hour < 7 else start.date() + dt.timedelta(days=1)
+        start = dt.datetime.combine(day, dt.time(9))
+    return start, start + dt.timedelta(hours=3)
+
+
+@bp.route("/teacher/runs/new", methods=["GET", "POST"])
+@role_required("teacher")
+def teacher_new_run():
+    """Start a class run of `?rally=<id>`: school, class label, play window, retention days.
+
+    The window's `datetime-local` inputs carry no zone: they are read as Europe/Berlin wall
+    time and converted to UTC (`LocalDateTimeField.utc`) before `runs.start_run` sees them.
+    """
+    rally_id = request.args.get("rally", type=int)
+    if rally_id is None:
+        return redirect(url_for("pages.teacher_rallies"))
+    rally = access.readable_rally(_actor(), db.session.get(Rally, rally_id) if rally_id else None)
+    schools = sorted(current_user.schools, key=lambda s: s.name)
+    form = NewRunForm()
+    form.school_id.choices = [(s.id, s.name) for s in schools]
+    allowed, reason = runs.may_run(rally, _actor())
+    max_days, default_days = setting("RETENTION_DAYS_MAX"), setting("RETENTION_DAYS_DEFAULT")
+    form_errors: list[str] = []
+    status = 200
+    if request.method == "GET":
+        form.starts_at.data, form.ends_at.data = _default_window()
+        form.retention_days.data = default_days
+        if schools:
+            form.school_id.data = schools[0].id
+    elif form.validate_on_submit():
+        school = next(s for s in schools if s.id == form.school_id.data)
+        try:
+            run = runs.start_run(
+                rally, school=school, teacher=_actor(), class_label=form.class_label.data,
+                starts_at=form.starts_at.utc, ends_at=form.ends_at.utc, retention_days=form.retention_days.data,
+                max_retention_days=max_days, default_retention_days=default_days,
+                share_uploads_with_institution=form.share_uploads_with_institution.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form_errors = [error.message, *attach_errors(form, error)]
+            status = error.status
+        else:
+            db.session.commit()
+            flash(f"Der Klassenlauf ist angelegt. Code: {run.join_code} / The class run is set up.", "success")
+            return redirect(url_for("pages.teacher_run", run_id=run.id))
+    else:
+        status = 422
+    return render_template("pages/teacher/new_run.html", rally=rally, form=form, allowed=allowed, reason=reason,
+                           schools=schools, form_errors=form_errors, max_days=max_days), status
+
+
+# --- One run: overview, changes, deletion, poster --------------------------------------
+
+def _render_run(run: ClassRun, *, window_form=None, retention_form=None, delete_form=None,
+                form_errors=None, status: int = 200):
+    state = runs.run_state(run)
+    if window_form is None and state == "scheduled":
+        window_form = EditWindowForm(formdata=None, data={
+            "class_label": run.class_label, "starts_at": utc_to_local(run.starts_at),
+            "ends_at": utc_to_local(run.ends_at)})
+    if retention_form is None and state != "deleted":
+        retention_form = RetentionForm(formdata=None, data={
+            "retention_days": run.retention_days,
+            "share_uploads_with_institution": run.share_uploads_with_institution})
+    if delete_form is None and state != "deleted":
+        delete_form = DeleteRunForm(formdata=None)
+    teams = (run.team_count or 0) if state == "deleted" else runs.team_counts([run.id]).get(run.id, 0)
+    return render_template(
+        "pages/teacher/run.html", run=run, state=state, labels=STATE_LABELS, teams=teams,
+        join_url=exports.join_url(run, setting("PUBLIC_URL")), window_form=window_form,
+        retention_form=retention_form, delete_form=delete_form, form_errors=form_errors or [],
+        max_days=setting("RETENTION_DAYS_MAX"),
+    ), status
+
+
+@bp.route("/teacher/runs/<int:run_id>")
+@role_required("teacher")
+def teacher_run(run_id: int):
+    """Join code in large type, join link, poster, changes and early deletion."""
+    return _render_run(_run(run_id))
+
+
+@bp.route("/teacher/runs/<int:run_id>/window", methods=["POST"])
+@role_required("teacher")
+def teacher_run_window(run_id: int):
+    """Change class label and play window (before the run starts)."""
+    run = _run(run_id)
+    form = EditWindowForm()
+    if not form.validate_on_submit():
+        return _render_run(run, window_form=form, status=422)
+    try:
+        runs.update_run(run, actor=_actor(), max_retention_days=setting("RETENTION_DAYS_MAX"),
+                        class_label=form.class_label.data, starts_at=form.starts_at.utc, ends_at=form.ends_at.utc)
+    except DomainError as error:
+        db.session.rollback()
+        run = _run(run_id)
+        return _render_run(run, window_form=form, form_errors=[error.message, *attach_errors(form, error)],
+                           status=error.status)
+    db.session.commit()
+    flash("Klasse und Zeitraum gespeichert. / Class and play window saved.", "success")
+    return redirect(url_for("pages.teacher_run", run_id=run.id))
+
+
+@bp.route("/teacher/runs/<int:run_id>/retention", methods=["POST"])
+@role_required("teacher")
+def teacher_run_retention(run_id: int):
+    """Change the retention period (counted from the end) and upload sharing."""
+    run = _run(run_id)
+    form = RetentionForm()
+    if not form.validate_on_submit():
+        return _render_run(run, retention_form=form, status=422)
+    try:
+        runs.update_run(run, actor=_actor(), max_retention_days=setting("RETENTION_DAYS_MAX"),
+                        retention_days=form.retention_days.data,
+                        share_uploads_with_institution=form.share_uploads_with_institution.data)
+    except DomainError as error:
+        db.session.rollback()
+        run = _run(run_id)
+        return _render_run(run, retention_form=form, form_errors=[error.message, *attach_errors(form, error)],
+                           status=error.status)
+    db.session.commit()
+    flash(f"Gespeichert: Daten werden am {teacher_time(run.delete_after, '%d.%m.%Y')} gelöscht. / "
+          "Saved.", "success")
+    return redirect(url_for("pages.teacher_run", run_id=run.id))
+
+
+@bp.route("/teacher/runs/<int:run_id>/delete", methods=["POST"])
+@role_required("teacher")
+def teacher_run_delete(run_id: int):
+    """Delete the run's teams, answers and uploads now, for good."""
+    run = _run(run_id)
+    form = DeleteRunForm()
+    if not form.validate_on_submit():
+        return _render_run(run, delete_form=form, status=422)
+    try:
+        counts = runs.delete_run(run, actor=_actor(), storage=media_storage())
+    except DomainError as error:
+        db.session.rollback()
+        run = _run(run_id)
+        return _render_run(run, delete_form=form, form_errors=[error.message], status=error.status)
+    db.session.commit()
+    flash(f"Gelöscht: {counts.get('teams', 0)} Teams mit ihren Antworten und Uploads. / "
+          "The run's pupil data has been deleted.", "success")
+    return redirect(url_for("pages.teacher_runs"))
+
+
+@bp.route("/teacher/runs/<int:run_id>/poster.pdf")
+@role_required("teacher")
+def teacher_run_poster(run_id: int):
+    """The join poster: code in large type, QR code of the join link."""
+    run = _run(run_id)
+    if run.purged_at is not None:
+        return _gone(run)
+    pdf = exports.join_poster(run, public_url=setting("PUBLIC_URL"))
+    return _attachment(pdf, f"{_file_stem(run, 'plakat')}.pdf", "application/pdf")
+
+
+# --- Live progress ---------------------------------------------------------------------
+
+def _live_rows(progress: dict) -> list[dict]:
+    """The live table's rows, the same for the page and for its JSON refresh."""
+    return [{
+        "name": t["name"],
+        "score": teacher_points(t["score"]),
+        "max_score": teacher_points(t["max_score"]),
+        "stations": f"{t['stations_done']} / {t['stations_total']}",
+        "tasks": f"{t['tasks_done']} / {t['tasks_total']}",
+        "pending_review": t["pending_review"],
+        "last_activity": teacher_time(t["last_activity_at"], "%H:%M:%S") if t["last_activity_at"] else "–",
+        "finished": t["finished_at"] is not None,
+    } for t in progress["teams"]]
+
+
+def _live_summary(progress: dict) -> dict:
+    return {"state": progress["state"], "state_label": STATE_LABELS.get(progress["state"], progress["state"]),
+            "teams_total": progress["teams_total"], "teams_finished": progress["teams_finished"],
+            "pending_review": progress["pending_review"],
+            "updated": dt.datetime.now(LOCAL_ZONE).strftime("%H:%M:%S")}
+
+
+@bp.route("/teacher/runs/<int:run_id>/live")
+@role_required("teacher")
+def teacher_live(run_id: int):
+    """Teams, score, stations done and last activity; teacher.js refreshes it every 10 s."""
+    run = _run(run_id)
+    if run.purged_at is not None:
+        return _gone(run)
+    progress = results_service.live_progress(run)
+    return render_template("pages/teacher/live.html", run=run, rows=_live_rows(progress),
+                           summary=_live_summary(progress))
+
+
+@bp.route("/teacher/runs/<int:run_id>/live.json")
+@role_required("teacher")
+def teacher_live_json(run_id: int):
+    """What the live page's script polls; uses the page session (GET only, changes nothing)."""
+    run = _run(run_id)
+    if run.purged_at is not None:
+        raise NotFound("The pupil data of this class run has been deleted.")
+    progress = results_service.live_progress(run)
+    response = jsonify({**_live_summary(progress), "teams": _live_rows(progress)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Grading ---------------------------------------------------------------------------
+
+def _render_grading(run: ClassRun, *, posted: GradeForm | None = None, posted_id: int | None = None,
+                    form_errors=None, status: int = 200):
+    pending_only = request.args.get("offen") == "1"
+    show_uploads = access.may_see_uploads(_actor(), run)
+    tasks = results_service.open_answers(run, with_uploads=show_uploads, pending_only=pending_only)
+    forms = {}
+    for task in tasks:
+        for item in task["answers"]:
+            if posted is not None and item["answer_id"] == posted_id:
+                forms[item["answer_id"]] = posted
+            else:
+                forms[item["answer_id"]] = GradeForm(formdata=None, prefix=f"a{item['answer_id']}", data={
+                    "points": item["points"] if not item["pending_review"] else None,
+                    "feedback": item["feedback"] or ""})
+    totals = results_service.live_progress(run)["teams"]
+    return render_template("pages/teacher/grading.html", run=run, tasks=tasks, forms=forms, totals=totals,
+                           pending_only=pending_only, type_labels=TYPE_LABELS, form_errors=form_errors or [],
+                           posted_id=posted_id), status
+
+
+@bp.route("/teacher/runs/<int:run_id>/grading")
+@role_required("teacher")
+def teacher_grading(run_id: int):
+    """Open answers (teacher-graded text, photo, audio, video) per task, with the media."""
+    run = _run(run_id)
+    if run.purged_at is not None:
+        return _gone(run)
+    return _render_grading(run)
+
+
+@bp.route("/teacher/runs/<int:run_id>/grading/<int:answer_id>", methods=["POST"])
+@role_required("teacher")
+def teacher_grade(run_id: int, answer_id: int):
+    """Award 0..task points and optional feedback to one answer."""
+    run = _run(run_id)
+    if run.purged_at is not None:
+        return _gone(run)
+    answer = results_service.get_answer(answer_id)
+    if results_service.run_of_answer(answer).id != run.id:
+        raise NotFound("No such answer.")
+    form = GradeForm(prefix=f"a{answer_id}")
+    if not form.validate_on_submit():
+        return _render_grading(run, posted=form, posted_id=answer_id, status=422)
+    try:
+        results_service.grade_answer(answer, form.points.data, form.feedback.data or "", _actor())
+    except DomainError as error:
+        db.session.rollback()
+        run = _run(run_id)
+        return _render_grading(run, posted=form, posted_id=answer_id,
+                               form_errors=[error.message, *attach_errors(form, error)], status=error.status)
+    team = answer.team
+    db.session.commit()
+    total = teacher_points(play.load_state(team).score)
+    flash(f"Bewertung für „{team.name}“ gespeichert, Punktestand jetzt {total}. / "
+          f"Grade saved; the team's total is now {total}.", "success")
+    args = {"offen": "1"} if request.args.get("offen") == "1" else {}
+    return redirect(url_for("pages.teacher_grading", run_id=run.id, **args) + f"#answer-{answer_id}")
+
+
+@bp.route("/teacher/uploads/<media_id>")
+@role_required("teacher", "editor")
+def teacher_upload(media_id: str):
+    """A pupil's upload, only for those `access.may_see_uploads` allows; never cached publicly."""
+    try:
+        key = str(uuid.UUID(media_id))
+    except ValueError:
+        raise NotFound("No such upload.") from None
+    upload = db.session.get(Upload, key)
+    team = db.session.get(Team, upload.team_id) if upload is not None else None
+    run = team.class_run if team is not None else None
+    if run is None:
+        raise NotFound("No such upload.")
+    run = access.visible_run(_actor(), run)
+    if not access.may_see_uploads(_actor(), run):
+        raise NotFound("No such upload.")
+    storage = media_storage()
+    try:
+        size = storage.size(upload.storage_name)
+    except FileNotFoundError:
+        raise NotFound("No such upload.") from None
+    headers = {"Cache-Control": "private, no-store", "Accept-Ranges": "bytes", "Content-Disposition": "inline"}
+    byte_range = request.range if request.headers.get("Range") else None
+    if byte_range is not None and len(byte_range.ranges) == 1:
+        span = byte_range.range_for_length(size)
+        if span is None:
+            return Response(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+        start, stop = span
+        data = storage.read_range(upload.storage_name, start, stop - 1)
+        return Response(data, status=206, mimetype=upload.content_type,
+                        headers={**headers, "Content-Range": f"bytes {start}-{stop - 1}/{size}"})
+    response = Response(wrap_file(request.environ, storage.open(upload.storage_name)),
+                        mimetype=upload.content_type, headers=headers, direct_passthrough=True)
+    response.content_length = size
+    return response
+
+
+# --- Results and downloads -------------------------------------------------------------
+
+@bp.route("/teacher/runs/<int:run_id>/results")
+@role_required("teacher")
+def teacher_results(run_id: int):
+    """Ranking, team × task table, per-task statistics and survey tallies, downloads."""
+    run = _run(run_id)
+    if run.purged_at is not None:
+        return _gone(run)
+    outcome = results_service.results(run)
+    stats = results_service.statistics(run)
+    survey_max = {t["task_id"]: max([c["count"] for c in t["counts"]] or [0]) for t in stats["survey"]}
+    return render_template("pages/teacher/results.html", run=run, results=outcome, stats=stats,
+                           survey_max=survey_max, csv_views=CSV_VIEWS,
+                           may_see_uploads=access.may_see_uploads(_actor(), run))
+
+
+@bp.route("/teacher/runs/<int:run_id>/results.xlsx")
+@role_required("teacher")
+def teacher_results_xlsx(run_id: int):
+    run = _run(run_id)
+    if run.purged_at is not None:
+        return _gone(run)
+    data = exports.results_xlsx(run)
+    return _attachment(data, f"{_file_stem(run, 'ergebnisse')}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/teacher/runs/<int:run_id>/results.csv")
+@role_required("teacher")
+def teacher_results_csv(run_id: int):
+    """One view as CSV; `sep=;` for German spreadsheet programs (decimal comma too)."""
+    run = _run(run_id)
+    if run.purged_at is not None:
+        return _gone(run)
+    view = request.args.get("view", "teams")
+    sep = request.args.get("sep", ",")
+    try:
+        data = exports.results_csv(run, view=view, sep=sep)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("pages.teacher_results", run_id=run.id))
+    return _attachment(data, f"{_file_stem(run, view)}.csv", "text/csv")
+
+
+@bp.route("/teacher/runs/<int:run_id>/uploads.zip")
+@role_required("teacher")
+def teacher_uploads_zip(run_id: int):
+    """The teams' photos, audio and video, streamed as a ZIP named by team and station."""
+    run = _run(run_id)
+    if run.purged_at is not None:
+        return _gone(run)
+    if not access.may_see_uploads(_actor(), run):
+        raise NotFound("No such class run.")
+    entries = exports.upload_entries(run)
+    stream = exports.stream_zip(entries, storage=media_storage())
+    return _attachment(stream_with_context(stream), f"{_file_stem(run, 'uploads')}.zip", "application/zip")
+
+
+@bp.route("/teacher/runs/<int:run_id>/certificates.pdf")
+@role_required("teacher")
+def teacher_certificates(run_id: int):
+    """A certificate page per team, in ranking order."""
+    run = _run(run_id)
+    if run.purged_at is not None:
+        return _gone(run)
+    try:
+        pdf = exports.certificates(run)
+    except DomainError as error:
+        flash(f"Keine Urkunden: {error.message} / No certificates.", "error")
+        return redirect(url_for("pages.teacher_results", run_id=run.id))
+    return _attachment(pdf, f"{_file_stem(run, 'urkunden')}.pdf", "application/pdf")

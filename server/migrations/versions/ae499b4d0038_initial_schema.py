@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7a3fb48084f2
+Revision ID: ae499b4d0038
 Revises: 
-Create Date: 2026-11-24 22:01:42.618710
+Create Date: 2026-11-24 22:07:23.074087
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '7a3fb48084f2'
+revision = 'ae499b4d0038'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -95,6 +95,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_media_assets')),
     sa.UniqueConstraint('name', name=op.f('uq_media_assets_name'))
     )
+    with op.batch_alter_table('media_assets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_media_assets_sha256'), ['sha256'], unique=False)
+
     op.create_table('partnerships',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
@@ -138,6 +141,13 @@ def upgrade():
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_user_schools_school_id_schools'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_schools_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'school_id', name=op.f('pk_user_schools'))
+    )
+    op.create_table('media_asset_institutions',
+    sa.Column('media_id', sa.Integer(), nullable=False),
+    sa.Column('institution_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['institution_id'], ['institutions.id'], name=op.f('fk_media_asset_institutions_institution_id_institutions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['media_id'], ['media_assets.id'], name=op.f('fk_media_asset_institutions_media_id_media_assets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('media_id', 'institution_id', name=op.f('pk_media_asset_institutions'))
     )
     op.create_table('partnership_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -252,6 +262,9 @@ def upgrade():
     sa.Column('share_uploads_with_institution', sa.Boolean(), nullable=False),
     sa.Column('retention_notice_sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('purged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('team_count', sa.Integer(), nullable=True),
+    sa.Column('finished_team_count', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['partnership_id'], ['partnerships.id'], name=op.f('fk_class_runs_partnership_id_partnerships'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['rally_id'], ['rallies.id'], name=op.f('fk_class_runs_rally_id_rallies')),
     sa.ForeignKeyConstraint(['rally_version_id'], ['rally_versions.id'], name=op.f('fk_class_runs_rally_version_id_rally_versions')),
@@ -482,6 +495,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_partnership_events_partnership_id'))
 
     op.drop_table('partnership_events')
+    op.drop_table('media_asset_institutions')
     op.drop_table('user_schools')
     op.drop_table('user_institutions')
     with op.batch_alter_table('partnerships', schema=None) as batch_op:
@@ -489,6 +503,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_partnerships_school_id'))
 
     op.drop_table('partnerships')
+    with op.batch_alter_table('media_assets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_media_assets_sha256'))
+
     op.drop_table('media_assets')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))

@@ -1,0 +1,400 @@
+"""Marshmallow schemas of the client API: what phones send and what they get back.
+
+Request schemas ignore fields they do not know (a newer app may send more); response
+schemas name every field of CLIENT_API.md and mark as required what is always sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from flask_smorest.fields import Upload
+
+
+class Request(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+class Response(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+        ordered = True
+
+
+class Time(fields.DateTime):
+    """An ISO 8601 time with an offset, also when the service already formatted it."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, str) or value is None:
+            return value
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class AwareTime(fields.AwareDateTime):
+    """A time the phone sends: ISO 8601 with an offset, else 422."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        return parsed.astimezone(dt.timezone.utc)
+
+
+class ClientId(fields.UUID):
+    """A client-generated UUID, handed on as a lower-case string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return str(super()._deserialize(value, attr, data, **kwargs))
+
+
+class LenientNested(fields.Nested):
+    """Documented as its nested schema, loaded as sent: the service judges each item on its own."""
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        return value
+
+
+def lat_field(**kw):
+    return fields.Float(validate=validate.Range(-90, 90), allow_nan=False, **kw)
+
+
+def lon_field(**kw):
+    return fields.Float(validate=validate.Range(-180, 180), allow_nan=False, **kw)
+
+
+# --- shared pieces ---------------------------------------------------------------------
+
+class MediaSchema(Response):
+    name = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "An absolute path on this host."})
+    content_type = fields.String(required=True)
+    bytes = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    width = fields.Integer()
+    height = fields.Integer()
+    duration_s = fields.Float()
+    alt = fields.String(required=True)
+
+
+class PointSchema(Response):
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+
+
+class InstitutionSchema(Response):
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+
+
+# --- discovery -------------------------------------------------------------------------
+
+class DiscoveryQuerySchema(Request):
+    near = fields.String(metadata={"description": "LAT,LON", "example": "52.52,13.40"},
+                         validate=validate.Length(max=60))
+    radius_km = fields.Float(load_default=50, validate=validate.Range(min=0, min_inclusive=False, max=20040),
+                             allow_nan=False, metadata={"description": "With near; default 50."})
+    q = fields.String(validate=validate.Length(max=200))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+
+
+class DiscoveryItemSchema(Response):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    theme = fields.String(required=True)
+    language = fields.String(required=True)
+    age_min = fields.Integer(required=True)
+    age_max = fields.Integer(required=True)
+    institution = fields.Nested(InstitutionSchema, required=True)
+    cover = fields.Nested(MediaSchema, required=True, allow_none=True)
+    start = fields.Nested(PointSchema, required=True, allow_none=True)
+    distance_m = fields.Float(required=True, allow_none=True)
+    join_code = fields.String(required=True, metadata={"description": "The free-play code."})
+
+
+class DiscoveryPageSchema(Response):
+    items = fields.List(fields.Nested(DiscoveryItemSchema), required=True)
+    next = fields.String(required=True, allow_none=True, metadata={"description": "Path of the next page."})
+
+
+# --- join ------------------------------------------------------------------------------
+
+class JoinSchema(Request):
+    code = fields.String(required=True, validate=validate.Length(max=40),
+                         metadata={"description": "6-8 characters; case, spaces and hyphens ignored."})
+    team_name = fields.String(required=True, validate=validate.Length(max=200),
+                              metadata={"description": "1-40 characters after trimming."})
+
+
+class JoinTeamSchema(Response):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class JoinRunSchema(Response):
+    id = fields.Integer(required=True)
+    class_label = fields.String(required=True)
+    starts_at = Time(required=True)
+    ends_at = Time(required=True)
+
+
+class JoinRallySchema(Response):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    version = fields.Integer(required=True)
+    bundle_url = fields.String(required=True)
+
+
+class JoinResultSchema(Response):
+    token = fields.String(required=True, metadata={"description": "Send as Authorization: Bearer <token>."})
+    team = fields.Nested(JoinTeamSchema, required=True)
+    run = fields.Nested(JoinRunSchema, required=True, allow_none=True)
+    rally = fields.Nested(JoinRallySchema, required=True)
+
+
+# --- bundle ----------------------------------------------------------------------------
+
+class SettingsSchema(Response):
+    station_order = fields.String(required=True, validate=validate.OneOf(["fixed", "free", "random"]))
+    time_limit_s = fields.Integer(required=True, allow_none=True)
+    attempts_per_task = fields.Integer(required=True, allow_none=True)
+    wrong_attempt_penalty = fields.Float(required=True)
+    show_points = fields.Boolean(required=True)
+    show_solutions = fields.Boolean(required=True)
+    offline_feedback = fields.Boolean(required=True)
+
+
+class BundleRallySchema(Response):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description_html = fields.String(required=True)
+    language = fields.String(required=True)
+    version = fields.Integer(required=True)
+    cover = fields.Nested(MediaSchema, required=True, allow_none=True)
+    settings = fields.Nested(SettingsSchema, required=True)
+
+
+class UnlockSchema(Response):
+    mode = fields.String(required=True, validate=validate.OneOf(["open", "qr", "location"]))
+    lat = fields.Float(metadata={"description": "location only"})
+    lon = fields.Float(metadata={"description": "location only"})
+    radius_m = fields.Float(metadata={"description": "location only"})
+
+
+class ConditionSchema(Response):
+    after_station = fields.Integer(metadata={"description": "Locked until this station is done."})
+    min_score = fields.Float(metadata={"description": "Locked until the team's score reaches this."})
+
+
+class HintSchema(Response):
+    text = fields.String(required=True)
+    cost = fields.Float(required=True)
+
+
+class OptionSchema(Response):
+    id = fields.String(required=True)
+    text = fields.String(required=True)
+    media = fields.List(fields.Nested(MediaSchema))
+
+
+class PairItemSchema(Response):
+    id = fields.String(required=True)
+    text = fields.String(required=True)
+
+
+class PairsSchema(Response):
+    left = fields.List(fields.Nested(PairItemSchema), required=True)
+    right = fields.List(fields.Nested(PairItemSchema), required=True)
+
+
+class ScaleSchema(Response):
+    min = fields.Integer(required=True)
+    max = fields.Integer(required=True)
+    step = fields.Integer(required=True)
+    min_label = fields.String(required=True)
+    max_label = fields.String(required=True)
+
+
+class TargetSchema(Response):
+    lat = fields.Float(required=True)
+    lon = fields.Float(required=True)
+    radius_m = fields.Float(required=True)
+
+
+class TaskSchema(Response):
+    id = fields.Integer(required=True)
+    type = fields.String(required=True, validate=validate.OneOf([
+        "info", "single_choice", "multiple_choice", "text", "number", "order", "match",
+        "photo", "audio", "video", "location", "survey"]))
+    prompt_html = fields.String(required=True)
+    points = fields.Float(required=True)
+    media = fields.List(fields.Nested(MediaSchema), required=True)
+    hint = fields.Nested(HintSchema, required=True, allow_none=True)
+    time_limit_s = fields.Integer(required=True, allow_none=True)
+    options = fields.List(fields.Nested(OptionSchema),
+                          metadata={"description": "single_choice, multiple_choice, order, survey"})
+    pairs = fields.Nested(PairsSchema, metadata={"description": "match"})
+    scale = fields.Nested(ScaleSchema, metadata={"description": "survey without options"})
+    unit = fields.String(allow_none=True, metadata={"description": "number"})
+    target = fields.Nested(TargetSchema, metadata={"description": "location"})
+    solution = fields.Raw(allow_none=True, metadata={
+        "description": "Only with settings.offline_feedback: option id (single choice), option ids "
+                       "(multiple choice, order), accepted strings (text), {value, tolerance, relative} "
+                       "(number), left→right ids (match)."})
+
+
+class StationSchema(Response):
+    id = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+    title = fields.String(required=True)
+    body_html = fields.String(required=True)
+    media = fields.List(fields.Nested(MediaSchema), required=True)
+    unlock = fields.Nested(UnlockSchema, required=True)
+    conditions = fields.List(fields.Nested(ConditionSchema), required=True)
+    tasks = fields.List(fields.Nested(TaskSchema), required=True)
+
+
+class BundleSchema(Response):
+    rally = fields.Nested(BundleRallySchema, required=True)
+    stations = fields.List(fields.Nested(StationSchema), required=True,
+                           metadata={"description": "In the team's order."})
+
+
+# --- progress --------------------------------------------------------------------------
+
+class StationStateSchema(Response):
+    id = fields.Integer(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(["locked", "unlocked", "done"]))
+    tasks_done = fields.Integer(required=True)
+    tasks_total = fields.Integer(required=True)
+
+
+class ProgressSchema(Response):
+    score = fields.Float(required=True)
+    max_score = fields.Float(required=True)
+    stations = fields.List(fields.Nested(StationStateSchema), required=True)
+    finished_at = Time(required=True, allow_none=True)
+    time_left_s = fields.Integer(required=True, allow_none=True)
+
+
+# --- scans and check-ins ---------------------------------------------------------------
+
+class ScanSchema(Request):
+    id = ClientId(required=True)
+    payload = fields.String(required=True, validate=validate.Length(max=2000),
+                            metadata={"description": "The station's QR URL (/q/<token>) or the bare token."})
+    scanned_at = AwareTime(required=True)
+
+
+class StationRefSchema(Response):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+
+
+class ScanResultSchema(Response):
+    id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["accepted", "duplicate"]))
+    station = fields.Nested(StationRefSchema, required=True)
+    unlocked = fields.Boolean(required=True)
+
+
+class CheckinSchema(Request):
+    id = ClientId(required=True)
+    station_id = fields.Integer(required=True, strict=True)
+    lat = lat_field(required=True)
+    lon = lon_field(required=True)
+    accuracy_m = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0))
+    at = AwareTime(required=True)
+
+
+class CheckinResultSchema(Response):
+    id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["accepted", "duplicate"]))
+    inside = fields.Boolean(required=True)
+    distance_m = fields.Float(required=True)
+    unlocked = fields.Boolean(required=True)
+
+
+# --- uploads ---------------------------------------------------------------------------
+
+class UploadFormSchema(Request):
+    file = Upload(required=True)
+    id = ClientId(required=True)
+    task_id = fields.Integer(required=True)
+
+
+class UploadResultSchema(Response):
+    id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["accepted", "duplicate"]))
+    media_id = fields.String(required=True)
+
+
+# --- answers ---------------------------------------------------------------------------
+
+class AnswerLocationSchema(Request):
+    lat = lat_field(required=True)
+    lon = lon_field(required=True)
+    accuracy_m = fields.Float(validate=validate.Range(min=0))
+
+
+class AnswerItemSchema(Request):
+    id = fields.UUID(required=True)
+    task_id = fields.Integer(required=True)
+    value = fields.Raw(required=True, allow_none=True, metadata={
+        "description": "By task type: option id, list of ids, text, number, {left: right}, media_id, "
+                       "{lat, lon, accuracy_m}, survey option or rating, null for info."})
+    answered_at = fields.AwareDateTime(required=True)
+    hint_used = fields.Boolean(load_default=False)
+    location = fields.Nested(AnswerLocationSchema, allow_none=True)
+
+
+class AnswerBatchSchema(Request):
+    answers = fields.List(LenientNested(AnswerItemSchema), required=True, validate=validate.Length(1, 100),
+                          metadata={"description": "1 to 100 items, each validated on its own."})
+
+
+class AnswerErrorSchema(Response):
+    code = fields.String(required=True, validate=validate.OneOf([
+        "invalid_id", "invalid_item", "id_reused", "unknown_task", "finished", "window_closed",
+        "time_limit", "station_locked", "already_solved", "already_submitted", "attempts_exhausted",
+        "invalid_value"]))
+    message = fields.String(required=True)
+
+
+class AnswerResultSchema(Response):
+    id = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(["accepted", "duplicate", "rejected"]))
+    error = fields.Nested(AnswerErrorSchema, required=True, allow_none=True)
+    correct = fields.Boolean(required=True, allow_none=True)
+    points = fields.Float(required=True, allow_none=True)
+    feedback = fields.String(required=True, allow_none=True)
+    pending_review = fields.Boolean(required=True)
+
+
+class AnswerBatchResultSchema(Response):
+    results = fields.List(fields.Nested(AnswerResultSchema), required=True)
+    progress = fields.Nested(ProgressSchema, required=True)
+
+
+# --- finish ----------------------------------------------------------------------------
+
+class FinishSchema(Request):
+    id = ClientId(metadata={"description": "Optional client id."})
+
+
+class FinishResultSchema(Response):
+    finished_at = Time(required=True)
+    progress = fields.Nested(ProgressSchema, required=True)
+
+
+# --- problems --------------------------------------------------------------------------
+
+class ProblemTypeSchema(Response):
+    code = fields.String(required=True)
+    status = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)

@@ -1,0 +1,35 @@
+"""QR codes of stations: the URL a code holds, its images, and the printable kit of a rally."""
+
+from __future__ import annotations
+
+from media.pdf import QrStation, qr_kit_pdf
+from media.qr import qr_png, qr_svg
+
+from rallies.errors import Invalid
+from rallies.models import Rally, Station
+
+
+def station_url(public_url: str, station: Station) -> str:
+    """`{PUBLIC_URL}/q/{token}`: opens the web player on a phone camera; the app reads the token."""
+    if station.unlock_mode != "qr" or not station.qr_token:
+        raise Invalid("Only QR stations have a code.", code="not_a_qr_station")
+    return f"{public_url.rstrip('/')}/q/{station.qr_token}"
+
+
+def station_png(public_url: str, station: Station) -> bytes:
+    return qr_png(station_url(public_url, station))
+
+
+def station_svg(public_url: str, station: Station) -> bytes:
+    return qr_svg(station_url(public_url, station))
+
+
+def kit_pdf(public_url: str, rally: Rally) -> bytes:
+    """Overview sheet(s) and one A4 sign per QR station, numbered by their place in the rally."""
+    stations = [
+        QrStation(title=station.title, url=station_url(public_url, station), position=index + 1)
+        for index, station in enumerate(rally.stations) if station.unlock_mode == "qr" and station.qr_token
+    ]
+    if not stations:
+        raise Invalid("The rally has no QR stations.", code="no_qr_stations")
+    return qr_kit_pdf(rally.title, stations)

@@ -1,0 +1,304 @@
+"""Class runs: a teacher plays a published rally with a class, within a play window.
+
+Who may run what follows the programme's rules: public rallies are open to every teacher,
+partner-only rallies only to teachers of a school with a registered, current partnership
+with the rally's institution. A run plays the rally version that was published when it
+started, keeps a unique join code, and has a retention period after which its pupil data
+is deleted (see `rallies.retention`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy.exc import IntegrityError
+
+from rallies.db import db, utcnow
+from rallies.errors import Conflict, Forbidden, Invalid, NotFound
+from rallies.models import Answer, Checkin, ClassRun, Rally, Scan, School, StationUnlock, Team, Upload, User
+from rallies.partnerships import current_partnership
+from rallies.publishing import unique_join_code
+
+log = logging.getLogger(__name__)
+
+MAX_WINDOW = dt.timedelta(days=14)
+CLASS_LABEL_MAX = 40
+CHUNK = 500  # ids per IN (...), well below SQLite's limit on bound parameters
+
+
+# --- Who may run a rally ---------------------------------------------------------------
+
+def _teacher_schools(teacher: User) -> list[School]:
+    return list(teacher.schools) if getattr(teacher, "role", None) == "teacher" else []
+
+
+def _rally_refusal(rally: Rally) -> str | None:
+    if not rally.is_published:
+        return "The rally is not published."
+    return None
+
+
+def may_run(rally: Rally, teacher: User, school: School | None = None, *,
+            today: dt.date | None = None) -> tuple[bool, str]:
+    """Whether the teacher may start a class run of the rally (for `school`, or any of theirs), and why (not)."""
+    schools = _teacher_schools(teacher)
+    if not schools:
+        return False, "Only teachers of a school start class runs."
+    if school is not None:
+        if school.id not in {s.id for s in schools}:
+            return False, "You are not a teacher of this school."
+        schools = [school]
+    refusal = _rally_refusal(rally)
+    if refusal:
+        return False, refusal
+    if rally.visibility == "public":
+        return True, "The rally is open to every class."
+    for candidate in schools:
+        if current_partnership(candidate.id, rally.institution_id, today) is not None:
+            return True, f"{candidate.name} has a registered partnership with {rally.institution.name}."
+    return False, (f"This rally is for partner schools of {rally.institution.name}; "
+                   "your school has no registered, current partnership with it.")
+
+
+def _check_window(starts_at, ends_at, *, now: dt.datetime) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
+            errors[name] = ["A time with an offset is required."]
+    if errors:
+        return errors
+    if ends_at <= starts_at:
+        errors["ends_at"] = ["The end must be after the start."]
+    elif ends_at - starts_at > MAX_WINDOW:
+        errors["ends_at"] = [f"A play window is at most {MAX_WINDOW.days} days long."]
+    elif ends_at <= now:
+        errors["ends_at"] = ["The end must be in the future."]
+    return errors
+
+
+def _clean_label(raw) -> str:
+    label = " ".join(raw.split()) if isinstance(raw, str) else ""
+    if not 1 <= len(label) <= CLASS_LABEL_MAX:
+        raise Invalid("The class label has 1 to 40 characters.",
+                      errors={"class_label": ["1 to 40 characters, e.g. 7b."]})
+    return label
+
+
+def _check_retention(days, *, max_retention_days: int) -> int:
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= max_retention_days:
+        raise Invalid(f"The retention period is 1 to {max_retention_days} days.", code="retention_out_of_bounds",
+                      errors={"retention_days": [f"Between 1 and {max_retention_days} days."]},
+                      max_retention_days=max_retention_days)
+    return days
+
+
+def start_run(rally: Rally, *, school: School, teacher: User, class_label: str, starts_at: dt.datetime,
+              ends_at: dt.datetime, retention_days: int | None = None, max_retention_days: int,
+              default_retention_days: int, share_uploads_with_institution: bool = False,
+              now: dt.datetime | None = None) -> ClassRun:
+    """Start a class run of the rally's current published version; returns the run with its join code.
+
+    Refused: a teacher of another school (403), a rally that is not published (409), a
+    partner-only rally without a registered, current partnership (403 `no_partnership`),
+    a bad window or label (422), a retention outside 1..`max_retention_days` (422
+    `retention_out_of_bounds`). A run of a partner school records its partnership, also for
+    public rallies, so that certificates and figures can name the programme.
+    """
+    now = now or utcnow()
+    if school.id not in {s.id for s in _teacher_schools(teacher)}:
+        raise Forbidden("Only teachers of the school start its class runs.", code="not_your_school")
+    label = _clean_label(class_label)
+    errors = _check_window(starts_at, ends_at, now=now)
+    if errors:
+        raise Invalid("The play window is not valid.", errors=errors)
+    days = _check_retention(default_retention_days if retention_days is None else retention_days,
+                            max_retention_days=max_retention_days)
+    if not rally.is_published:
+        raise Conflict("The rally is not published.", code="not_published")
+    partnership = current_partnership(school.id, rally.institution_id, now.date())
+    if rally.visibility == "partners" and partnership is None:
+        _, reason = may_run(rally, teacher, school, today=now.date())
+        raise Forbidden(reason, code="no_partnership")
+    run = ClassRun(
+        rally_id=rally.id, rally_version_id=rally.published_version_id, school_id=school.id,
+        teacher_id=teacher.id, partnership_id=partnership.id if partnership else None, class_label=label,
+        starts_at=starts_at.astimezone(dt.timezone.utc), ends_at=ends_at.astimezone(dt.timezone.utc),
+        retention_days=days, delete_after=ends_at + dt.timedelta(days=days),
+        share_uploads_with_institution=bool(share_uploads_with_institution), created_at=now,
+    )
+    for _ in range(5):
+        run.join_code = unique_join_code()
+        try:
+            with db.session.begin_nested():
+                db.session.add(run)
+        except IntegrityError:  # the same code taken by a concurrent request: draw again
+            continue
+        break
+    else:
+        raise Conflict("No free join code was found; please try again.", code="join_code_unavailable")
+    log.info("class run %s of rally %s v%s started by user %s", run.id, rally.id, rally.version, teacher.id)
+    return run
+
+
+# --- Changing and deleting -------------------------------------------------------------
+
+def require_run_teacher(run: ClassRun, actor: User) -> None:
+    """Only teachers of the run's school change it, grade it or delete it."""
+    if getattr(actor, "role", None) != "teacher" or run.school_id not in actor.school_ids:
+        raise Forbidden("Only the class's teachers can do this.", code="not_run_teacher")
+
+
+def require_not_purged(run: ClassRun) -> None:
+    if run.purged_at is not None:
+        raise Conflict("The pupil data of this class run has been deleted.", code="run_deleted")
+
+
+def update_run(run: ClassRun, *, actor: User, max_retention_days: int, now: dt.datetime | None = None,
+               **fields) -> ClassRun:
+    """Change a run: label and window only before it starts; retention and sharing at any time.
+
+    A new retention period counts from the run's end, so a teacher can shorten it (data
+    goes sooner) or lengthen it within the operator's bound.
+    """
+    now = now or utcnow()
+    require_run_teacher(run, actor)
+    require_not_purged(run)
+    unknown = set(fields) - {"class_label", "starts_at", "ends_at", "retention_days", "share_uploads_with_institution"}
+    if unknown:
+        raise Invalid("Unknown fields.", errors={name: ["Unknown field."] for name in sorted(unknown)})
+    if {"class_label", "starts_at", "ends_at"} & set(fields) and now >= run.starts_at:
+        raise Conflict("The class label and play window can only change before the run starts.",
+                       code="run_started")
+    if "class_label" in fields:
+        run.class_label = _clean_label(fields["class_label"])
+    if "starts_at" in fields or "ends_at" in fields:
+        starts_at = fields.get("starts_at", run.starts_at)
+        ends_at = fields.get("ends_at", run.ends_at)
+        errors = _check_window(starts_at, ends_at, now=now)
+        if errors:
+            raise Invalid("The play window is not valid.", errors=errors)
+        run.starts_at = starts_at.astimezone(dt.timezone.utc)
+        run.ends_at = ends_at.astimezone(dt.timezone.utc)
+    if "retention_days" in fields:
+        run.retention_days = _check_retention(fields["retention_days"], max_retention_days=max_retention_days)
+    if "share_uploads_with_institution" in fields:
+        run.share_uploads_with_institution = bool(fields["share_uploads_with_institution"])
+    run.delete_after = run.ends_at + dt.timedelta(days=run.retention_days)
+    db.session.flush()
+    log.info("class run %s changed by user %s", run.id, actor.id)
+    return run
+
+
+def retire_join_code(run: ClassRun) -> None:
+    """Give a deleted run a code no phone can type (`~` is never in a join code), so nobody joins it again."""
+    run.join_code = f"~{run.id:x}"[:8]
+
+
+def purge_pupil_data(runs: list[ClassRun], *, storage, now: dt.datetime) -> dict[str, int]:
+    """Delete teams, answers, scans, check-ins, unlocks and uploads (files first) of the runs.
+
+    Each run stays as an anonymous shell (class label, dates, team counts) for the
+    programme's figures. Returns how many of each kind were deleted.
+    """
+    if not runs:
+        return {"runs": 0}
+    run_ids = [run.id for run in runs]
+    team_ids = list(db.session.scalars(db.select(Team.id).where(Team.class_run_id.in_(run_ids))))
+    tallies = dict(
+        (row[0], (row[1], row[2])) for row in db.session.execute(
+            db.select(Team.class_run_id, db.func.count(Team.id), db.func.count(Team.finished_at))
+            .where(Team.class_run_id.in_(run_ids)).group_by(Team.class_run_id))
+    )
+    counts = {"runs": len(runs), **delete_team_rows(team_ids, storage=storage)}
+    for run in runs:
+        teams, finished = tallies.get(run.id, (0, 0))
+        run.team_count = (run.team_count or 0) + teams
+        run.finished_team_count = (run.finished_team_count or 0) + finished
+        run.purged_at = now
+        retire_join_code(run)
+    db.session.flush()
+    return counts
+
+
+def delete_team_rows(team_ids: list[int], *, storage) -> dict[str, int]:
+    """Delete the teams with everything they sent: their upload files first, then the rows.
+
+    Files go first: if the transaction then fails, the rows remain and the next run of the
+    retention job deletes them; the other way round could leave pupils' files behind.
+    """
+    counts = {"teams": 0, "answers": 0, "scans": 0, "checkins": 0, "unlocks": 0, "uploads": 0, "files": 0}
+    for start in range(0, len(team_ids), CHUNK):
+        chunk = team_ids[start:start + CHUNK]
+        names = db.session.scalars(db.select(Upload.storage_name).where(Upload.team_id.in_(chunk))).all()
+        for name in names:
+            storage.delete(name)
+        counts["files"] += len(names)
+        for key, model in (("answers", Answer), ("scans", Scan), ("checkins", Checkin),
+                           ("unlocks", StationUnlock), ("uploads", Upload)):
+            counts[key] += db.session.execute(
+                db.delete(model).where(model.team_id.in_(chunk)), execution_options={"synchronize_session": False}
+            ).rowcount
+        counts["teams"] += db.session.execute(
+            db.delete(Team).where(Team.id.in_(chunk)), execution_options={"synchronize_session": False}
+        ).rowcount
+    db.session.expire_all()
+    return counts
+
+
+def delete_run(run: ClassRun, *, actor: User, storage, now: dt.datetime | None = None) -> dict[str, int]:
+    """The teacher deletes a run's pupil data early, for good, files included.
+
+    The run row stays as an anonymous shell with its team count for the programme's
+    figures, and its join code is retired.
+    """
+    now = now or utcnow()
+    require_run_teacher(run, actor)
+    require_not_purged(run)
+    counts = purge_pupil_data([run], storage=storage, now=now)
+    log.info("class run %s deleted early by user %s (%s teams)", run.id, actor.id, counts["teams"])
+    return counts
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+def get_run(run_id: int) -> ClassRun:
+    run = db.session.get(ClassRun, run_id)
+    if run is None:
+        raise NotFound("No such class run.")
+    return run
+
+
+def runs_for(user: User, *, rally_id: int | None = None) -> list[ClassRun]:
+    """Teachers: their schools' runs; editors: runs of their institutions' rallies; newest first."""
+    query = db.select(ClassRun).order_by(ClassRun.starts_at.desc(), ClassRun.id.desc())
+    if user.role == "teacher":
+        query = query.where(ClassRun.school_id.in_(user.school_ids or {-1}))
+    elif user.role == "editor":
+        query = query.join(Rally, Rally.id == ClassRun.rally_id).where(
+            Rally.institution_id.in_(user.institution_ids or {-1}))
+    else:
+        raise Forbidden("The programme office sees aggregate figures only.")
+    if rally_id is not None:
+        query = query.where(ClassRun.rally_id == rally_id)
+    return list(db.session.scalars(query))
+
+
+def team_counts(run_ids: list[int]) -> dict[int, int]:
+    """Teams per run, in one query."""
+    if not run_ids:
+        return {}
+    return dict(db.session.execute(
+        db.select(Team.class_run_id, db.func.count(Team.id)).where(Team.class_run_id.in_(run_ids))
+        .group_by(Team.class_run_id)
+    ).all())
+
+
+def run_state(run: ClassRun, now: dt.datetime | None = None) -> str:
+    """`scheduled`, `open`, `ended` or `deleted`, as teachers see it."""
+    now = now or utcnow()
+    if run.purged_at is not None:
+        return "deleted"
+    if now < run.starts_at:
+        return "scheduled"
+    return "open" if now <= run.ends_at else "ended"
