@@ -74,9 +74,12 @@ def _failed(error: DomainError, form=None, *, default_field: str | None = None) 
     return attach_errors(form, error, default_field=default_field)
 
 
-def _upload(form, institution_id: int):
+def _upload(form, institution_id: int, *, image_only: bool = False):
     """Store an uploaded rally file; an image without alternative text is refused before storing."""
     data = form.file.data.read()
+    if image_only and not _is_image(data):
+        raise Invalid("The cover must be an image (JPEG, PNG, WebP or GIF).", code="not_an_image",
+                      errors={"file": ["Bitte eine Bilddatei / Please choose an image."]})
     if not (form.alt.data or "").strip() and _is_image(data):
         raise Invalid("Every image needs an alternative text.", code="alt_required",
                       errors={"alt": ["Beschreiben Sie das Bild für Menschen, die es nicht sehen / "
@@ -133,7 +136,7 @@ def editor_rally_create():
             about=form.about.data, language=form.language.data, age_min=form.age_min.data, age_max=form.age_max.data,
         )
     except DomainError as error:
-        _failed(error, form)
+        _failed(error, form, default_field="title")
         return _render_list(422, new_form=form)
     db.session.commit()
     flash("Rallye angelegt / Rally created.", "success")
@@ -296,7 +299,7 @@ def editor_rally_cover(rally_id: int):
     if not form.validate_on_submit():
         return _render_rally(rally, 422, cover_form=form)
     try:
-        asset = _upload(form, rally.institution_id)
+        asset = _upload(form, rally.institution_id, image_only=True)
         authoring.set_cover(rally, asset.id, form.alt.data, actor=current_user)
     except DomainError as error:
         _failed(error, form, default_field="file")
@@ -523,9 +526,9 @@ def _split_task_errors(form: TaskForm, error: DomainError) -> tuple[dict[str, li
             config_errors.setdefault(path[len("config."):] or "_schema", []).extend(messages)
         else:
             other[path] = messages
-    leftovers = attach_errors(form, Invalid(error.message, errors=other))
     if not error.errors:
-        leftovers.append(error.message)
+        return config_errors, [error.message]
+    leftovers = attach_errors(form, Invalid(error.message, errors=other)) if other else []
     return config_errors, leftovers
 
 

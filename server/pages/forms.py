@@ -10,14 +10,14 @@ def attach_errors(form, error: DomainError, *, default_field: str | None = None)
 
     Service error paths are the service's field names (`title`, `settings.station_order`,
     `members.0.institution_id`); a form may map other paths with an `error_aliases` dict.
-    An error without field errors lands on `default_field` when given.
+    With `default_field`, whatever has no field of its own (or the message, when the error
+    names no fields) is shown there instead of being returned.
     """
     leftovers: list[str] = []
     aliases = getattr(form, "error_aliases", {}) if form is not None else {}
     errors = error.errors or {}
-    if not errors and default_field and form is not None and default_field in form._fields:
-        _add(form._fields[default_field], [error.message])
-        return leftovers
+    if not errors:
+        leftovers.append(error.message)
     for path, messages in errors.items():
         messages = messages if isinstance(messages, list) else [str(messages)]
         alias = aliases.get(path) or next((v for k, v in aliases.items() if path.startswith(k + ".")), None)
@@ -26,6 +26,9 @@ def attach_errors(form, error: DomainError, *, default_field: str | None = None)
             _add(field, messages)
         else:
             leftovers.extend(f"{path}: {message}" for message in messages)
+    if leftovers and default_field and form is not None and default_field in form._fields:
+        _add(form._fields[default_field], [error.message] if not errors else leftovers)
+        return []
     return leftovers
 
 

@@ -16,7 +16,7 @@ from typing import Callable
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, FloatField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+    BooleanField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional

@@ -187,7 +187,7 @@ def office_partnership_new():
                                                       actor=current_user, **form.service_fields())
     except DomainError as error:
         leftovers = _failed(error, form)
-        return _partnership_form_page(form, errors=[error.message, *leftovers], status=422)
+        return _partnership_form_page(form, errors=[error.message, *leftovers] if error.errors else leftovers, status=422)
     db.session.commit()
     flash("Partnerschaft als Entwurf angelegt / Partnership created as a draft.", "success")
     return redirect(url_for("pages.office_partnership", partnership_id=partnership.id))
@@ -212,7 +212,7 @@ def office_partnership_edit(partnership_id: int):
         partnerships.update_partnership(partnership, actor=current_user, members=form.member_rows(), **fields)
     except DomainError as error:
         leftovers = _failed(error, form)
-        return _partnership_form_page(form, partnership, errors=[error.message, *leftovers], status=422)
+        return _partnership_form_page(form, partnership, errors=[error.message, *leftovers] if error.errors else leftovers, status=422)
     db.session.commit()
     flash("Gespeichert / Saved.", "success")
     return redirect(url_for("pages.office_partnership", partnership_id=partnership.id))

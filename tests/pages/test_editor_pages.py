@@ -221,7 +221,15 @@ def test_station_media_image_needs_alt_text(editor_client, db, make_rally, stora
 
 
 def test_cover_upload_with_alt_text(editor_client, db, make_rally):
+    from rallies.models import MediaAsset
+    from tests.media.samples import build_wav
+
     rally = draft_rally(make_rally)
+    sound = editor_client.post(f"/editor/rallies/{rally.id}/cover",
+                               data={"file": (io.BytesIO(build_wav(0.2)), "c.png"), "alt": "Ton"},
+                               content_type="multipart/form-data")
+    assert sound.status_code == 422 and "Please choose an image." in text(sound)
+    assert db.session.scalar(db.select(db.func.count(MediaAsset.id))) == 0
     response = editor_client.post(f"/editor/rallies/{rally.id}/cover",
                                   data={"file": (io.BytesIO(png_bytes()), "c.png"), "alt": "Museumsfassade"},
                                   content_type="multipart/form-data")
