@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from rallies.db import db
 from rallies.errors import Invalid, NotFound
 from rallies.models import ClassRun, Team, Upload
-from rallies.results import RunData, load_run, ranking, survey_tallies, task_outcome, task_statistics
+from rallies.results import RunData, load_run, ranking, survey_tallies, task_statistics
 from rallies.runs import require_not_purged
 
 DEFAULT_TIMEZONE = "Europe/Berlin"

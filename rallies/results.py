@@ -19,7 +19,7 @@ from rallies.db import db, utcnow
 from rallies.errors import Conflict, Invalid, NotFound
 from rallies.models import Answer, ClassRun, RallyVersion, StationUnlock, Team, Upload, User
 from rallies.progress import TeamState, build_state
-from rallies.runs import require_not_purged, require_run_teacher
+from rallies.runs import require_not_purged, require_run_teacher, run_state
 from rallies.tasks import get_task_type
 
 log = logging.getLogger(__name__)
@@ -159,8 +159,6 @@ def _team_progress(data: RunData, team: Team) -> dict:
 
 def live_progress(run: ClassRun, *, now: dt.datetime | None = None) -> dict:
     """Each team's score, stations done and last activity, best first; cheap enough to poll."""
-    from rallies.runs import run_state
-
     require_not_purged(run)
     data = load_run(run)
     teams = sorted((_team_progress(data, team) for team in data.teams),

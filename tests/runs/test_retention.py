@@ -8,7 +8,7 @@ from tests.runs.conftest import upload_photo, utc
 def counts(db, run_id=None):
     from rallies.models import Answer, Team, Upload
 
-    def count(model, join=True):
+    def count(model):
         query = db.select(db.func.count()).select_from(model)
         if run_id is not None:
             query = query.join(Team, Team.id == model.team_id) if model is not Team else query
