@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
 
 from rallies.models import ROLES, STATUSES
 from rallies.partnerships import TRANSITIONS
@@ -55,7 +55,14 @@ class UserSchema(Schema):
     created_at = fields.DateTime()
 
 
-class UserQuerySchema(Schema):
+class QuerySchema(Schema):
+    """Query strings ignore parameters they do not know (cache busters and the like)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class UserQuerySchema(QuerySchema):
     role = fields.String(validate=validate.OneOf(ROLES))
 
 
@@ -238,7 +245,7 @@ class PartnershipDetailSchema(PartnershipSchema):
     events = fields.List(fields.Nested(PartnershipEventSchema))
 
 
-class PartnershipQuerySchema(Schema):
+class PartnershipQuerySchema(QuerySchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     school_id = fields.Integer()
     institution_id = fields.Integer()
@@ -287,7 +294,7 @@ class TransitionSchema(Schema):
     reason = Text(2000, metadata={"description": "end: why it ended"})
 
 
-class DueQuerySchema(Schema):
+class DueQuerySchema(QuerySchema):
     within_days = fields.Integer(load_default=90, validate=validate.Range(min=0, max=3650))
 
 

@@ -20,8 +20,7 @@ from rallies.tasks import REGISTRY
 
 
 class Strict(Schema):
-    class Meta:
-        ordered = True
+    """Input: unknown fields are refused (marshmallow's default), so typos surface as 422."""
 
 
 # --- Media -----------------------------------------------------------------------------
