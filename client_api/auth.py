@@ -12,15 +12,22 @@ from rallies import play
 TEAM_SECURITY = [{"teamToken": []}]
 
 
+def authenticate_team() -> None:
+    """Before anything else of a team route (also before the body is validated): the token
+    must be valid (401 `unauthorized` or `token_expired`), and a write counts against the
+    team's write limit (429)."""
+    team = play.team_for_token(request.headers.get("Authorization"))
+    request.client_team = team
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        limits.hit_team_write(team.token_hash)
+
+
 def current_team():
-    """The team of the request's bearer token: 401 `unauthorized` or `token_expired` otherwise."""
-    return play.team_for_token(request.headers.get("Authorization"))
-
-
-def writing_team():
-    """The team, for a write: also counts against the team's write limit."""
-    team = current_team()
-    limits.hit_team_write(team.token_hash)
+    """The team of the request's bearer token, authenticated before the route ran."""
+    team = getattr(request, "client_team", None)
+    if team is None:
+        authenticate_team()
+        team = request.client_team
     return team
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 
-from client_api.auth import TEAM_SECURITY, current_team, policy, writing_team
+from client_api.auth import TEAM_SECURITY, authenticate_team, current_team, policy
 from client_api.openapi import Blueprint
 from client_api.schemas import (
     AnswerBatchResultSchema, AnswerBatchSchema, BundleSchema, CheckinResultSchema, CheckinSchema,
@@ -16,6 +16,7 @@ from rallies.db import db
 from rallies.runtime import media_limits, media_storage
 
 blp = Blueprint("client_play", __name__, description="A team's game; needs the team token.")
+blp.before_request(authenticate_team)
 
 AUTH = {401: "unauthorized; token_expired"}
 WRITE = {**AUTH, 429: "rate_limited: more than 120 writes a minute from this team"}
@@ -48,7 +49,7 @@ def bundle(id):  # noqa: A002 - the contract names the path parameter `id`
 @blp.doc(security=TEAM_SECURITY)
 def scan(body):
     """A QR code read by the phone."""
-    team = writing_team()
+    team = current_team()
     result = play.scan(team, client_id=body["id"], payload=body["payload"], scanned_at=body["scanned_at"])
     db.session.commit()
     return result
@@ -62,7 +63,7 @@ def scan(body):
 @blp.doc(security=TEAM_SECURITY)
 def checkin(body):
     """The phone's position at a location station."""
-    team = writing_team()
+    team = current_team()
     result = play.checkin(team, client_id=body["id"], station_id=body["station_id"], lat=body["lat"],
                           lon=body["lon"], accuracy_m=body["accuracy_m"], at=body["at"])
     db.session.commit()
@@ -80,7 +81,7 @@ def checkin(body):
 @blp.doc(security=TEAM_SECURITY)
 def upload(form):
     """A photo, audio or video for an answer, checked by content and stripped of metadata."""
-    team = writing_team()
+    team = current_team()
     data = form["file"].read()
     result, created = play.upload(team, client_id=form["id"], task_id=form["task_id"], data=data,
                                   storage=media_storage(), limits=media_limits())
@@ -108,7 +109,7 @@ def team_upload(media_id):
 @blp.doc(security=TEAM_SECURITY)
 def answers(body):
     """A batch of answers, each validated, checked and scored on its own, in order."""
-    team = writing_team()
+    team = current_team()
     result = play.submit_answers(team, body["answers"], policy=policy())
     db.session.commit()
     return result
@@ -130,7 +131,7 @@ def progress():
 @blp.doc(security=TEAM_SECURITY)
 def finish(body):
     """End the team's game; finishing again answers the same finished_at."""
-    team = writing_team()
+    team = current_team()
     result = play.finish(team)
     db.session.commit()
     return result

@@ -78,6 +78,7 @@ class Settings:
             RETENTION_DAYS_DEFAULT=_int(env, "RETENTION_DAYS_DEFAULT", 30),
             RETENTION_DAYS_MAX=_int(env, "RETENTION_DAYS_MAX", 365),
             TOKEN_GRACE_HOURS=_int(env, "TOKEN_GRACE_HOURS", 2),
+            FREE_PLAY_TOKEN_HOURS=_int(env, "FREE_PLAY_TOKEN_HOURS", 24),
             MAX_IMAGE_BYTES=_int(env, "MAX_IMAGE_BYTES", 15 * 1024 * 1024),
             MAX_AUDIO_BYTES=_int(env, "MAX_AUDIO_BYTES", 25 * 1024 * 1024),
             MAX_VIDEO_BYTES=_int(env, "MAX_VIDEO_BYTES", 100 * 1024 * 1024),
