@@ -282,14 +282,3 @@ async def run_load(port: int, *, label: str, concurrency: int, jobs: Iterator, d
     if METER is not None:
         stats.foreign_cores = METER.stop()
     return stats
-
-
-async def gather_limited(coros, limit: int) -> list:
-    """Run coroutines with at most `limit` at a time, keeping their order in the results."""
-    semaphore = asyncio.Semaphore(limit)
-
-    async def run(coro):
-        async with semaphore:
-            return await coro
-
-    return await asyncio.gather(*(run(c) for c in coros))

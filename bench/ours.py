@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import os
@@ -10,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from bench.load import Connection, gather_limited
+from bench.load import Connection
 from bench.scenario import TaskSpec, Team
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -160,15 +161,13 @@ async def join_teams(port: int, code: str, names: list[str]) -> list[Team]:
         body = response.json()
         return Team(key=int(body["team"]["id"]), token=body["token"])
 
-    # one connection carries one request at a time: give each connection its own lane
+    # a connection carries one request at a time: each connection works through its own lane
     lanes: list[list] = [[] for _ in conns]
     for i, name in enumerate(names):
         lanes[i % len(conns)].append((i, name))
 
     async def lane(items):
         return [await join(i, name) for i, name in items]
-
-    import asyncio
 
     try:
         results = await asyncio.gather(*(lane(items) for items in lanes))

@@ -144,5 +144,12 @@ def revoke_token(token_id: int):
     return redirect(url_for("auth.api_tokens"))
 
 
+def _forget_previous_user() -> None:
+    """Each request authenticates afresh, also when an application context is reused (tests, CLI)."""
+    g.pop("_login_user", None)
+    g.pop("api_token_auth", None)
+
+
 def init_auth(app: Flask) -> None:
+    app.before_request(_forget_previous_user)
     app.register_blueprint(bp)

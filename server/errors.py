@@ -30,7 +30,16 @@ def _page(status: int, message: str):
         return f"Error {status}", status
 
 
+def _discard_changes() -> None:
+    """A failed request stores nothing: drop whatever the session holds."""
+    try:
+        db.session.rollback()
+    except Exception:
+        log.exception("rollback after error failed")
+
+
 def handle_domain_error(error: DomainError):
+    _discard_changes()
     if wants_problem_json():
         return problem(error.status, error.code, error.message, errors=error.errors, **error.extra)
     return _page(error.status, error.message)
@@ -38,6 +47,8 @@ def handle_domain_error(error: DomainError):
 
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
+    if status >= 400:
+        _discard_changes()
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
     if not wants_problem_json():

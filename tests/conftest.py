@@ -123,6 +123,16 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Minimal argon2 cost for test users; production parameters are checked in test_accounts."""
+    from argon2 import PasswordHasher
+
+    from rallies import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
 @pytest.fixture
 def storage(app):
     return app.extensions["media_storage"]

@@ -45,16 +45,6 @@ def png_bomb(width: int = 60000, height: int = 60000) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + chunk(b"IEND", b""))
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    """Accounts are made in almost every test here; full-strength argon2 takes half a second each."""
-    from argon2 import PasswordHasher
-
-    from rallies import accounts
-
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
-
-
 @pytest.fixture
 def editor_api(api_as, editor):
     return api_as(editor)

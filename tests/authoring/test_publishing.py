@@ -130,7 +130,7 @@ def test_copy_across_the_editors_institutions(api_as, make_user, institution, ot
     assert db.session.scalar(db.select(db.func.count(Rally.id))) == 2
 
 
-def test_editors_of_another_institution_see_nothing_of_a_rally(other_api, api_as, teacher, api_rally, upload):
+def test_editors_of_another_institution_see_nothing_of_a_rally(other_api, api_as, teacher, api_rally):
     rally = api_rally(stations=[{"title": "S", "unlock_mode": "qr", "tasks": [CHOICE]}])
     station = rally["stations"][0]
     task = station["tasks"][0]

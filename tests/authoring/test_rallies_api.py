@@ -139,7 +139,7 @@ def test_station_order_and_delete_remove_dangling_conditions(editor_api, api_ral
     assert db.session.get(Station, a) is None
 
 
-def test_condition_must_name_another_station_of_the_rally(editor_api, api_rally, other_api, make_rally):
+def test_condition_must_name_another_station_of_the_rally(editor_api, api_rally):
     rally = api_rally(stations=[{"title": "A"}, {"title": "B"}])
     a = rally["stations"][0]["id"]
     response = editor_api.patch(f"{API}/stations/{a}", json={"conditions": [{"after_station": a}]})

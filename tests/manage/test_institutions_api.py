@@ -9,16 +9,6 @@ MUSEUM = {"name": "Kunsthalle Nord", "kind": "museum", "municipal": False, "addr
           "region": "Nord", "lat": 53.55, "lon": 9.99}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Argon2 at its cheapest: these tests are about behaviour, not about the cost of guessing."""
-    from argon2 import PasswordHasher
-
-    from rallies import accounts as account_service
-
-    monkeypatch.setattr(account_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-
-
 def assert_problem(response, status, code):
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"

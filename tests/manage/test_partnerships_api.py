@@ -11,16 +11,6 @@ API = "/api/manage/v1"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Argon2 at its cheapest: these tests are about behaviour, not about the cost of guessing."""
-    from argon2 import PasswordHasher
-
-    from rallies import accounts as account_service
-
-    monkeypatch.setattr(account_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-
-
 def terms(school, *institutions, **overrides):
     """A request body for a partnership that meets every rule once its PDF is attached."""
     body = {

@@ -8,16 +8,6 @@ from rallies.models import ApiToken, User
 from tests.factories import PASSWORD
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Argon2 at its cheapest: these tests are about behaviour, not about the cost of guessing."""
-    from argon2 import PasswordHasher
-
-    from rallies import accounts as account_service
-
-    monkeypatch.setattr(account_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-
-
 def test_passwords_are_stored_as_argon2_hashes(db, teacher):
     assert teacher.password_hash.startswith("$argon2id$") and PASSWORD not in teacher.password_hash
     assert accounts.authenticate(teacher.email.upper(), PASSWORD).id == teacher.id

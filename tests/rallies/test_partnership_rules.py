@@ -15,16 +15,6 @@ ALL_RULES = ["agreement_pdf", "agreement_signed", "duration", "school_contact", 
 ROLE_ADDRESSES = ["info", "sekretariat", "poststelle", "kontakt", "verwaltung"]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Argon2 at its cheapest: these tests are about behaviour, not about the cost of guessing."""
-    from argon2 import PasswordHasher
-
-    from rallies import accounts as account_service
-
-    monkeypatch.setattr(account_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-
-
 @pytest.fixture
 def valid_partnership(db, school, make_institution, storage):
     """A partnership that meets every rule; tests break one thing at a time."""

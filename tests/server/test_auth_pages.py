@@ -9,16 +9,6 @@ from tests.factories import PASSWORD
 API = "/api/manage/v1"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Argon2 at its cheapest: these tests are about behaviour, not about the cost of guessing."""
-    from argon2 import PasswordHasher
-
-    from rallies import accounts as account_service
-
-    monkeypatch.setattr(account_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-
-
 def log_in(client, user, password=PASSWORD):
     return client.post("/login", data={"email": user.email, "password": password})
 

@@ -7,16 +7,6 @@ from rallies.models import ApiToken, User
 from rallies.tokens import hash_secret
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Argon2 at its cheapest: these tests are about behaviour, not about the cost of guessing."""
-    from argon2 import PasswordHasher
-
-    from rallies import accounts as account_service
-
-    monkeypatch.setattr(account_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-
-
 def test_users_create_makes_an_editor_of_an_institution(app, db, institution):
     result = app.test_cli_runner().invoke(args=[
         "users", "create", "--role", "editor", "--email", "Eva.Keller@Museum.example",
