@@ -16,9 +16,10 @@ def authenticate_team() -> None:
     """Before anything else of a team route (also before the body is validated): the token
     must be valid (401 `unauthorized` or `token_expired`), and a write counts against the
     team's write limit (429)."""
-    team = play.team_for_token(request.headers.get("Authorization"))
+    writing = request.method not in ("GET", "HEAD", "OPTIONS")
+    team = play.team_for_token(request.headers.get("Authorization"), for_write=writing)
     request.client_team = team
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
+    if writing:
         limits.hit_team_write(team.token_hash)
 
 

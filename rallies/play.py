@@ -136,46 +136,81 @@ def joined(team: Team, token: str) -> dict:
     }
 
 
-def team_for_token(header_value: str | None, *, now: dt.datetime | None = None) -> Team:
-    """The team a bearer token belongs to; 401 when missing, malformed, unknown or expired."""
+def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, for_write: bool = False) -> Team:
+    """The team a bearer token belongs to; 401 when missing, malformed, unknown or expired.
+
+    With `for_write` the team's row is locked in the same query (see `lock_team`).
+    """
     now = now or utcnow()
     scheme, _, secret = (header_value or "").partition(" ")
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret or len(secret) > 200:
         raise Unauthorized("A team token is required: Authorization: Bearer <token>.")
-    team = db.session.scalar(db.select(Team).filter_by(token_hash=hash_secret(secret)))
+    query = db.select(Team).filter_by(token_hash=hash_secret(secret))
+    postgres = for_write and _dialect() == "postgresql"
+    if postgres:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    team = db.session.scalar(query)
     if team is None:
         raise Unauthorized("This team token is not valid.")
     if now > team.expires_at:
         raise Unauthorized("This team token has expired.", code="token_expired")
+    if postgres:
+        team._locked_in = db.session().get_transaction()
     return team
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
 
 
 def lock_team(team: Team) -> Team:
     """Serialise one team's writes, so that each request sees the rows the one before it stored.
 
-    PostgreSQL: a row lock. SQLite: a no-op update, which takes the database's write lock
-    before anything is read (its driver runs reads outside the transaction until the first
-    write, so two requests could otherwise judge a batch on the same stale state).
+    PostgreSQL: a row lock (taken once per transaction; the token lookup of a write takes it
+    already). SQLite: a no-op update, which takes the database's write lock before anything is
+    read (its driver runs reads outside the transaction until the first write, so two requests
+    could otherwise judge a batch on the same stale state).
     """
-    if db.session.get_bind().dialect.name == "postgresql":
+    transaction = db.session().get_transaction()
+    if transaction is not None and getattr(team, "_locked_in", None) is transaction:
+        return team
+    if _dialect() == "postgresql":
         db.session.execute(db.select(Team.id).where(Team.id == team.id).with_for_update())
     else:
         db.session.execute(db.update(Team).where(Team.id == team.id).values(id=Team.id))
     db.session.refresh(team)
+    team._locked_in = db.session().get_transaction()
     return team
 
 
 def snapshot_of(team: Team) -> dict:
-    return team.rally_version.snapshot
+    """The team's rally version, parsed once per process and version."""
+    from flask import has_app_context
+
+    def load() -> dict:
+        return db.session.scalar(db.select(RallyVersion.snapshot).where(RallyVersion.id == team.rally_version_id))
+
+    if not has_app_context():
+        return load()
+    from rallies.runtime import snapshot_cache
+
+    return snapshot_cache().get_or_build(team.rally_version_id, load)
+
+
+ANSWER_STATE_COLUMNS = (Answer.client_id, Answer.task_id, Answer.correct, Answer.points, Answer.hint_used,
+                        Answer.value_digest, Answer.pending_review)
 
 
 def load_state(team: Team) -> TeamState:
+    """Replay the team's stored answers (only the columns scoring needs) over its version."""
     unlocked = set(db.session.scalars(db.select(StationUnlock.station_id).filter_by(team_id=team.id)))
-    answers = db.session.scalars(
-        db.select(Answer).filter_by(team_id=team.id).order_by(Answer.id)
+    answers = db.session.execute(
+        db.select(*ANSWER_STATE_COLUMNS).filter_by(team_id=team.id).order_by(Answer.id)
     ).all()
-    return build_state(snapshot_of(team), team.station_order, unlocked, answers)
+    state = build_state(snapshot_of(team), team.station_order, unlocked, answers)
+    state.answers_by_client_id = {row.client_id: row for row in answers}
+    return state
 
 
 def progress(team: Team, *, now: dt.datetime | None = None, state: TeamState | None = None) -> dict:
@@ -412,21 +447,38 @@ def parse_time(value) -> dt.datetime:
     return parsed.astimezone(dt.timezone.utc)
 
 
-def submit_answers(team: Team, items: list, *, policy: PlayPolicy, now: dt.datetime | None = None) -> dict:
-    """Validate, check and score each item on its own, in order; returns results and progress."""
+def submit_answers(team: Team, items: list, *, policy: PlayPolicy, now: dt.datetime | None = None,
+                   _retry: bool = True) -> dict:
+    """Validate, check and score each item on its own, in order; returns results and progress.
+
+    Accepted items are inserted together at the end. The team's row lock makes concurrent
+    copies of a batch wait for each other; the unique (team, client id) constraint is the
+    safety net, and should it ever fire, the whole batch is judged again from the stored state.
+    """
     now = now or utcnow()
     if not isinstance(items, list) or not 1 <= len(items) <= 100:
         raise Invalid("Send 1 to 100 answers.", errors={"answers": ["Send 1 to 100 answers."]})
     lock_team(team)
     state = load_state(team)
-    run = team.class_run
-    results = [_submit_one(team, state, run, item, policy=policy, now=now) for item in items]
+    run_ends_at = (db.session.scalar(db.select(ClassRun.ends_at).where(ClassRun.id == team.class_run_id))
+                   if team.class_run_id else None)
+    new_answers: list[Answer] = []
+    results = [_submit_one(team, state, run_ends_at, item, new_answers, policy=policy, now=now) for item in items]
     _touch(team, now)
-    db.session.flush()
+    if new_answers:
+        db.session.add_all(new_answers)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if not _retry:
+            raise
+        log.warning("answer batch of team %s collided with a concurrent copy; judging it again", team.id)
+        return submit_answers(team, items, policy=policy, now=now, _retry=False)
     return {"results": results, "progress": progress(team, now=now, state=state)}
 
 
-def _stored_result(answer: Answer, state: TeamState, status: str) -> dict:
+def _stored_result(answer, state: TeamState, status: str) -> dict:
     return {"id": answer.client_id, "status": status, "error": None, "correct": answer.correct,
             "points": answer.points, "feedback": _feedback(state, answer.task_id, answer.correct),
             "pending_review": answer.pending_review}
@@ -438,14 +490,14 @@ def _rejected(client_id, code: str, message: str) -> dict:
             "feedback": None, "pending_review": False}
 
 
-def _submit_one(team: Team, state: TeamState, run: ClassRun | None, item, *, policy: PlayPolicy,
-                now: dt.datetime) -> dict:
+def _submit_one(team: Team, state: TeamState, run_ends_at: dt.datetime | None, item, new_answers: list,
+                *, policy: PlayPolicy, now: dt.datetime) -> dict:
     raw_id = item.get("id") if isinstance(item, dict) else None
     if not _is_uuid(raw_id):
         return _rejected(raw_id, "invalid_id", "The id must be a UUID.")
     client_id = raw_id.lower()
-    stored = db.session.scalar(db.select(Answer).filter_by(team_id=team.id, client_id=client_id))
-    if stored is not None and isinstance(item, dict) and "task_id" in item and "value" in item \
+    stored = state.answers_by_client_id.get(client_id)
+    if stored is not None and "task_id" in item and "value" in item \
             and stored.value_digest == value_digest(item.get("task_id"), item.get("value")):
         return _stored_result(stored, state, "duplicate")
     try:
@@ -455,7 +507,7 @@ def _submit_one(team: Team, state: TeamState, run: ClassRun | None, item, *, pol
         task_state = state.tasks.get(item["task_id"])
         if task_state is None:
             raise Rejected("unknown_task", "This task is not part of your rally.")
-        _check_rules(team, state, run, task_state, answered_at, policy=policy, now=now)
+        _check_rules(team, state, run_ends_at, task_state, answered_at, policy=policy, now=now)
         task_type = get_task_type(task_state.task["type"])
         config = task_state.task["config"]
         try:
@@ -475,15 +527,8 @@ def _submit_one(team: Team, state: TeamState, run: ClassRun | None, item, *, pol
         share=score.share, points=points, pending_review=score.pending_review,
         upload_id=value if task_type.upload_kind is not None else None,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(answer)
-    except IntegrityError:
-        # Stored meanwhile by a concurrent copy of this batch: report what was stored.
-        stored = db.session.scalar(db.select(Answer).filter_by(team_id=team.id, client_id=client_id))
-        if stored is not None and stored.value_digest == answer.value_digest:
-            return _stored_result(stored, state, "duplicate")
-        return _rejected(client_id, "id_reused", "This id was used for a different answer.")
+    new_answers.append(answer)
+    state.answers_by_client_id[client_id] = answer
     record_answer(state, answer.task_id, correct=answer.correct, points=answer.points, hint_used=answer.hint_used)
     return _stored_result(answer, state, "accepted")
 
@@ -513,12 +558,12 @@ def _check_item(item) -> tuple[dt.datetime, bool]:
     return answered_at, hint_used
 
 
-def _check_rules(team: Team, state: TeamState, run: ClassRun | None, task_state, answered_at: dt.datetime,
-                 *, policy: PlayPolicy, now: dt.datetime) -> None:
+def _check_rules(team: Team, state: TeamState, run_ends_at: dt.datetime | None, task_state,
+                 answered_at: dt.datetime, *, policy: PlayPolicy, now: dt.datetime) -> None:
     settings = state.settings
     if team.finished_at is not None:
         raise Rejected("finished", "Your game is finished.")
-    if run is not None and (now > run.ends_at + policy.grace or answered_at > run.ends_at):
+    if run_ends_at is not None and (now > run_ends_at + policy.grace or answered_at > run_ends_at):
         raise Rejected("window_closed", "The class run's play time is over.")
     limit = settings.get("time_limit_s")
     if limit and answered_at > team.joined_at + dt.timedelta(seconds=limit):

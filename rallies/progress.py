@@ -35,6 +35,8 @@ class TeamState:
     order: list[int] | None
     unlocked_ids: set[int]
     tasks: dict[int, TaskState] = field(default_factory=dict)
+    answers_by_client_id: dict = field(default_factory=dict)
+    _station_states: list[dict] | None = field(default=None, repr=False)
 
     @property
     def settings(self) -> dict:
@@ -69,7 +71,16 @@ class TeamState:
         return all(self.task_done(t["id"]) for t in station["tasks"])
 
     def station_states(self) -> list[dict]:
-        """`locked`, `unlocked` or `done` for each station, in the team's order."""
+        """`locked`, `unlocked` or `done` for each station, in the team's order (memoised until
+        the next recorded answer or unlock)."""
+        if self._station_states is None:
+            self._station_states = self._compute_station_states()
+        return self._station_states
+
+    def changed(self) -> None:
+        self._station_states = None
+
+    def _compute_station_states(self) -> list[dict]:
         states = []
         previous_done = True
         fixed = self.settings.get("station_order") == "fixed"
@@ -124,6 +135,7 @@ def record_answer(state: TeamState, task_id: int, *, correct: bool | None, point
     task_state = state.tasks.get(task_id)
     if task_state is None:
         return
+    state.changed()
     task_type = get_task_type(task_state.task["type"])
     config = task_state.task["config"]
     task_state.attempts += 1

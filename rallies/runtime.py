@@ -25,3 +25,10 @@ def media_limits():
         audio=setting("MAX_AUDIO_BYTES"),
         video=setting("MAX_VIDEO_BYTES"),
     )
+
+
+def snapshot_cache():
+    """The app's cache of parsed rally versions (a version never changes once published)."""
+    from rallies.bundle import BundleCache
+
+    return current_app.extensions.setdefault("rally_snapshots", BundleCache(maxsize=256))

@@ -39,9 +39,10 @@ class ClassRun(db.Model):
     team_count: Mapped[int | None]
     finished_team_count: Mapped[int | None]
 
-    rally = relationship("Rally", lazy="joined")
+    # Loaded only when asked for: a run's hot paths need its times, not the rally's content.
+    rally = relationship("Rally", lazy="select")
     rally_version = relationship("RallyVersion", lazy="select")
-    school = relationship("School", lazy="joined")
+    school = relationship("School", lazy="select")
     teacher = relationship("User", lazy="select")
     partnership = relationship("Partnership", lazy="select")
 
