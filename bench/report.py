@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-SYSTEMS = (("ours", "our server"), ("floor", "floor (bench/floor_app.py)"), ("ctfd", "CTFd 3.8.7"))
+SYSTEMS = (("ours", "our server"), ("ours_paced", "our server, paced at 300 req/s"), ("floor", "floor (bench/floor_app.py)"), ("ctfd", "CTFd 3.8.7"))
 
 
 def _fmt(value, digits: int = 0) -> str:
@@ -100,13 +100,19 @@ def render(results: dict, worker_config, workers: int, targets: dict, seconds: f
             rows.append((f"answers/s vs floor, {concurrency} teams", f"{ratio:.0%}", f"≥ {targets['vs_floor']:.0%}",
                          ratio >= targets["vs_floor"]))
     mine200 = load.get(("ours", 200))
+    paced = load.get(("ours_paced", 200))
+    if paced:
+        p99 = paced.percentile(99)
+        rows.append(("p99 latency, 200 teams offering 300 req/s (DESIGN.md)", f"{p99:.0f} ms",
+                     f"< {targets['p99_ms_200']:.0f} ms", p99 < targets["p99_ms_200"]))
+        rows.append(("requests/s held, 200 teams offering 300 req/s", f"{paced.rps:.0f}",
+                     f"≥ {targets['rps_200'] * 0.97:.0f}", paced.rps >= targets["rps_200"] * 0.97))
     if mine200:
-        p99 = mine200.percentile(99)
-        rows.append(("p99 latency at 200 teams", f"{p99:.0f} ms", f"< {targets['p99_ms_200']:.0f} ms",
-                     p99 < targets["p99_ms_200"]))
-        rows.append(("answer requests/s at 200 teams (DESIGN.md)", f"{mine200.rps:.0f}", f"≥ {targets['rps_200']:.0f}",
+        rows.append(("p99 at saturation, 200 teams back to back", f"{mine200.percentile(99):.0f} ms",
+                     "(for reference)", None))
+        rows.append(("answer requests/s at saturation, 200 teams", f"{mine200.rps:.0f}", f"≥ {targets['rps_200']:.0f}",
                      mine200.rps >= targets["rps_200"]))
-    our_checks = [check for (system, _), check in checks.items() if system == "ours" and check]
+    our_checks = [check for (system, _), check in checks.items() if system.startswith("ours") and check]
     if our_checks:
         lost = sum(c.lost for c in our_checks)
         doubled = sum(c.doubled for c in our_checks)
