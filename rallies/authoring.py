@@ -102,7 +102,7 @@ def _check_rally(rally: Rally) -> None:
         errors["age_max" if rally.age_min <= 99 else "age_min"] = ["Ages from 6 to 99, minimum not above maximum."]
     if (rally.start_lat is None) != (rally.start_lon is None):
         errors["start_lat"] = ["Give both start coordinates or neither."]
-    if rally.start_lat is not None and not (-90 <= rally.start_lat <= 90 and -180 <= rally.start_lon <= 180):
+    elif rally.start_lat is not None and not (-90 <= rally.start_lat <= 90 and -180 <= rally.start_lon <= 180):
         errors["start_lat"] = ["Coordinates out of range."]
     if not isinstance(rally.subjects, list) or not all(isinstance(s, str) for s in rally.subjects):
         errors["subjects"] = ["A list of subject names."]

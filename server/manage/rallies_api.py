@@ -7,7 +7,7 @@ withdraw one with a reason. Routes parse, check access, call one service and com
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, jsonify
 from flask_smorest import Blueprint
 
 from rallies import authoring, exchange, publishing, qrcodes
@@ -102,8 +102,13 @@ def create_rally(data):
 @blp.route("/rallies/<int:rally_id>")
 @blp.response(200, RallySchema)
 def get_rally(rally_id):
-    """The working copy with its stations and tasks (solutions included)."""
-    return readable_rally(current_api_user(), db.session.get(Rally, rally_id))
+    """The working copy with its stations and tasks (solutions included) for its editors and
+    the office; teachers see the summary only, never unpublished edits or solutions."""
+    user = current_api_user()
+    rally = readable_rally(user, db.session.get(Rally, rally_id))
+    if user.role == "teacher":
+        return jsonify(RallySummarySchema().dump(rally))
+    return rally
 
 
 @blp.route("/rallies/<int:rally_id>", methods=["PATCH"])

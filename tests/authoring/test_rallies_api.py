@@ -217,3 +217,19 @@ def test_listing_shows_editors_their_rallies_and_the_office_published_ones(
     office_list = api_as(office).get(f"{API}/rallies").get_json()
     assert [r["id"] for r in office_list] == [mine["id"]]
     assert theirs["id"] not in [r["id"] for r in office_list]
+
+
+def test_one_start_coordinate_alone_is_a_field_error_not_a_crash(editor_api, api_rally, db):
+    rally = api_rally()
+    response = editor_api.patch(f"{API}/rallies/{rally['id']}", json={"start_lat": 52.5})
+    assert response.status_code == 422
+    assert "start_lat" in response.get_json()["errors"]
+    assert db.session.get(Rally, rally["id"]).start_lat is None
+
+
+def test_teachers_see_a_published_rally_without_its_working_copy_or_solutions(api_as, teacher, make_rally):
+    rally = make_rally(publish="public", stations=[{"tasks": ["single_choice"]}])
+    body = api_as(teacher).get(f"{API}/rallies/{rally.id}").get_json()
+    assert body["title"] == rally.title
+    assert "stations" not in body
+    assert '"correct"' not in str(body).replace("'", '"')
