@@ -6,11 +6,8 @@ pupils' uploads and agreements live in the same storage but are never reachable 
 
 from __future__ import annotations
 
-from flask import Response, request
-from werkzeug.wsgi import wrap_file
-
+from client_api.files import send_stored
 from client_api.openapi import Blueprint
-from client_api.problems import problem
 from media.storage import check_name
 from rallies.errors import NotFound
 from rallies.media_library import find_servable
@@ -48,29 +45,5 @@ def media(name: str):
     storage = media_storage()
     if asset is None:
         raise NotFound("No such media.")
-    try:
-        size = storage.size(name)
-    except FileNotFoundError:
-        raise NotFound("No such media.") from None
-    etag = name.split(".", 1)[0]
-    headers = {"ETag": f'"{etag}"', "Cache-Control": IMMUTABLE, "Accept-Ranges": "bytes"}
-    mimetype = content_type_of(asset, name)
-    if request.if_none_match and (request.if_none_match.contains_weak(etag) or request.if_none_match.star_tag):
-        return Response(status=304, headers=headers)
-    byte_range = request.range if request.headers.get("Range") else None
-    if byte_range is not None and request.headers.get("If-Range") and request.if_range.etag != etag:
-        byte_range = None  # the phone's partial copy is of other bytes: send the whole file
-    if byte_range is not None and len(byte_range.ranges) == 1:
-        span = byte_range.range_for_length(size)
-        if span is None:
-            return problem(416, "range_not_satisfiable", f"The file has {size} bytes.",
-                           headers={**headers, "Content-Range": f"bytes */{size}"})
-        start, stop = span
-        data = storage.read_range(name, start, stop - 1)
-        return Response(data, status=206, mimetype=mimetype, headers={
-            **headers, "Content-Range": f"bytes {start}-{stop - 1}/{size}", "Content-Length": str(len(data))})
-    stream = storage.open(name)
-    response = Response(wrap_file(request.environ, stream), mimetype=mimetype, headers=headers,
-                        direct_passthrough=True)
-    response.content_length = size
-    return response
+    return send_stored(storage, name, content_type_of(asset, name), cache_control=IMMUTABLE,
+                       etag=name.split(".", 1)[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, request
 
 from client_api.auth import TEAM_SECURITY, authenticate_team, current_team, policy
+from client_api.files import send_stored
 from client_api.openapi import Blueprint
 from client_api.schemas import (
     AnswerBatchResultSchema, AnswerBatchSchema, BundleSchema, CheckinResultSchema, CheckinSchema,
@@ -98,8 +99,7 @@ def team_upload(media_id):
     """The team's own stored upload."""
     team = current_team()
     row = play.team_upload(team, media_id)
-    data = media_storage().get(row.storage_name)
-    return Response(data, mimetype=row.content_type, headers={"Cache-Control": "private, no-store"})
+    return send_stored(media_storage(), row.storage_name, row.content_type, cache_control="private, no-store")
 
 
 @blp.route("/team/answers", methods=["POST"])

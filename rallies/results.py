@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -414,3 +415,23 @@ def statistics(run: ClassRun) -> dict:
     data = load_run(run)
     return {"run_id": run.id, "teams_total": len(data.teams), "tasks": task_statistics(data),
             "survey": survey_tallies(data)}
+
+
+def visible_upload(user, upload_id: str, *, run: ClassRun | None = None) -> Upload:
+    """A pupil's upload for someone allowed to see it (its run's teachers, or the institution
+    when the teacher shared uploads); 404 for everyone else and for ids of other runs."""
+    from rallies import access
+
+    try:
+        key = str(uuid.UUID(str(upload_id)))
+    except ValueError:
+        raise NotFound("No such upload.") from None
+    upload = db.session.get(Upload, key)
+    team = db.session.get(Team, upload.team_id) if upload is not None else None
+    if team is None or team.class_run_id is None or (run is not None and team.class_run_id != run.id):
+        raise NotFound("No such upload.")
+    owner_run = run or db.session.get(ClassRun, team.class_run_id)
+    owner_run = access.visible_run(user, owner_run)
+    if not access.may_see_uploads(user, owner_run):
+        raise NotFound("No such upload.")
+    return upload

@@ -14,13 +14,12 @@ import pathlib
 import subprocess
 import sys
 import tempfile
-import threading
 import uuid
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.screenshots_player import ARGS, CHROMIUM  # noqa: E402
+from scripts.screenshots_player import ARGS, CHROMIUM, serve_demo  # noqa: E402
 
 
 def play_some_teams(run) -> None:
@@ -48,30 +47,6 @@ def play_some_teams(run) -> None:
         db.session.commit()
 
 
-def start_server(folder: pathlib.Path):
-    from flask_migrate import upgrade
-    from werkzeug.serving import make_server
-
-    from rallies.db import db
-    from rallies.models import ClassRun, Partnership
-    from server import create_app
-    from server.demo import seed
-
-    app = create_app({"SECRET_KEY": "screenshots", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'shots.sqlite3'}",
-                      "MEDIA_STORAGE": str(folder / "media"), "PUBLIC_URL": "http://127.0.0.1"})
-    with app.app_context():
-        upgrade()
-        seed()
-        db.session.commit()
-        run = db.session.scalar(db.select(ClassRun).order_by(ClassRun.id))
-        play_some_teams(run)
-        ids = {"run": run.id, "rally": run.rally_id,
-               "partnership": db.session.scalar(db.select(Partnership.id).order_by(Partnership.id))}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}", ids
-
-
 def login(page, url: str, email: str) -> None:
     from server.demo import DEMO_PASSWORD
 
@@ -94,7 +69,7 @@ def main() -> None:
         ("office", "/office/partnerships/{partnership}", "office-partnership.png"),
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        server, url, ids = start_server(pathlib.Path(tmp))
+        server, url, ids = serve_demo(pathlib.Path(tmp), after_seed=play_some_teams)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

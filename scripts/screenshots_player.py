@@ -22,12 +22,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def start_server(folder: pathlib.Path):
+def serve_demo(folder: pathlib.Path, after_seed=None):
+    """The app with the demo seeded, served on a free port; `after_seed(run)` may add play data.
+
+    Returns the server, its URL and the ids the screenshots need.
+    """
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
     from rallies.db import db
-    from rallies.models import ClassRun
+    from rallies.models import ClassRun, Partnership
     from server import create_app
     from server.demo import seed
 
@@ -38,11 +42,16 @@ def start_server(folder: pathlib.Path):
         seed()
         db.session.commit()
         run = db.session.scalar(db.select(ClassRun).order_by(ClassRun.id))
-        join_code = run.join_code
-        qr_tokens = [s.qr_token for s in sorted(run.rally.stations, key=lambda s: s.position) if s.qr_token]
+        if after_seed is not None:
+            after_seed(run)
+        ids = {
+            "run": run.id, "rally": run.rally_id, "join_code": run.join_code,
+            "qr_tokens": [s.qr_token for s in sorted(run.rally.stations, key=lambda s: s.position) if s.qr_token],
+            "partnership": db.session.scalar(db.select(Partnership.id).order_by(Partnership.id)),
+        }
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}", join_code, qr_tokens
+    return server, f"http://127.0.0.1:{server.server_port}", ids
 
 
 def main() -> None:
@@ -51,7 +60,8 @@ def main() -> None:
     docs = ROOT / "docs"
     docs.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        server, url, join_code, qr_tokens = start_server(pathlib.Path(tmp))
+        server, url, ids = serve_demo(pathlib.Path(tmp))
+        join_code, qr_tokens = ids["join_code"], ids["qr_tokens"]
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

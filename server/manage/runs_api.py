@@ -13,11 +13,12 @@ import io
 from flask import Response, send_file
 from flask_smorest import Blueprint
 
+from client_api.files import send_stored
 from rallies import exports, results, runs
 from rallies.access import may_see_uploads, readable_rally, visible_run
 from rallies.db import db
 from rallies.errors import Forbidden, Invalid, NotFound
-from rallies.models import ClassRun, Rally, RallyVersion, School, Team, Upload, User
+from rallies.models import ClassRun, Rally, RallyVersion, School, User
 from rallies.runtime import media_storage, setting
 from server.manage.common import commit, current_api_user, guard
 from server.manage.schemas_runs import (
@@ -177,19 +178,10 @@ def open_answers(query, run_id):
 @blp.route("/runs/<int:run_id>/uploads/<string:upload_id>", methods=["GET"])
 def get_upload(run_id, upload_id):
     """One pupil upload, for grading; never cached, never public."""
-    _, run = _run(run_id, uploads=True)
-    upload = db.session.get(Upload, upload_id.lower())
-    team = db.session.get(Team, upload.team_id) if upload is not None else None
-    if team is None or team.class_run_id != run.id:
-        raise NotFound("No such upload.")
-    storage = media_storage()
-    try:
-        stream = storage.open(upload.storage_name)
-    except FileNotFoundError:
-        raise NotFound("The file of this upload is gone.") from None
-    response = send_file(stream, mimetype=upload.content_type, max_age=0, conditional=False)
-    response.headers.update({**PRIVATE, "X-Content-Type-Options": "nosniff"})
-    return response
+    user, run = _run(run_id, uploads=True)
+    upload = results.visible_upload(user, upload_id, run=run)
+    return send_stored(media_storage(), upload.storage_name, upload.content_type, cache_control="private, no-store",
+                       extra_headers={"X-Content-Type-Options": "nosniff"})
 
 
 @blp.route("/answers/<int:answer_id>/grade", methods=["POST"])

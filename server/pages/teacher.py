@@ -9,19 +9,18 @@ Europe/Berlin local time (see `forms_teacher`); the services keep UTC.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from urllib.parse import quote
 
 from flask import (
     Response, flash, jsonify, redirect, render_template, request, stream_with_context, url_for,
 )
 from flask_login import current_user
-from werkzeug.wsgi import wrap_file
 
+from client_api.files import send_stored
 from rallies import access, authoring, exports, play, results as results_service, runs
 from rallies.db import db, utcnow
 from rallies.errors import DomainError, NotFound
-from rallies.models import ClassRun, Rally, Team, Upload
+from rallies.models import ClassRun, Rally
 from rallies.runtime import media_storage, setting
 from server.auth import role_required
 from server.pages import bp
@@ -410,37 +409,9 @@ def teacher_grade(run_id: int, answer_id: int):
 @role_required("teacher", "editor")
 def teacher_upload(media_id: str):
     """A pupil's upload, only for those `access.may_see_uploads` allows; never cached publicly."""
-    try:
-        key = str(uuid.UUID(media_id))
-    except ValueError:
-        raise NotFound("No such upload.") from None
-    upload = db.session.get(Upload, key)
-    team = db.session.get(Team, upload.team_id) if upload is not None else None
-    run = team.class_run if team is not None else None
-    if run is None:
-        raise NotFound("No such upload.")
-    run = access.visible_run(_actor(), run)
-    if not access.may_see_uploads(_actor(), run):
-        raise NotFound("No such upload.")
-    storage = media_storage()
-    try:
-        size = storage.size(upload.storage_name)
-    except FileNotFoundError:
-        raise NotFound("No such upload.") from None
-    headers = {"Cache-Control": "private, no-store", "Accept-Ranges": "bytes", "Content-Disposition": "inline"}
-    byte_range = request.range if request.headers.get("Range") else None
-    if byte_range is not None and len(byte_range.ranges) == 1:
-        span = byte_range.range_for_length(size)
-        if span is None:
-            return Response(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
-        start, stop = span
-        data = storage.read_range(upload.storage_name, start, stop - 1)
-        return Response(data, status=206, mimetype=upload.content_type,
-                        headers={**headers, "Content-Range": f"bytes {start}-{stop - 1}/{size}"})
-    response = Response(wrap_file(request.environ, storage.open(upload.storage_name)),
-                        mimetype=upload.content_type, headers=headers, direct_passthrough=True)
-    response.content_length = size
-    return response
+    upload = results_service.visible_upload(_actor(), media_id)
+    return send_stored(media_storage(), upload.storage_name, upload.content_type, cache_control="private, no-store",
+                       extra_headers={"Content-Disposition": "inline"})
 
 
 # --- Results and downloads -------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import json
 
-from rallies import authoring, publishing
+from rallies import publishing
 
 SECRET_KEYS = {"solution", "correct", "accepted_answers", "is_correct"}
 ALL_TYPES = ["info", "single_choice", "multiple_choice", "text", "number", "order", "match", "photo",

@@ -5,16 +5,9 @@ import pytest
 from rallies.models import ApiToken, User
 from rallies.tokens import hash_secret
 from tests.factories import PASSWORD
+from tests.support.problems import assert_problem
 
 API = "/api/manage/v1"
-
-
-def assert_problem(response, status, code):
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert body["code"] == code and body["status"] == status
-    return body
 
 
 @pytest.fixture

@@ -3,18 +3,11 @@
 import pytest
 
 from rallies.models import ADMITTED_KINDS, Institution, School
+from tests.support.problems import assert_problem
 
 API = "/api/manage/v1"
 MUSEUM = {"name": "Kunsthalle Nord", "kind": "museum", "municipal": False, "address": "Hafenstraße 1",
           "region": "Nord", "lat": 53.55, "lon": 9.99}
-
-
-def assert_problem(response, status, code):
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert body["code"] == code and body["status"] == status
-    return body
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from rallies.models import Partnership, PartnershipEvent, PartnershipMember
+from tests.support.problems import assert_problem
 
 API = "/api/manage/v1"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -51,14 +52,6 @@ def draft(office_api, school, institution):
     response = office_api.post(f"{API}/partnerships", json=terms(school, institution))
     assert response.status_code == 201, response.get_json()
     return response.get_json()
-
-
-def assert_problem(response, status, code):
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert body["code"] == code and body["status"] == status
-    return body
 
 
 def test_office_creates_a_draft_partnership(db, draft, school, institution):

@@ -1,6 +1,5 @@
 """Logging in and out, changing the password and managing API tokens on the web pages."""
 
-import pytest
 
 from rallies import accounts
 from rallies.models import ApiToken, User

@@ -1,6 +1,5 @@
 """`flask --app server users create|token`: accounts and API tokens from the command line."""
 
-import pytest
 
 from rallies import accounts
 from rallies.models import ApiToken, User

@@ -15,7 +15,6 @@ def test_migrated_schema_matches_the_models(app, db):
 
 def test_migrations_reach_a_single_head(app):
     from alembic.script import ScriptDirectory
-    from flask_migrate import Migrate
 
     config = app.extensions["migrate"].migrate.get_config(app.extensions["migrate"].directory)
     heads = ScriptDirectory.from_config(config).get_heads()
