@@ -138,5 +138,17 @@ def storage(app):
     return app.extensions["media_storage"]
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Say how many tests ran on each database backend, so a missing backend is visible."""
+    counts = {backend: 0 for backend in BACKENDS}
+    for report in terminalreporter.stats.get("passed", []):
+        for backend in BACKENDS:
+            if f"[{backend}" in report.nodeid or f"-{backend}]" in report.nodeid or f"-{backend}-" in report.nodeid:
+                counts[backend] += 1
+    terminalreporter.write_line(
+        "database backends: " + ", ".join(f"{backend} {count} passed" for backend, count in counts.items())
+    )
+
+
 from tests.factories import *  # noqa: E402,F401,F403 - factories are fixtures for every suite
 from tests.rally_factories import *  # noqa: E402,F401,F403
