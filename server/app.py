@@ -43,6 +43,7 @@ def _configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from server.extensions import csrf, db, limiter, login_manager, migrate
+    from server.i18n import init_i18n
     from server.media_store import init_media_store
     from rallies.db import db as domain_db
     from sqlalchemy import event
@@ -53,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     init_media_store(app)
+    init_i18n(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)

@@ -6,6 +6,7 @@ import functools
 import logging
 
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
@@ -22,17 +23,17 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    email = EmailField(_l("E-Mail"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Passwort"), validators=[DataRequired()])
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()])
-    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=10)])
+    current_password = PasswordField(_l("Aktuelles Passwort"), validators=[DataRequired()])
+    new_password = PasswordField(_l("Neues Passwort"), validators=[DataRequired(), Length(min=10)])
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
 
 
 @login_manager.user_loader
@@ -86,7 +87,7 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
             log.info("failed login")
-            form.password.errors.append("E-mail or password is wrong.")
+            form.password.errors.append(_("E-Mail oder Passwort ist falsch."))
         else:
             db.session.commit()
             login_user(user)
@@ -118,7 +119,7 @@ def change_password():
             form.current_password.errors.append(error.message)
         else:
             db.session.commit()
-            flash("Your password has been changed.", "success")
+            flash(_("Ihr Passwort wurde geändert."), "success")
             return redirect(url_for("pages.home"))
     return render_template("auth/password.html", form=form)
 
@@ -140,7 +141,7 @@ def api_tokens():
 def revoke_token(token_id: int):
     accounts.revoke_api_token(current_user, token_id)
     db.session.commit()
-    flash("The token has been revoked.", "success")
+    flash(_("Der Token wurde widerrufen."), "success")
     return redirect(url_for("auth.api_tokens"))
 
 

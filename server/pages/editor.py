@@ -12,6 +12,7 @@ import json
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from flask_babel import gettext as _
 
 from media.errors import MediaError
 from media.sniff import sniff
@@ -79,11 +80,10 @@ def _upload(form, institution_id: int, *, image_only: bool = False):
     data = form.file.data.read()
     if image_only and not _is_image(data):
         raise Invalid("The cover must be an image (JPEG, PNG, WebP or GIF).", code="not_an_image",
-                      errors={"file": ["Bitte eine Bilddatei / Please choose an image."]})
+                      errors={"file": [_("Bitte eine Bilddatei.")]})
     if not (form.alt.data or "").strip() and _is_image(data):
         raise Invalid("Every image needs an alternative text.", code="alt_required",
-                      errors={"alt": ["Beschreiben Sie das Bild für Menschen, die es nicht sehen / "
-                                      "Describe the image for pupils who cannot see it."]})
+                      errors={"alt": [_("Beschreiben Sie das Bild für Menschen, die es nicht sehen.")]})
     return media_library.add_media(data, storage=media_storage(), limits=media_limits(), institution_id=institution_id)
 
 
@@ -139,7 +139,7 @@ def editor_rally_create():
         _failed(error, form, default_field="title")
         return _render_list(422, new_form=form)
     db.session.commit()
-    flash("Rallye angelegt / Rally created.", "success")
+    flash(_("Rallye angelegt."), "success")
     return redirect(url_for("pages.editor_rally", rally_id=rally.id))
 
 
@@ -161,7 +161,7 @@ def editor_rally_import():
         _failed(error, form, default_field="file")
         return _render_list(422, import_form=form)
     db.session.commit()
-    flash("Rallye importiert / Rally imported.", "success")
+    flash(_("Rallye importiert."), "success")
     return redirect(url_for("pages.editor_rally", rally_id=rally.id))
 
 
@@ -184,7 +184,7 @@ def editor_rally_copy(rally_id: int):
     form = CopyRallyForm()
     form.institution_id.choices = _institution_choices()
     if not form.validate_on_submit():
-        flash("Bitte eine Ihrer Einrichtungen wählen / Choose one of your institutions.", "error")
+        flash(_("Bitte eine Ihrer Einrichtungen wählen."), "error")
         return redirect(url_for("pages.editor_rallies"))
     target = next(i for i in current_user.institutions if i.id == form.institution_id.data)
     try:
@@ -194,7 +194,7 @@ def editor_rally_copy(rally_id: int):
         flash(error.message, "error")
         return redirect(url_for("pages.editor_rallies"))
     db.session.commit()
-    flash(f"Kopie angelegt / Copy created: {clone.title}", "success")
+    flash(_("Kopie angelegt: %(title)s", title=clone.title), "success")
     return redirect(url_for("pages.editor_rally", rally_id=clone.id))
 
 
@@ -207,10 +207,10 @@ def editor_rally_delete(rally_id: int):
         authoring.delete_rally(rally, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(f"Nicht gelöscht / Not deleted: {error.message}", "error")
+        flash(_("Nicht gelöscht: %(reason)s", reason=error.message), "error")
         return redirect(url_for("pages.editor_rallies"))
     db.session.commit()
-    flash(f"Rallye gelöscht / Rally deleted: {title}", "success")
+    flash(_("Rallye gelöscht: %(title)s", title=title), "success")
     return redirect(url_for("pages.editor_rallies"))
 
 
@@ -242,13 +242,13 @@ def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]
             station = rally.stations[int(parts[1])]
             where = f"Station {int(parts[1]) + 1} „{station.title}“"
             if len(parts) > 3 and parts[2] == "tasks" and parts[3].isdigit():
-                where += f", Aufgabe / task {int(parts[3]) + 1}"
+                where += ", " + _("Aufgabe %(number)s", number=int(parts[3]) + 1)
         elif path == "stations":
-            where = "Stationen / Stations"
+            where = _("Stationen")
         elif path == "about":
-            where = "Über die Rallye / About"
+            where = _("Über die Rallye")
         elif path == "cover_alt":
-            where = "Titelbild / Cover"
+            where = _("Titelbild")
         lines.extend(f"{where}: {message}" for message in messages)
     return lines
 
@@ -287,7 +287,7 @@ def editor_rally(rally_id: int):
             form.title.errors = [*form.title.errors, message]
         return _render_rally(rally, 422, form=form)
     db.session.commit()
-    flash("Gespeichert / Saved.", "success")
+    flash(_("Gespeichert."), "success")
     return redirect(url_for("pages.editor_rally", rally_id=rally.id))
 
 
@@ -305,7 +305,7 @@ def editor_rally_cover(rally_id: int):
         _failed(error, form, default_field="file")
         return _render_rally(rally, 422, cover_form=form)
     db.session.commit()
-    flash("Titelbild gespeichert / Cover saved.", "success")
+    flash(_("Titelbild gespeichert."), "success")
     return redirect(url_for("pages.editor_rally", rally_id=rally.id))
 
 
@@ -315,7 +315,7 @@ def editor_rally_cover_remove(rally_id: int):
     rally = _rally(rally_id)
     authoring.set_cover(rally, None, actor=current_user)
     db.session.commit()
-    flash("Titelbild entfernt / Cover removed.", "success")
+    flash(_("Titelbild entfernt."), "success")
     return redirect(url_for("pages.editor_rally", rally_id=rally.id))
 
 
@@ -332,7 +332,7 @@ def editor_station_add(rally_id: int):
         _failed(error, form, default_field="title")
         return _render_rally(rally, 422, station_form=form)
     db.session.commit()
-    flash("Station angelegt / Station added.", "success")
+    flash(_("Station angelegt."), "success")
     return redirect(url_for("pages.editor_station", station_id=station.id))
 
 
@@ -344,14 +344,14 @@ def editor_rally_reorder(rally_id: int):
         order = [int(value) for value in request.form.getlist("station_ids")]
         authoring.reorder_stations(rally, order, actor=current_user)
     except ValueError:
-        flash("Ungültige Reihenfolge / Invalid order.", "error")
+        flash(_("Ungültige Reihenfolge."), "error")
         return redirect(url_for("pages.editor_rally", rally_id=rally.id))
     except DomainError as error:
         db.session.rollback()
-        flash(f"{error.message} Bitte neu laden / Please reload.", "error")
+        flash(f"{error.message} " + _("Bitte neu laden."), "error")
         return redirect(url_for("pages.editor_rally", rally_id=rally.id))
     db.session.commit()
-    flash("Reihenfolge gespeichert / Order saved.", "success")
+    flash(_("Reihenfolge gespeichert."), "success")
     return redirect(url_for("pages.editor_rally", rally_id=rally.id) + "#stations")
 
 
@@ -370,7 +370,7 @@ def editor_rally_publish(rally_id: int):
         return _render_rally(rally, 422, publish_form=form,
                              publish_errors={"message": error.message, "problems": problems})
     db.session.commit()
-    flash(f"Veröffentlicht als Version {version.version} / Published as version {version.version}.", "success")
+    flash(_("Veröffentlicht als Version %(version)s.", version=version.version), "success")
     return redirect(url_for("pages.editor_rally", rally_id=rally.id))
 
 
@@ -385,7 +385,7 @@ def editor_rally_unpublish(rally_id: int):
         flash(error.message, "error")
         return redirect(url_for("pages.editor_rally", rally_id=rally.id))
     db.session.commit()
-    flash("Zurückgezogen: keine neuen Klassenläufe / Unpublished: no new class runs.", "success")
+    flash(_("Zurückgezogen: keine neuen Klassenläufe."), "success")
     return redirect(url_for("pages.editor_rally", rally_id=rally.id))
 
 
@@ -408,7 +408,7 @@ def editor_rally_qr_kit(rally_id: int):
     try:
         pdf = qrcodes.kit_pdf(_public_url(), rally)
     except DomainError as error:
-        flash(f"{error.message} / Diese Rallye hat keine QR-Stationen.", "error")
+        flash(f"{error.message} " + _("Diese Rallye hat keine QR-Stationen."), "error")
         return redirect(url_for("pages.editor_rally", rally_id=rally.id))
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"qr-codes-rallye-{rally.id}.pdf")
@@ -445,7 +445,7 @@ def editor_station(station_id: int):
             form.title.errors = [*form.title.errors, message]
         return _render_station(station, 422, form=form)
     db.session.commit()
-    flash("Station gespeichert / Station saved.", "success")
+    flash(_("Station gespeichert."), "success")
     return redirect(url_for("pages.editor_station", station_id=station.id))
 
 
@@ -456,7 +456,7 @@ def editor_station_delete(station_id: int):
     rally_id = station.rally_id
     authoring.delete_station(station, actor=current_user)
     db.session.commit()
-    flash("Station gelöscht / Station deleted.", "success")
+    flash(_("Station gelöscht."), "success")
     return redirect(url_for("pages.editor_rally", rally_id=rally_id) + "#stations")
 
 
@@ -474,7 +474,7 @@ def editor_station_media(station_id: int):
         _failed(error, form, default_field="file")
         return _render_station(station, 422, media_form=form)
     db.session.commit()
-    flash("Datei hinzugefügt / File added.", "success")
+    flash(_("Datei hinzugefügt."), "success")
     return redirect(url_for("pages.editor_station", station_id=station.id) + "#media")
 
 
@@ -484,7 +484,7 @@ def editor_station_media_delete(station_id: int, link_id: int):
     station = _station(station_id)
     authoring.detach_station_media(station, link_id, actor=current_user)
     db.session.commit()
-    flash("Datei entfernt / File removed.", "success")
+    flash(_("Datei entfernt."), "success")
     return redirect(url_for("pages.editor_station", station_id=station.id) + "#media")
 
 
@@ -510,8 +510,7 @@ def editor_station_qr_regenerate(station_id: int):
         flash(error.message, "error")
         return redirect(url_for("pages.editor_station", station_id=station.id))
     db.session.commit()
-    flash("Neuer QR-Code: bitte neu ausdrucken, der alte gilt nicht mehr / New QR code: print it again, "
-          "the old one no longer works.", "success")
+    flash(_("Neuer QR-Code: bitte neu ausdrucken, der alte gilt nicht mehr."), "success")
     return redirect(url_for("pages.editor_station", station_id=station.id) + "#qr")
 
 
@@ -544,9 +543,9 @@ def _config_error_list(config_errors: dict[str, list[str]]) -> list[str]:
 def _humanise_path(path: str) -> str:
     if path == "_schema":
         return ""
-    words = {"options": "Option", "pairs": "Paar / pair", "text": "Text", "left": "links / left",
-             "right": "rechts / right", "accepted_answers": "Akzeptierte Antwort / accepted answer",
-             "scale": "Skala / scale", "id": "ID"}
+    words = {"options": "Option", "pairs": _("Paar"), "text": "Text", "left": _("links"),
+             "right": _("rechts"), "accepted_answers": _("Akzeptierte Antwort"),
+             "scale": _("Skala"), "id": "ID"}
     out = []
     for part in path.split("."):
         out.append(str(int(part) + 1) if part.isdigit() else words.get(part, part))
@@ -608,7 +607,7 @@ def _save_task(station: Station, task_type: str, task: Task | None):
         return _render_task(station, task_type, 422, task=task if task is not None and task.id else None, form=form,
                             config=config, config_errors=config_errors, errors=leftovers, raw_json=raw_json)
     db.session.commit()
-    flash("Aufgabe gespeichert / Task saved.", "success")
+    flash(_("Aufgabe gespeichert."), "success")
     return redirect(url_for("pages.editor_task", task_id=task.id))
 
 
@@ -640,7 +639,7 @@ def editor_task_delete(task_id: int):
     station_id = task.station_id
     authoring.delete_task(task, actor=current_user)
     db.session.commit()
-    flash("Aufgabe gelöscht / Task deleted.", "success")
+    flash(_("Aufgabe gelöscht."), "success")
     return redirect(url_for("pages.editor_station", station_id=station_id) + "#tasks")
 
 
@@ -658,7 +657,7 @@ def editor_task_media(task_id: int):
         _failed(error, form, default_field="file")
         return _render_task(task.station, task.type, 422, task=task, media_form=form)
     db.session.commit()
-    flash("Datei hinzugefügt / File added.", "success")
+    flash(_("Datei hinzugefügt."), "success")
     return redirect(url_for("pages.editor_task", task_id=task.id) + "#media")
 
 
@@ -668,5 +667,5 @@ def editor_task_media_delete(task_id: int, link_id: int):
     task = _task(task_id)
     authoring.detach_task_media(task, link_id, actor=current_user)
     db.session.commit()
-    flash("Datei entfernt / File removed.", "success")
+    flash(_("Datei entfernt."), "success")
     return redirect(url_for("pages.editor_task", task_id=task.id) + "#media")

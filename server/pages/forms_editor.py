@@ -15,6 +15,7 @@ from typing import Callable
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import (
     BooleanField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField,
     TextAreaField,
@@ -38,24 +39,24 @@ LANGUAGE_NAMES = {"de": "Deutsch", "en": "English", "fr": "Français", "tr": "T�
                   "uk": "Українська", "pl": "Polski", "es": "Español", "it": "Italiano", "ru": "Русский"}
 LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES.get(code, code)) for code in LANGUAGES]
 
-STATION_ORDERS = [("fixed", "Feste Reihenfolge / fixed"), ("free", "Freie Wahl / free"),
-                  ("random", "Zufällig je Team / random per team")]
-UNLOCK_CHOICES = [("open", "Sofort offen / open"), ("qr", "QR-Code scannen / scan QR code"),
-                  ("location", "Ort erreichen / reach a place")]
+STATION_ORDERS = [("fixed", _l("Feste Reihenfolge")), ("free", _l("Freie Wahl")),
+                  ("random", _l("Zufällig je Team"))]
+UNLOCK_CHOICES = [("open", _l("Sofort offen")), ("qr", _l("QR-Code scannen")),
+                  ("location", _l("Ort erreichen"))]
 
 TASK_LABELS = {
-    "info": "Info-Text (ohne Antwort) / Info",
-    "single_choice": "Einfachauswahl / Single choice",
-    "multiple_choice": "Mehrfachauswahl / Multiple choice",
-    "text": "Freitext / Free text",
-    "number": "Zahl oder Schätzung / Number or estimate",
-    "order": "Reihenfolge / Ordering",
-    "match": "Paare zuordnen / Matching pairs",
-    "photo": "Foto-Antwort / Photo",
-    "audio": "Audio-Antwort / Audio",
-    "video": "Video-Antwort / Video",
-    "location": "Ort finden / Find the place",
-    "survey": "Umfrage oder Bewertung / Survey or rating",
+    "info": _l("Info-Text (ohne Antwort)"),
+    "single_choice": _l("Einfachauswahl"),
+    "multiple_choice": _l("Mehrfachauswahl"),
+    "text": _l("Freitext"),
+    "number": _l("Zahl oder Schätzung"),
+    "order": _l("Reihenfolge"),
+    "match": _l("Paare zuordnen"),
+    "photo": _l("Foto-Antwort"),
+    "audio": _l("Audio-Antwort"),
+    "video": _l("Video-Antwort"),
+    "location": _l("Ort finden"),
+    "survey": _l("Umfrage oder Bewertung"),
 }
 
 
@@ -72,38 +73,38 @@ def task_type_choices() -> list[tuple[str, str]]:
 # --- Rallies ---------------------------------------------------------------------------
 
 class NewRallyForm(FlaskForm):
-    institution_id = SelectField("Einrichtung / Institution", coerce=int)
-    title = StringField("Titel / Title", validators=[DataRequired(), Length(max=200)])
-    theme = StringField("Thema / Theme", validators=[Length(max=200)])
-    about = TextAreaField("Von wem, für wen, worüber / About (who made it, for whom, about what)",
+    institution_id = SelectField(_l("Einrichtung"), coerce=int)
+    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
+    theme = StringField(_l("Thema"), validators=[Length(max=200)])
+    about = TextAreaField(_l("Von wem, für wen, worüber"),
                           validators=[DataRequired()])
-    language = SelectField("Sprache / Language", choices=LANGUAGE_CHOICES, default="de")
-    age_min = IntegerField("Alter ab / Age from", default=10, validators=[DataRequired(), NumberRange(6, 99)])
-    age_max = IntegerField("Alter bis / Age to", default=18, validators=[DataRequired(), NumberRange(6, 99)])
+    language = SelectField(_l("Sprache"), choices=LANGUAGE_CHOICES, default="de")
+    age_min = IntegerField(_l("Alter ab"), default=10, validators=[DataRequired(), NumberRange(6, 99)])
+    age_max = IntegerField(_l("Alter bis"), default=18, validators=[DataRequired(), NumberRange(6, 99)])
 
 
 class RallyForm(FlaskForm):
-    title = StringField("Titel / Title", validators=[DataRequired(), Length(max=200)])
-    theme = StringField("Thema / Theme", validators=[Length(max=200)])
-    description_md = TextAreaField("Beschreibung (Markdown) / Description")
-    about = TextAreaField("Von wem, für wen, worüber / About", validators=[DataRequired()])
-    language = SelectField("Sprache / Language", choices=LANGUAGE_CHOICES)
-    age_min = IntegerField("Alter ab / Age from", validators=[DataRequired(), NumberRange(6, 99)])
-    age_max = IntegerField("Alter bis / Age to", validators=[DataRequired(), NumberRange(6, 99)])
-    subjects = StringField("Fächer, durch Komma getrennt / Subjects, comma-separated")
-    start_lat = LocalFloatField("Startpunkt Breite / Start latitude", validators=[Optional()])
-    start_lon = LocalFloatField("Startpunkt Länge / Start longitude", validators=[Optional()])
+    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
+    theme = StringField(_l("Thema"), validators=[Length(max=200)])
+    description_md = TextAreaField(_l("Beschreibung (Markdown)"))
+    about = TextAreaField(_l("Von wem, für wen, worüber"), validators=[DataRequired()])
+    language = SelectField(_l("Sprache"), choices=LANGUAGE_CHOICES)
+    age_min = IntegerField(_l("Alter ab"), validators=[DataRequired(), NumberRange(6, 99)])
+    age_max = IntegerField(_l("Alter bis"), validators=[DataRequired(), NumberRange(6, 99)])
+    subjects = StringField(_l("Fächer, durch Komma getrennt"))
+    start_lat = LocalFloatField(_l("Startpunkt Breite"), validators=[Optional()])
+    start_lon = LocalFloatField(_l("Startpunkt Länge"), validators=[Optional()])
     # settings
-    station_order = SelectField("Reihenfolge der Stationen / Station order", choices=STATION_ORDERS)
-    time_limit_min = IntegerField("Zeitlimit in Minuten (leer = keins) / Time limit in minutes",
+    station_order = SelectField(_l("Reihenfolge der Stationen"), choices=STATION_ORDERS)
+    time_limit_min = IntegerField(_l("Zeitlimit in Minuten (leer = keins)"),
                                   validators=[Optional(), NumberRange(1, 24 * 60)])
-    attempts_per_task = IntegerField("Versuche je Aufgabe (leer = unbegrenzt) / Attempts per task",
+    attempts_per_task = IntegerField(_l("Versuche je Aufgabe (leer = unbegrenzt)"),
                                      validators=[Optional(), NumberRange(1, 20)])
-    wrong_attempt_penalty = LocalFloatField("Punktabzug je Fehlversuch / Penalty per wrong attempt",
+    wrong_attempt_penalty = LocalFloatField(_l("Punktabzug je Fehlversuch"),
                                             default=0, validators=[Optional(), NumberRange(0, 1000)])
-    show_points = BooleanField("Punkte anzeigen / Show points")
-    show_solutions = BooleanField("Lösungen anzeigen / Show solutions")
-    offline_feedback = BooleanField("Lösungen aufs Handy laden (Rückmeldung offline) / Offline feedback")
+    show_points = BooleanField(_l("Punkte anzeigen"))
+    show_solutions = BooleanField(_l("Lösungen anzeigen"))
+    offline_feedback = BooleanField(_l("Lösungen aufs Handy laden (Rückmeldung offline)"))
 
     # Service error paths that belong to a field of another name.
     error_aliases = {"settings.time_limit_s": "time_limit_min"}
@@ -113,7 +114,7 @@ class RallyForm(FlaskForm):
         # Checked here too: authoring._check_rally fails with a TypeError on a half-given start.
         if (self.start_lat.data is None) != (self.start_lon.data is None):
             self.start_lat.errors = [*self.start_lat.errors,
-                                     "Beide Startkoordinaten oder keine / Give both start coordinates or neither."]
+                                     _l("Beide Startkoordinaten oder keine.")]
             ok = False
         return ok
 
@@ -151,35 +152,35 @@ class RallyForm(FlaskForm):
 
 
 class CopyRallyForm(FlaskForm):
-    institution_id = SelectField("Kopieren nach / Copy to", coerce=int)
+    institution_id = SelectField(_l("Kopieren nach"), coerce=int)
 
 
 class CoverForm(FlaskForm):
-    file = FileField("Titelbild / Cover image", validators=[FileRequired("Bitte eine Bilddatei wählen / Choose an image.")])
-    alt = StringField("Bildbeschreibung (Alternativtext) / Alternative text",
-                      validators=[DataRequired("Jedes Bild braucht einen Alternativtext / Every image needs an alternative text."),
+    file = FileField(_l("Titelbild"), validators=[FileRequired(_l("Bitte eine Bilddatei wählen."))])
+    alt = StringField(_l("Bildbeschreibung (Alternativtext)"),
+                      validators=[DataRequired(_l("Jedes Bild braucht einen Alternativtext.")),
                                   Length(max=300)])
 
 
 class ImportForm(FlaskForm):
-    institution_id = SelectField("Einrichtung / Institution", coerce=int)
-    file = FileField("Rallye-Export (ZIP)", validators=[FileRequired("Bitte eine ZIP-Datei wählen / Choose a ZIP file.")])
+    institution_id = SelectField(_l("Einrichtung"), coerce=int)
+    file = FileField(_l("Rallye-Export (ZIP)"), validators=[FileRequired(_l("Bitte eine ZIP-Datei wählen."))])
 
 
 class PublishForm(FlaskForm):
-    visibility = SelectField("Veröffentlichen für / Publish for",
-                             choices=[("partners", "Partnerschulen / partner schools"),
-                                      ("public", "Alle / everyone")])
+    visibility = SelectField(_l("Veröffentlichen für"),
+                             choices=[("partners", _l("Partnerschulen")),
+                                      ("public", _l("Alle"))])
 
 
 # --- Stations --------------------------------------------------------------------------
 
 class NewStationForm(FlaskForm):
-    title = StringField("Titel der Station / Station title", validators=[DataRequired(), Length(max=200)])
-    unlock_mode = SelectField("Freischalten / Unlock", choices=UNLOCK_CHOICES, default="open")
-    lat = LocalFloatField("Breite / Latitude", validators=[Optional(), NumberRange(-90, 90)])
-    lon = LocalFloatField("Länge / Longitude", validators=[Optional(), NumberRange(-180, 180)])
-    radius_m = IntegerField("Radius in Metern / Radius in metres", validators=[Optional(), NumberRange(10, 5000)])
+    title = StringField(_l("Titel der Station"), validators=[DataRequired(), Length(max=200)])
+    unlock_mode = SelectField(_l("Freischalten"), choices=UNLOCK_CHOICES, default="open")
+    lat = LocalFloatField(_l("Breite"), validators=[Optional(), NumberRange(-90, 90)])
+    lon = LocalFloatField(_l("Länge"), validators=[Optional(), NumberRange(-180, 180)])
+    radius_m = IntegerField(_l("Radius in Metern"), validators=[Optional(), NumberRange(10, 5000)])
 
     def service_fields(self) -> dict:
         data = {"title": self.title.data, "unlock_mode": self.unlock_mode.data}
@@ -189,10 +190,10 @@ class NewStationForm(FlaskForm):
 
 
 class StationForm(NewStationForm):
-    body_md = TextAreaField("Text (Markdown) / Body")
-    after_stations = SelectMultipleField("Erst nach diesen Stationen / Only after these stations", coerce=int,
+    body_md = TextAreaField(_l("Text (Markdown)"))
+    after_stations = SelectMultipleField(_l("Erst nach diesen Stationen"), coerce=int,
                                          validators=[Optional()])
-    min_score = LocalFloatField("Erst ab Punktestand / Only from score", validators=[Optional(), NumberRange(0, 100000)])
+    min_score = LocalFloatField(_l("Erst ab Punktestand"), validators=[Optional(), NumberRange(0, 100000)])
 
     error_aliases = {"conditions": "after_stations"}
 
@@ -217,23 +218,23 @@ class StationForm(NewStationForm):
 
 
 class MediaForm(FlaskForm):
-    file = FileField("Datei (Bild, Audio, Video) / File", validators=[FileRequired("Bitte eine Datei wählen / Choose a file.")])
-    alt = StringField("Alternativtext (bei Bildern Pflicht) / Alternative text (required for images)",
+    file = FileField(_l("Datei (Bild, Audio, Video)"), validators=[FileRequired(_l("Bitte eine Datei wählen."))])
+    alt = StringField(_l("Alternativtext (bei Bildern Pflicht)"),
                       validators=[Length(max=300)])
 
 
 # --- Tasks -----------------------------------------------------------------------------
 
 class TaskForm(FlaskForm):
-    prompt_md = TextAreaField("Aufgabentext (Markdown) / Prompt")
-    points = LocalFloatField("Punkte / Points", default=10, validators=[Optional(), NumberRange(0, 1000)])
-    hint_text = TextAreaField("Tipp / Hint", validators=[Length(max=2000)])
-    hint_cost = LocalFloatField("Tipp kostet Punkte / Hint cost", default=0, validators=[Optional(), NumberRange(0, 1000)])
-    time_limit_s = IntegerField("Zeitlimit in Sekunden / Time limit in seconds",
+    prompt_md = TextAreaField(_l("Aufgabentext (Markdown)"))
+    points = LocalFloatField(_l("Punkte"), default=10, validators=[Optional(), NumberRange(0, 1000)])
+    hint_text = TextAreaField(_l("Tipp"), validators=[Length(max=2000)])
+    hint_cost = LocalFloatField(_l("Tipp kostet Punkte"), default=0, validators=[Optional(), NumberRange(0, 1000)])
+    time_limit_s = IntegerField(_l("Zeitlimit in Sekunden"),
                                 validators=[Optional(), NumberRange(5, 3600)])
-    feedback_correct = TextAreaField("Rückmeldung bei richtiger Antwort / Feedback when right",
+    feedback_correct = TextAreaField(_l("Rückmeldung bei richtiger Antwort"),
                                      validators=[Length(max=2000)])
-    feedback_wrong = TextAreaField("Rückmeldung bei falscher Antwort / Feedback when wrong",
+    feedback_wrong = TextAreaField(_l("Rückmeldung bei falscher Antwort"),
                                    validators=[Length(max=2000)])
 
     @classmethod
@@ -386,9 +387,9 @@ def parse_json(form) -> dict:
     try:
         value = json.loads(raw)
     except ValueError as error:
-        raise ConfigSyntaxError(f"Kein gültiges JSON / Not valid JSON: {error}") from None
+        raise ConfigSyntaxError(_("Kein gültiges JSON: %(error)s", error=error)) from None
     if not isinstance(value, dict):
-        raise ConfigSyntaxError("Die Konfiguration muss ein JSON-Objekt sein / The config must be a JSON object.")
+        raise ConfigSyntaxError(_("Die Konfiguration muss ein JSON-Objekt sein."))
     return value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -27,29 +28,29 @@ def kind_label(kind: str) -> str:
 def kind_choices() -> dict[str, list[tuple[str, str]]]:
     """Admitted kinds, and the refused ones (so that choosing them shows why they are refused)."""
     return {
-        "Zugelassen / admitted": [(kind, kind_label(kind)) for kind in ADMITTED_KINDS],
-        "Nicht zugelassen / not admitted": [(kind, kind_label(kind)) for kind in REFUSED_KINDS],
+        _l("Zugelassen"): [(kind, kind_label(kind)) for kind in ADMITTED_KINDS],
+        _l("Nicht zugelassen"): [(kind, kind_label(kind)) for kind in REFUSED_KINDS],
     }
 
 
 STATUS_LABELS = {
-    "draft": "Entwurf / draft", "submitted": "Eingereicht / submitted", "registered": "Registriert / registered",
-    "evaluation_due": "Evaluation fällig / evaluation due", "ended": "Beendet / ended",
+    "draft": _l("Entwurf"), "submitted": _l("Eingereicht"), "registered": _l("Registriert"),
+    "evaluation_due": _l("Evaluation fällig"), "ended": _l("Beendet"),
 }
 
 ACTION_LABELS = {
-    "submit": "Einreichen / Submit", "return_to_draft": "Zurück in den Entwurf / Return to draft",
-    "register": "Registrieren / Register", "mark_evaluation_due": "Evaluation fällig setzen / Mark evaluation due",
-    "renew": "Verlängern / Renew", "end": "Beenden / End",
+    "submit": _l("Einreichen"), "return_to_draft": _l("Zurück in den Entwurf"),
+    "register": _l("Registrieren"), "mark_evaluation_due": _l("Evaluation fällig setzen"),
+    "renew": _l("Verlängern"), "end": _l("Beenden"),
 }
 
 
 class _PlaceFields(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    address = StringField("Adresse / Address", validators=[Length(max=300)])
-    region = StringField("Region (Bezirk) / Region (district)", validators=[Length(max=120)])
-    lat = LocalFloatField("Breite / Latitude", validators=[Optional(), NumberRange(-90, 90)])
-    lon = LocalFloatField("Länge / Longitude", validators=[Optional(), NumberRange(-180, 180)])
+    address = StringField(_l("Adresse"), validators=[Length(max=300)])
+    region = StringField(_l("Region (Bezirk)"), validators=[Length(max=120)])
+    lat = LocalFloatField(_l("Breite"), validators=[Optional(), NumberRange(-90, 90)])
+    lon = LocalFloatField(_l("Länge"), validators=[Optional(), NumberRange(-180, 180)])
 
     def service_fields(self) -> dict:
         return {"name": self.name.data.strip(), "address": (self.address.data or "").strip(),
@@ -57,8 +58,8 @@ class _PlaceFields(FlaskForm):
 
 
 class InstitutionForm(_PlaceFields):
-    kind = SelectField("Art / Kind", choices=kind_choices(), default="museum")
-    municipal = BooleanField("Kommunal (städtisch) / Municipal", default=True)
+    kind = SelectField(_l("Art"), choices=kind_choices(), default="museum")
+    municipal = BooleanField(_l("Kommunal (städtisch)"), default=True)
 
     def service_fields(self) -> dict:
         return {**super().service_fields(), "kind": self.kind.data, "municipal": self.municipal.data}
@@ -71,31 +72,31 @@ class SchoolForm(_PlaceFields):
 class MemberForm(Form):
     """One institution's side of a partnership (a subform: the parent form carries the CSRF token)."""
 
-    institution_id = SelectField("Einrichtung / Institution", coerce=int, validators=[Optional()], validate_choice=False)
-    contact_name = StringField("Ansprechperson / Contact person", validators=[Length(max=120)])
-    contact_email = StringField("E-Mail der Ansprechperson / Contact e-mail", validators=[Length(max=254)])
+    institution_id = SelectField(_l("Einrichtung"), coerce=int, validators=[Optional()], validate_choice=False)
+    contact_name = StringField(_l("Ansprechperson"), validators=[Length(max=120)])
+    contact_email = StringField(_l("E-Mail der Ansprechperson"), validators=[Length(max=254)])
 
 
 MEMBER_ROWS = 3
 
 
 class PartnershipForm(FlaskForm):
-    school_id = SelectField("Schule / School", coerce=int)
-    title = StringField("Bezeichnung / Title", validators=[Length(max=200)])
-    starts_on = DateField("Beginn / Start", validators=[Optional()])
-    ends_on = DateField("Ende / End", validators=[Optional()])
-    evaluation_interval_years = IntegerField("Evaluation alle … Jahre / Evaluation every … years", default=3,
+    school_id = SelectField(_l("Schule"), coerce=int)
+    title = StringField(_l("Bezeichnung"), validators=[Length(max=200)])
+    starts_on = DateField(_l("Beginn"), validators=[Optional()])
+    ends_on = DateField(_l("Ende"), validators=[Optional()])
+    evaluation_interval_years = IntegerField(_l("Evaluation alle … Jahre"), default=3,
                                              validators=[DataRequired(), NumberRange(1, 10)])
-    school_contact_name = StringField("Ansprechperson der Schule / School contact", validators=[Length(max=120)])
-    school_contact_email = StringField("E-Mail der Ansprechperson / School contact e-mail", validators=[Length(max=254)])
-    open_to_all_pupils = BooleanField("Angebot offen für alle Schüler:innen / Open to all pupils")
-    programme_named = BooleanField("Vereinbarung nennt das Programm / Agreement names the programme")
-    signed_by_both = BooleanField("Von beiden Seiten unterschrieben / Signed by both sides")
+    school_contact_name = StringField(_l("Ansprechperson der Schule"), validators=[Length(max=120)])
+    school_contact_email = StringField(_l("E-Mail der Ansprechperson"), validators=[Length(max=254)])
+    open_to_all_pupils = BooleanField(_l("Angebot offen für alle Schüler:innen"))
+    programme_named = BooleanField(_l("Vereinbarung nennt das Programm"))
+    signed_by_both = BooleanField(_l("Von beiden Seiten unterschrieben"))
     members = FieldList(FormField(MemberForm), min_entries=MEMBER_ROWS, max_entries=10)
 
     def set_choices(self, schools, institutions) -> None:
         self.school_id.choices = [(s.id, s.name) for s in schools]
-        options = [(0, "– keine / none –")] + [(i.id, f"{i.name} ({kind_label(i.kind)})") for i in institutions]
+        options = [(0, _l("– keine –"))] + [(i.id, f"{i.name} ({kind_label(i.kind)})") for i in institutions]
         for entry in self.members:
             entry.form.institution_id.choices = options
 
@@ -128,17 +129,17 @@ class PartnershipForm(FlaskForm):
 
 
 class AgreementForm(FlaskForm):
-    file = FileField("Unterschriebene Vereinbarung (PDF) / Signed agreement (PDF)",
-                     validators=[FileRequired("Bitte eine PDF-Datei wählen / Choose a PDF file.")])
+    file = FileField(_l("Unterschriebene Vereinbarung (PDF)"),
+                     validators=[FileRequired(_l("Bitte eine PDF-Datei wählen."))])
 
 
 class TransitionForm(FlaskForm):
-    action = SelectField("Schritt / Step", choices=list(ACTION_LABELS.items()))
-    note = TextAreaField("Notiz / Note", validators=[Length(max=2000)])
-    ends_on = DateField("Neues Ende / New end date", validators=[Optional()])
-    ended_on = DateField("Beendet am / Ended on", validators=[Optional()])
-    notice_given_on = DateField("Gekündigt am / Notice given on", validators=[Optional()])
-    reason = StringField("Grund / Reason", validators=[Length(max=500)])
+    action = SelectField(_l("Schritt"), choices=list(ACTION_LABELS.items()))
+    note = TextAreaField(_l("Notiz"), validators=[Length(max=2000)])
+    ends_on = DateField(_l("Neues Ende"), validators=[Optional()])
+    ended_on = DateField(_l("Beendet am"), validators=[Optional()])
+    notice_given_on = DateField(_l("Gekündigt am"), validators=[Optional()])
+    reason = StringField(_l("Grund"), validators=[Length(max=500)])
 
     def details(self) -> dict:
         action = self.action.data
@@ -151,5 +152,5 @@ class TransitionForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField("Begründung für die Einrichtung / Reason for the institution",
-                           validators=[DataRequired("Bitte begründen / Please give a reason."), Length(max=2000)])
+    reason = TextAreaField(_l("Begründung für die Einrichtung"),
+                           validators=[DataRequired(_l("Bitte begründen.")), Length(max=2000)])

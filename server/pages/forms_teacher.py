@@ -13,6 +13,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, TextAreaField,
 )
@@ -63,17 +64,17 @@ class LocalDateTimeField(DateTimeLocalField):
 
 
 class RunWindowMixin:
-    class_label = StringField("Klasse / Class (z. B. 7b)", validators=[DataRequired(), Length(max=40)])
-    starts_at = LocalDateTimeField("Beginn / Start (Ortszeit Berlin)", validators=[InputRequired()])
-    ends_at = LocalDateTimeField("Ende / End (Ortszeit Berlin)", validators=[InputRequired()])
+    class_label = StringField(_l("Klasse (z. B. 7b)"), validators=[DataRequired(), Length(max=40)])
+    starts_at = LocalDateTimeField(_l("Beginn (Ortszeit Berlin)"), validators=[InputRequired()])
+    ends_at = LocalDateTimeField(_l("Ende (Ortszeit Berlin)"), validators=[InputRequired()])
 
 
 class NewRunForm(RunWindowMixin, FlaskForm):
-    school_id = SelectField("Schule / School", coerce=int)
-    retention_days = IntegerField("Aufbewahrung in Tagen nach dem Ende / Retention days after the end",
+    school_id = SelectField(_l("Schule"), coerce=int)
+    retention_days = IntegerField(_l("Aufbewahrung in Tagen nach dem Ende"),
                                   validators=[InputRequired()])
     share_uploads_with_institution = BooleanField(
-        "Fotos, Audio und Video der Teams mit der Einrichtung teilen / Share the teams' uploads with the institution")
+        _l("Fotos, Audio und Video der Teams mit der Einrichtung teilen"))
 
 
 class EditWindowForm(RunWindowMixin, FlaskForm):
@@ -83,19 +84,18 @@ class EditWindowForm(RunWindowMixin, FlaskForm):
 class RetentionForm(FlaskForm):
     """Retention and sharing: at any time until the data is deleted."""
 
-    retention_days = IntegerField("Aufbewahrung in Tagen nach dem Ende / Retention days after the end",
+    retention_days = IntegerField(_l("Aufbewahrung in Tagen nach dem Ende"),
                                   validators=[InputRequired()])
     share_uploads_with_institution = BooleanField(
-        "Uploads mit der Einrichtung teilen / Share uploads with the institution")
+        _l("Uploads mit der Einrichtung teilen"))
 
 
 class DeleteRunForm(FlaskForm):
-    confirm = BooleanField("Ja, alle Teams, Antworten und Uploads dieses Laufs endgültig löschen / "
-                           "Yes, delete all teams, answers and uploads of this run for good",
-                           validators=[DataRequired("Bitte bestätigen / Please confirm.")])
+    confirm = BooleanField(_l("Ja, alle Teams, Antworten und Uploads dieses Laufs endgültig löschen"),
+                           validators=[DataRequired(_l("Bitte bestätigen."))])
 
 
 class GradeForm(FlaskForm):
-    points = CommaFloatField("Punkte / Points", validators=[InputRequired("Punkte angeben / Enter points.")])
-    feedback = TextAreaField("Rückmeldung an das Team (optional) / Feedback (optional)",
+    points = CommaFloatField(_l("Punkte"), validators=[InputRequired(_l("Punkte angeben."))])
+    feedback = TextAreaField(_l("Rückmeldung an das Team (optional)"),
                              validators=[Optional(), Length(max=2000)])

@@ -10,6 +10,7 @@ import io
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from flask_babel import gettext as _
 
 from rallies import directory, partnerships, publishing
 from rallies.db import db
@@ -75,7 +76,7 @@ def office_institution_create():
         _failed(error, form, default_field="name")
         return office_institutions(form, 422)
     db.session.commit()
-    flash(f"Einrichtung angelegt / Institution created: {institution.name}", "success")
+    flash(_("Einrichtung angelegt: %(name)s", name=institution.name), "success")
     return redirect(url_for("pages.office_institutions"))
 
 
@@ -94,7 +95,7 @@ def office_institution(institution_id: int):
                 _failed(error, form, default_field="name")
             else:
                 db.session.commit()
-                flash("Gespeichert / Saved.", "success")
+                flash(_("Gespeichert."), "success")
                 return redirect(url_for("pages.office_institution", institution_id=institution.id))
     rallies = db.session.scalars(db.select(Rally).filter_by(institution_id=institution.id).order_by(Rally.title)).all()
     return render_template("pages/office/institution.html", institution=institution, form=form, rallies=rallies,
@@ -122,7 +123,7 @@ def office_school_create():
         _failed(error, form, default_field="name")
         return office_schools(form, 422)
     db.session.commit()
-    flash(f"Schule angelegt / School created: {school.name}", "success")
+    flash(_("Schule angelegt: %(name)s", name=school.name), "success")
     return redirect(url_for("pages.office_schools"))
 
 
@@ -141,7 +142,7 @@ def office_school(school_id: int):
                 _failed(error, form, default_field="name")
             else:
                 db.session.commit()
-                flash("Gespeichert / Saved.", "success")
+                flash(_("Gespeichert."), "success")
                 return redirect(url_for("pages.office_school", school_id=school.id))
     school_partnerships = db.session.scalars(
         db.select(Partnership).filter_by(school_id=school.id).order_by(Partnership.id.desc())).all()
@@ -189,7 +190,7 @@ def office_partnership_new():
         leftovers = _failed(error, form)
         return _partnership_form_page(form, errors=[error.message, *leftovers] if error.errors else leftovers, status=422)
     db.session.commit()
-    flash("Partnerschaft als Entwurf angelegt / Partnership created as a draft.", "success")
+    flash(_("Partnerschaft als Entwurf angelegt."), "success")
     return redirect(url_for("pages.office_partnership", partnership_id=partnership.id))
 
 
@@ -207,14 +208,14 @@ def office_partnership_edit(partnership_id: int):
     try:
         if form.school_id.data != partnership.school_id:
             # The school is fixed once created: a partnership with another school is another agreement.
-            form.school_id.errors = ["Die Schule kann nicht geändert werden / The school cannot be changed."]
+            form.school_id.errors = [_("Die Schule kann nicht geändert werden.")]
             return _partnership_form_page(form, partnership, status=422)
         partnerships.update_partnership(partnership, actor=current_user, members=form.member_rows(), **fields)
     except DomainError as error:
         leftovers = _failed(error, form)
         return _partnership_form_page(form, partnership, errors=[error.message, *leftovers] if error.errors else leftovers, status=422)
     db.session.commit()
-    flash("Gespeichert / Saved.", "success")
+    flash(_("Gespeichert."), "success")
     return redirect(url_for("pages.office_partnership", partnership_id=partnership.id))
 
 
@@ -257,7 +258,7 @@ def office_partnership_agreement(partnership_id: int):
         form.file.errors = [error.message]
         return _render_partnership(partnership, 422, agreement_form=form)
     db.session.commit()
-    flash("Vereinbarung gespeichert / Agreement stored.", "success")
+    flash(_("Vereinbarung gespeichert."), "success")
     return redirect(url_for("pages.office_partnership", partnership_id=partnership.id))
 
 
@@ -282,7 +283,7 @@ def office_partnership_transition(partnership_id: int):
     form = TransitionForm()
     if not form.validate_on_submit():
         return _render_partnership(partnership, 422, transition_form=form,
-                                   action_error={"message": "Ungültige Eingabe / Invalid input.",
+                                   action_error={"message": _("Ungültige Eingabe."),
                                                  "reasons": [f"{k}: {', '.join(v)}" for k, v in form.errors.items()]})
     action = form.action.data
     try:
@@ -296,7 +297,7 @@ def office_partnership_transition(partnership_id: int):
                                    action_error={"message": error.message, "reasons": reasons,
                                                  "action": ACTION_LABELS.get(action, action)})
     db.session.commit()
-    flash(f"{ACTION_LABELS[action]}: jetzt / now {STATUS_LABELS[partnership.status]}.", "success")
+    flash(_("%(action)s: jetzt %(status)s.", action=ACTION_LABELS[action], status=STATUS_LABELS[partnership.status]), "success")
     return redirect(url_for("pages.office_partnership", partnership_id=partnership.id))
 
 
@@ -316,7 +317,7 @@ def office_due():
 def office_due_refresh():
     flagged = partnerships.refresh_due(actor=current_user)
     db.session.commit()
-    flash(f"{len(flagged)} Partnerschaft(en) auf „Evaluation fällig“ gesetzt / marked evaluation due.", "success")
+    flash(_("%(count)s Partnerschaft(en) auf „Evaluation fällig“ gesetzt.", count=len(flagged)), "success")
     return redirect(url_for("pages.office_due"))
 
 
@@ -352,7 +353,7 @@ def office_rally_withdraw(rally_id: int):
         _failed(error, form, default_field="reason")
         return _render_rallies(422, failed_form=form, failed_id=rally.id)
     db.session.commit()
-    flash(f"Zurückgezogen / Withdrawn: {rally.title}", "success")
+    flash(_("Zurückgezogen: %(title)s", title=rally.title), "success")
     return redirect(url_for("pages.office_rallies"))
 
 

@@ -15,6 +15,7 @@ from flask import (
     Response, flash, jsonify, redirect, render_template, request, stream_with_context, url_for,
 )
 from flask_login import current_user
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from client_api.files import send_stored
 from rallies import access, authoring, exports, play, results as results_service, runs
@@ -30,14 +31,14 @@ from server.pages.forms_teacher import (
 )
 
 STATE_LABELS = {
-    "scheduled": "geplant / upcoming",
-    "open": "läuft / running",
-    "ended": "beendet / ended",
-    "deleted": "gelöscht / deleted",
+    "scheduled": _l("geplant"),
+    "open": _l("läuft"),
+    "ended": _l("beendet"),
+    "deleted": _l("gelöscht"),
 }
-CSV_VIEWS = [("teams", "Teams"), ("answers", "Antworten / Answers"), ("tasks", "Aufgaben / Tasks"),
-             ("survey", "Umfrage / Survey")]
-TYPE_LABELS = {"text": "Freitext / Text", "photo": "Foto / Photo", "audio": "Audio", "video": "Video"}
+CSV_VIEWS = [("teams", "Teams"), ("answers", _l("Antworten")), ("tasks", _l("Aufgaben")),
+             ("survey", _l("Umfrage"))]
+TYPE_LABELS = {"text": _l("Freitext"), "photo": _l("Foto"), "audio": "Audio", "video": "Video"}
 
 
 # --- Helpers ---------------------------------------------------------------------------
@@ -53,7 +54,7 @@ def _run(run_id: int) -> ClassRun:
 
 def _gone(run: ClassRun):
     """Pages of a run whose pupil data was deleted send the teacher back to its overview."""
-    flash("Die Daten dieses Laufs wurden gelöscht. / This run's pupil data has been deleted.", "error")
+    flash(_("Die Daten dieses Laufs wurden gelöscht."), "error")
     return redirect(url_for("pages.teacher_run", run_id=run.id))
 
 
@@ -182,7 +183,7 @@ def teacher_new_run():
             status = error.status
         else:
             db.session.commit()
-            flash(f"Der Klassenlauf ist angelegt. Code: {run.join_code} / The class run is set up.", "success")
+            flash(_("Der Klassenlauf ist angelegt. Code: %(code)s", code=run.join_code), "success")
             return redirect(url_for("pages.teacher_run", run_id=run.id))
     else:
         status = 422
@@ -238,7 +239,7 @@ def teacher_run_window(run_id: int):
         return _render_run(run, window_form=form, form_errors=[error.message, *attach_errors(form, error)],
                            status=error.status)
     db.session.commit()
-    flash("Klasse und Zeitraum gespeichert. / Class and play window saved.", "success")
+    flash(_("Klasse und Zeitraum gespeichert."), "success")
     return redirect(url_for("pages.teacher_run", run_id=run.id))
 
 
@@ -260,8 +261,7 @@ def teacher_run_retention(run_id: int):
         return _render_run(run, retention_form=form, form_errors=[error.message, *attach_errors(form, error)],
                            status=error.status)
     db.session.commit()
-    flash(f"Gespeichert: Daten werden am {teacher_time(run.delete_after, '%d.%m.%Y')} gelöscht. / "
-          "Saved.", "success")
+    flash(_("Gespeichert: Daten werden am %(date)s gelöscht.", date=teacher_time(run.delete_after, '%d.%m.%Y')), "success")
     return redirect(url_for("pages.teacher_run", run_id=run.id))
 
 
@@ -280,8 +280,7 @@ def teacher_run_delete(run_id: int):
         run = _run(run_id)
         return _render_run(run, delete_form=form, form_errors=[error.message], status=error.status)
     db.session.commit()
-    flash(f"Gelöscht: {counts.get('teams', 0)} Teams mit ihren Antworten und Uploads. / "
-          "The run's pupil data has been deleted.", "success")
+    flash(_("Gelöscht: %(count)s Teams mit ihren Antworten und Uploads.", count=counts.get('teams', 0)), "success")
     return redirect(url_for("pages.teacher_runs"))
 
 
@@ -399,8 +398,7 @@ def teacher_grade(run_id: int, answer_id: int):
     team = answer.team
     db.session.commit()
     total = teacher_points(play.load_state(team).score)
-    flash(f"Bewertung für „{team.name}“ gespeichert, Punktestand jetzt {total}. / "
-          f"Grade saved; the team's total is now {total}.", "success")
+    flash(_("Bewertung für „%(team)s“ gespeichert, Punktestand jetzt %(total)s.", team=team.name, total=total), "success")
     args = {"offen": "1"} if request.args.get("offen") == "1" else {}
     return redirect(url_for("pages.teacher_grading", run_id=run.id, **args) + f"#answer-{answer_id}")
 
@@ -483,6 +481,6 @@ def teacher_certificates(run_id: int):
     try:
         pdf = exports.certificates(run)
     except DomainError as error:
-        flash(f"Keine Urkunden: {error.message} / No certificates.", "error")
+        flash(_("Keine Urkunden: %(reason)s", reason=error.message), "error")
         return redirect(url_for("pages.teacher_results", run_id=run.id))
     return _attachment(pdf, f"{_file_stem(run, 'urkunden')}.pdf", "application/pdf")

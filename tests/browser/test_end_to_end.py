@@ -53,10 +53,10 @@ def _log_in(page, live_server, email: str) -> None:
     from playwright.sync_api import expect
 
     page.goto(live_server("/login"))
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden / Log in").click()
-    expect(page.get_by_role("heading", name="Anmelden / Log in")).to_have_count(0)
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", name="Anmelden")).to_have_count(0)
 
 
 def _db_rows(model, **filters):
@@ -72,31 +72,31 @@ def _add_single_choice(page, prompt: str, options: list[str], correct: int, poin
     """On a station page: a single-choice task through the task form, then back to the station."""
     from playwright.sync_api import expect
 
-    page.get_by_label("Aufgabentyp / Task type").select_option("single_choice")
-    page.get_by_role("button", name="Aufgabe hinzufügen / Add task").click()
-    expect(page.get_by_role("heading", name="Neue Aufgabe / New task: Einfachauswahl / Single choice")).to_be_visible()
-    page.get_by_label("Aufgabentext (Markdown) / Prompt").fill(prompt)
+    page.get_by_label("Aufgabentyp").select_option("single_choice")
+    page.get_by_role("button", name="Aufgabe hinzufügen").click()
+    expect(page.get_by_role("heading", name="Neue Aufgabe: Einfachauswahl")).to_be_visible()
+    page.get_by_label("Aufgabentext (Markdown)").fill(prompt)
     for index, text in enumerate(options):
         page.get_by_label(f"Option {index + 1}", exact=True).fill(text)
     page.locator(f'input[name="correct"][value="{correct}"]').check()
-    page.get_by_label("Punkte / Points", exact=True).fill(str(points))
-    page.get_by_role("button", name="Aufgabe anlegen / Create task").click()
-    expect(page.get_by_text("Aufgabe gespeichert / Task saved.")).to_be_visible()
+    page.get_by_label("Punkte", exact=True).fill(str(points))
+    page.get_by_role("button", name="Aufgabe anlegen").click()
+    expect(page.get_by_text("Aufgabe gespeichert.")).to_be_visible()
     expect(page.locator(".preview-card")).to_contain_text(options[0])  # how the pupils will see it
-    page.get_by_role("link", name="Zurück / Back").click()
+    page.get_by_role("link", name="Zurück").click()
 
 
 def _add_station(page, title: str, unlock: str, place: dict | None = None) -> None:
     from playwright.sync_api import expect
 
-    page.get_by_text("Station hinzufügen / Add station").click()
-    page.get_by_label("Titel der Station / Station title", exact=True).fill(title)
-    page.get_by_label("Freischalten / Unlock").select_option(unlock)
+    page.get_by_text("Station hinzufügen").click()
+    page.get_by_label("Titel der Station", exact=True).fill(title)
+    page.get_by_label("Freischalten").select_option(unlock)
     if place:
-        page.get_by_label("Breite / Latitude").fill(str(place["lat"]))
-        page.get_by_label("Länge / Longitude").fill(str(place["lon"]))
-        page.get_by_label("Radius in Metern / Radius in metres").fill(str(place["radius_m"]))
-    page.get_by_role("button", name="Station anlegen / Add station").click()
+        page.get_by_label("Breite", exact=True).fill(str(place["lat"]))
+        page.get_by_label("Länge", exact=True).fill(str(place["lon"]))
+        page.get_by_label("Radius in Metern").fill(str(place["radius_m"]))
+    page.get_by_role("button", name="Station anlegen").click()
     expect(page.get_by_role("heading", name=f": {title}")).to_be_visible()
 
 
@@ -112,11 +112,11 @@ def test_editor_builds_teacher_runs_pupil_plays_offline_and_the_xlsx_has_the_poi
     editor = _desktop(phone)
     _log_in(editor, live_server, "editor@example.org")
     editor.goto(live_server("/editor/rallies"))
-    editor.get_by_label("Titel / Title", exact=True).fill(RALLY)
-    editor.get_by_label("Thema / Theme", exact=True).fill("Stadtgeschichte")
+    editor.get_by_label("Titel", exact=True).fill(RALLY)
+    editor.get_by_label("Thema", exact=True).fill("Stadtgeschichte")
     editor.get_by_label("Von wem, für wen, worüber").fill("Stadtmuseum, für Klassen 5–7, über den Marktplatz")
-    editor.get_by_role("button", name="Anlegen / Create").click()
-    expect(editor.get_by_text("Rallye angelegt / Rally created.")).to_be_visible()
+    editor.get_by_role("button", name="Anlegen").click()
+    expect(editor.get_by_text("Rallye angelegt.")).to_be_visible()
     rally_url = editor.url
 
     _add_station(editor, "Rathaus", "qr")
@@ -129,10 +129,10 @@ def test_editor_builds_teacher_runs_pupil_plays_offline_and_the_xlsx_has_the_poi
 
     editor.goto(rally_url)
     expect(editor.locator("ol.station-list > li")).to_have_count(2)
-    editor.get_by_label("Veröffentlichen für / Publish for").select_option("public")
-    editor.get_by_role("button", name="Veröffentlichen / Publish").click()
+    editor.get_by_label("Veröffentlichen für").select_option("public")
+    editor.get_by_role("button", name="Veröffentlichen").click()
     expect(editor.get_by_text("Veröffentlicht als Version 1")).to_be_visible()
-    expect(editor.locator(".status-card")).to_contain_text("öffentlich / public")
+    expect(editor.locator(".status-card")).to_contain_text("öffentlich")
 
     (rally,) = _db_rows(Rally, title=RALLY)
     stations = {s.title: s for s in _db_rows(Station, rally_id=rally.id)}
@@ -150,14 +150,14 @@ def test_editor_builds_teacher_runs_pupil_plays_offline_and_the_xlsx_has_the_poi
     _log_in(teacher, live_server, "teacher@example.org")
     teacher.goto(live_server("/teacher/rallies"))
     card = teacher.locator("li.rally", has_text=RALLY)
-    card.get_by_role("link", name="Mit Klasse starten / Start with a class").click()
+    card.get_by_role("link", name="Mit Klasse starten").click()
     expect(teacher).to_have_url(live_server(f"/teacher/runs/new?rally={rally.id}"))
     now = dt.datetime.now(ZoneInfo("Europe/Berlin")).replace(second=0, microsecond=0)
-    teacher.get_by_label("Klasse / Class").fill("7b")
-    teacher.get_by_label("Beginn / Start").fill((now - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
-    teacher.get_by_label("Ende / End").fill((now + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
-    teacher.get_by_role("button", name="Lauf anlegen / Create run").click()
-    expect(teacher.locator("h1")).to_contain_text("läuft / running")
+    teacher.get_by_label("Klasse (z. B. 7b)").fill("7b")
+    teacher.get_by_label("Beginn (Ortszeit Berlin)").fill((now - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
+    teacher.get_by_label("Ende (Ortszeit Berlin)").fill((now + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    teacher.get_by_role("button", name="Lauf anlegen").click()
+    expect(teacher.locator("h1")).to_contain_text("läuft")
     code = teacher.locator(".join-code").inner_text().strip()
     run_url = teacher.url
     (run,) = _db_rows(ClassRun, join_code=code)
@@ -231,7 +231,7 @@ def test_editor_builds_teacher_runs_pupil_plays_offline_and_the_xlsx_has_the_poi
 
     # 5. The teacher downloads the results as XLSX; the Teams sheet has the team and its points.
     teacher.goto(run_url)
-    teacher.get_by_role("link", name="Ergebnisse / Results").first.click()
+    teacher.get_by_role("link", name="Ergebnisse").first.click()
     expect(teacher.locator("table.ranking")).to_contain_text(TEAM)
     with teacher.expect_download() as info:
         teacher.get_by_role("link", name="Excel (XLSX)").click()

@@ -23,7 +23,7 @@ def test_the_login_page_logs_in_and_sends_each_role_home(client, teacher):
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client, teacher):
     response = log_in(client, teacher, "wrong password!")
     assert response.status_code == 401
-    assert "E-mail or password is wrong." in response.get_data(as_text=True)
+    assert "E-Mail oder Passwort ist falsch." in response.get_data(as_text=True)
     assert client.get("/account/password").status_code == 302  # still logged out
 
 
@@ -63,7 +63,7 @@ def test_password_change_needs_the_current_password(db, client, teacher):
                                                    "new_password": "a brand new secret"})
     assert wrong.status_code == 200 and "The current password is wrong." in wrong.get_data(as_text=True)
     short = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "short"})
-    assert short.status_code == 200 and "at least 10 characters" in short.get_data(as_text=True)
+    assert short.status_code == 200 and "mindestens 10 Zeichen" in short.get_data(as_text=True)
     db.session.rollback()
     assert accounts.authenticate(teacher.email, PASSWORD) is not None
 
@@ -96,7 +96,7 @@ def test_the_tokens_page_creates_a_working_token_and_revokes_it(db, app, client,
     db.session.rollback()
     assert db.session.get(ApiToken, token.id).revoked_at is not None
     assert api.get(f"{API}/me", headers=bearer).status_code == 401
-    assert "revoked" in client.get("/account/tokens").get_data(as_text=True)
+    assert "widerrufen" in client.get("/account/tokens").get_data(as_text=True)
 
 
 def test_a_token_page_cannot_revoke_someone_elses_token(db, client, editor, teacher):
