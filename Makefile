@@ -10,6 +10,8 @@ APT_RUN := python3 python3-venv python3-dev gcc
 APT_TEST := postgresql chromium poppler-utils fonts-dejavu-core
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# QR codes, join posters and the printed demo URL point here unless PUBLIC_URL is set.
+export PUBLIC_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install install-test system-run system-test vendor run test test-fast bench screenshots clean
 
