@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, current_app, jsonify, request
 
 from client_api.auth import TEAM_SECURITY, authenticate_team, current_team, policy
 from client_api.files import send_stored
@@ -112,7 +112,9 @@ def answers(body):
     team = current_team()
     result = play.submit_answers(team, body["answers"], policy=policy())
     db.session.commit()
-    return result
+    # The service already returns the documented shape (the schemathesis test checks it);
+    # skipping the schema's second pass keeps the hottest route cheap.
+    return jsonify(result)
 
 
 @blp.route("/team/progress")
