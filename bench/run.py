@@ -334,9 +334,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=PHASE_SECONDS, help="length of each load phase")
     parser.add_argument("--quick", action="store_true", help="5 s phases, one worker configuration, no CTFd")
     parser.add_argument("--no-ctfd", action="store_true", help="skip the CTFd peer")
-    parser.add_argument("--workers", help="skip calibration: e.g. gthread:4 or sync")
+    parser.add_argument("--workers", default="gthread:4",
+                        help="worker class for ours and the floor (default gthread:4, as the README deploys; "
+                             "threads overlap the waits on PostgreSQL), e.g. sync or gthread:8")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="instead, try sync and gthread with 4/8/16 threads briefly and keep the fastest")
     parser.add_argument("--record", action="store_true", help="also write bench/RESULTS.md")
     args = parser.parse_args()
+    if args.calibrate:
+        args.workers = None
     if args.quick:
         args.seconds = min(args.seconds, 5.0)
         args.no_ctfd = True
