@@ -2,8 +2,8 @@
 
 Only SQLite is needed here, so the live server copies the session's migrated SQLite
 template instead of using the parametrised `app` fixture (which would run every browser
-test twice). In CI (`CI=true`) a missing Chromium or Playwright fails the run; elsewhere
-the browser tests are skipped.
+test twice). A missing Chromium or Playwright fails the run (in CI and elsewhere): `make test`
+installs both, and a silently skipped browser suite would hide the player's breakage.
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _unavailable(reason: str):
-    if IN_CI:
-        pytest.fail(f"Browser tests need Chromium and Playwright in CI: {reason}")
-    pytest.skip(f"Browser tests skipped: {reason}")
+    where = "in CI" if IN_CI else "(run `make test`, which installs Debian's chromium)"
+    pytest.fail(f"Browser tests need Chromium and Playwright {where}: {reason}")
 
 
 # The fake camera shows this station code, so scanning can be tested with real video frames.
