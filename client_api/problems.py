@@ -60,28 +60,6 @@ def problem(status: int, code: str | None = None, detail: str | None = None, *,
     return response
 
 
-def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
-    """Turn marshmallow's nested messages into `{"answers.3.value": ["..."]}`."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            if key == "_schema":
-                path = prefix or "_schema"
-            for sub_path, msgs in flatten_errors(value, path).items():
-                flat.setdefault(sub_path, []).extend(msgs)
-    elif isinstance(messages, (list, tuple)):
-        if all(isinstance(m, str) for m in messages):
-            flat[prefix or "_schema"] = list(messages)
-        else:
-            for m in messages:
-                for sub_path, msgs in flatten_errors(m, prefix).items():
-                    flat.setdefault(sub_path, []).extend(msgs)
-    else:
-        flat[prefix or "_schema"] = [str(messages)]
-    return flat
-
-
 # What each problem code means, served at /api/v1/problems/<code> for people reading `type`.
 DESCRIPTIONS = {
     "not_found": (404, "There is nothing here, or it belongs to another team or rally."),

@@ -15,6 +15,7 @@ from rallies.media_library import usable_by
 from rallies.models import DEFAULT_SETTINGS, UNLOCK_MODES, Institution, MediaAsset, Rally, Station, StationMedia, Task, TaskMedia
 from rallies.tasks import REGISTRY, get_task_type
 from rallies.tokens import new_secret
+from rallies.validation import error_paths
 
 log = logging.getLogger(__name__)
 
@@ -49,26 +50,8 @@ class ConditionSchema(Schema):
             raise ValidationError("Give either after_station or min_score.")
 
 
-def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            path = prefix if key == "_schema" and prefix else (f"{prefix}.{key}" if prefix else str(key))
-            for p, msgs in flatten(value, path).items():
-                flat.setdefault(p, []).extend(msgs)
-    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_schema"] = list(messages)
-    elif isinstance(messages, list):
-        for m in messages:
-            for p, msgs in flatten(m, prefix).items():
-                flat.setdefault(p, []).extend(msgs)
-    else:
-        flat[prefix or "_schema"] = [str(messages)]
-    return flat
-
-
 def invalid(error: ValidationError, prefix: str = "") -> Invalid:
-    return Invalid("The request has invalid fields.", errors=flatten(error.messages, prefix))
+    return Invalid("The request has invalid fields.", errors=error_paths(error.messages, prefix))
 
 
 def load_settings(data: dict | None, current: dict | None = None) -> dict:

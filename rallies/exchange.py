@@ -22,13 +22,12 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 
 from media.errors import UnsafeArchive
 from media.safezip import read_zip
-
 from rallies import authoring
-from rallies.authoring import flatten
 from rallies.db import db
 from rallies.errors import DomainError, Invalid
 from rallies.media_library import check_media, get_by_name, store_media
 from rallies.models import Institution, Rally
+from rallies.validation import error_paths
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +205,7 @@ def _read(data: bytes) -> tuple[dict, dict[str, bytes]]:
         document = DocumentSchema().load(raw)
     except ValidationError as error:
         raise Invalid(f"{DOCUMENT} has invalid fields.", code="invalid_archive",
-                      errors=flatten(error.messages)) from None
+                      errors=error_paths(error.messages)) from None
     return document, files
 
 

@@ -8,9 +8,10 @@ from flask import Flask, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from client_api.problems import flatten_errors, problem
+from client_api.problems import problem
 from rallies.db import db
 from rallies.errors import DomainError
+from rallies.validation import error_paths
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ def handle_http_exception(error: HTTPException):
     if messages:
         flat = {}
         for location, location_messages in messages.items():
-            flat.update(flatten_errors(location_messages))
+            flat.update(error_paths(location_messages))
         if status == 400 or _is_json_syntax_error(messages):
             return problem(400, "malformed_json", "The request body is not valid JSON.")
         return problem(422, "invalid_request", "The request has invalid fields.", errors=flat, headers=headers)

@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from rallies.validation import error_paths  # noqa: F401 - re-exported for the task types
+
 MAX_OPTIONS = 20
 MAX_TEXT = 500
 MAX_ID = 64
@@ -93,14 +95,3 @@ def fill_option_ids(options: list[dict[str, Any]]) -> None:
     fill_ids(options, {option["id"] for option in options if option.get("id") is not None})
 
 
-def error_paths(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Flatten marshmallow's nested messages into dotted paths like `options.1.text`."""
-    if isinstance(messages, Mapping):
-        flat: dict[str, list[str]] = {}
-        for key, nested in messages.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            flat.update(error_paths(nested, path))
-        return flat
-    if isinstance(messages, str):
-        messages = [messages]
-    return {prefix or "_schema": list(messages)}
