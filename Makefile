@@ -7,13 +7,13 @@ PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask --app server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_RUN := python3 python3-venv python3-dev gcc
-APT_TEST := postgresql chromium poppler-utils fonts-dejavu-core
+APT_TEST := postgresql chromium poppler-utils fonts-dejavu-core redis-server wrk
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # QR codes, join posters and the printed demo URL point here unless PUBLIC_URL is set.
 export PUBLIC_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install install-test system-run system-test vendor run test test-fast bench screenshots clean
+.PHONY: install install-test system-run system-test vendor translations messages run test test-fast bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { $(MAKE) system-run && $(PYTHON) -m venv $(VENV); }
@@ -25,9 +25,9 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PIP) install -q -e '.[test]'
 	touch $@
 
-install: system-run $(VENV)/.installed vendor  ## build .venv with the app
+install: system-run $(VENV)/.installed vendor translations  ## build .venv with the app
 
-install-test: system-test $(VENV)/.installed-test vendor
+install-test: system-test $(VENV)/.installed-test vendor translations
 
 system-run:  ## Debian packages the app needs (only those missing)
 	@missing=""; for p in $(APT_RUN); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -38,6 +38,13 @@ system-test: system-run  ## Debian packages the test suite needs (PostgreSQL, Ch
 	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+translations: $(VENV)/.installed  ## compile the message catalogues (.mo files are built, not committed)
+	$(VENV)/bin/pybabel compile -d server/translations
+
+messages: $(VENV)/.installed  ## extract new texts into the catalogue template and merge them into each language
+	$(VENV)/bin/pybabel extract -F babel.cfg -k msg -k lazy_gettext -k _l --no-location --sort-output -o server/translations/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i server/translations/messages.pot -d server/translations
 
 vendor:  ## front-end libraries from npm (optional: the app works without them)
 	@bash scripts/vendor.sh || echo "front-end libraries not installed (npm unavailable); maps and camera scanning fall back to manual entry"
