@@ -48,6 +48,28 @@ class Settings:
     MAX_CONTENT_LENGTH: int = 110 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS: dict = field(default_factory=dict)
     LOG_LEVEL: str = "INFO"
+    # Sessions end on the server after this long without a request, and this long after signing in.
+    SESSION_IDLE_MINUTES: int = 120
+    SESSION_MAX_HOURS: int = 12
+    # Links sent by mail: an invitation to set a first password, a password reset.
+    INVITATION_DAYS: int = 7
+    PASSWORD_RESET_MINUTES: int = 60
+    # Login throttling: failed logins per network (IPv4 address, IPv6 /64) and per account.
+    LOGIN_FAILURES_PER_NETWORK: str = "100 per 15 minutes"
+    LOGIN_FREE_FAILURES_PER_ACCOUNT: int = 5
+    LOGIN_MAX_DELAY_SECONDS: int = 900
+    TRUSTED_DEVICE_DAYS: int = 180
+    # Mail (Flask-Mailman): SMTP in production, an outbox folder plus the console otherwise.
+    MAIL_BACKEND: str = "server.mail.OutboxEmailBackend"
+    MAIL_FILE_PATH: str = ""
+    MAIL_SERVER: str = "localhost"
+    MAIL_PORT: int = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS: bool = False
+    MAIL_USE_SSL: bool = False
+    MAIL_TIMEOUT: int = 10
+    MAIL_DEFAULT_SENDER: str = "Kulturrallye <noreply@localhost>"
 
     @classmethod
     def from_env(cls, env: dict | None = None, instance_path: str = "instance") -> "Settings":
@@ -87,6 +109,24 @@ class Settings:
             SESSION_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             REMEMBER_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             LOG_LEVEL=env.get("LOG_LEVEL", "INFO"),
+            SESSION_IDLE_MINUTES=_int(env, "SESSION_IDLE_MINUTES", 120),
+            SESSION_MAX_HOURS=_int(env, "SESSION_MAX_HOURS", 12),
+            INVITATION_DAYS=_int(env, "INVITATION_DAYS", 7),
+            PASSWORD_RESET_MINUTES=_int(env, "PASSWORD_RESET_MINUTES", 60),
+            LOGIN_FAILURES_PER_NETWORK=env.get("LOGIN_FAILURES_PER_NETWORK") or "100 per 15 minutes",
+            LOGIN_FREE_FAILURES_PER_ACCOUNT=_int(env, "LOGIN_FREE_FAILURES_PER_ACCOUNT", 5),
+            LOGIN_MAX_DELAY_SECONDS=_int(env, "LOGIN_MAX_DELAY_SECONDS", 900),
+            TRUSTED_DEVICE_DAYS=_int(env, "TRUSTED_DEVICE_DAYS", 180),
+            MAIL_BACKEND=env.get("MAIL_BACKEND") or ("smtp" if production else "server.mail.OutboxEmailBackend"),
+            MAIL_FILE_PATH=env.get("MAIL_FILE_PATH") or os.path.join(os.path.abspath(instance_path), "outbox"),
+            MAIL_SERVER=env.get("MAIL_SERVER") or "localhost",
+            MAIL_PORT=_int(env, "MAIL_PORT", 25),
+            MAIL_USERNAME=env.get("MAIL_USERNAME") or None,
+            MAIL_PASSWORD=env.get("MAIL_PASSWORD") or None,
+            MAIL_USE_TLS=_bool(env.get("MAIL_USE_TLS"), False),
+            MAIL_USE_SSL=_bool(env.get("MAIL_USE_SSL"), False),
+            MAIL_TIMEOUT=_int(env, "MAIL_TIMEOUT", 10),
+            MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER") or "Kulturrallye <noreply@localhost>",
         )
 
     def as_flask_config(self) -> dict:

@@ -1,6 +1,8 @@
 """Every model of the domain, importable from one place."""
 
-from rallies.models.accounts import ROLES, ApiToken, User, user_institutions, user_schools
+from rallies.models.accounts import (
+    ROLES, TOKEN_PURPOSES, AccountToken, ApiToken, AuditEvent, User, user_institutions, user_schools,
+)
 from rallies.models.content import (
     DEFAULT_SETTINGS, UNLOCK_MODES, VISIBILITIES, MediaAsset, Rally, RallyVersion, Station,
     StationMedia, Task, TaskMedia, media_asset_institutions,
@@ -11,7 +13,7 @@ from rallies.models.play import Answer, Checkin, ClassRun, Scan, StationUnlock, 
 
 __all__ = [
     "ADMITTED_KINDS", "DEFAULT_SETTINGS", "REFUSED_KINDS", "ROLES", "STATUSES", "UNLOCK_MODES",
-    "VISIBILITIES", "Answer", "ApiToken", "Checkin", "ClassRun", "Institution", "MediaAsset",
+    "TOKEN_PURPOSES", "VISIBILITIES", "AccountToken", "Answer", "ApiToken", "AuditEvent", "Checkin", "ClassRun", "Institution", "MediaAsset",
     "Partnership", "PartnershipEvent", "PartnershipMember", "Rally", "RallyVersion", "Scan",
     "School", "Station", "StationMedia", "StationUnlock", "Task", "TaskMedia", "Team", "Upload",
     "User", "media_asset_institutions", "user_institutions", "user_schools",
