@@ -13,7 +13,7 @@ import math
 import unicodedata
 
 from flask import Blueprint, Flask, current_app, flash, g, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
@@ -107,11 +107,17 @@ def login():
     verdict = throttle.check()
     if not verdict.allowed:
         minutes = max(1, math.ceil(verdict.retry_after / 60))
-        message = (_("Von Ihrem Netz aus gab es zu viele fehlgeschlagene Anmeldungen. In einem Browser, in dem "
-                     "Sie sich schon angemeldet haben, geht es weiter; sonst bitte in %(minutes)s Minuten erneut.",
-                     minutes=minutes) if verdict.reason == "network" else
-                   _("Zu viele fehlgeschlagene Anmeldungen für dieses Konto. Bitte versuchen Sie es in "
-                     "%(minutes)s Minuten erneut.", minutes=minutes))
+        if verdict.reason == "network":
+            message = ngettext(
+                "Von Ihrem Netz aus gab es zu viele fehlgeschlagene Anmeldungen. In einem Browser, in dem Sie sich "
+                "schon angemeldet haben, geht es weiter; sonst bitte in %(num)d Minute erneut.",
+                "Von Ihrem Netz aus gab es zu viele fehlgeschlagene Anmeldungen. In einem Browser, in dem Sie sich "
+                "schon angemeldet haben, geht es weiter; sonst bitte in %(num)d Minuten erneut.", minutes)
+        else:
+            message = ngettext(
+                "Zu viele fehlgeschlagene Anmeldungen für dieses Konto. Bitte versuchen Sie es in %(num)d Minute erneut.",
+                "Zu viele fehlgeschlagene Anmeldungen für dieses Konto. Bitte versuchen Sie es in %(num)d Minuten "
+                "erneut.", minutes)
         form.password.errors.append(message)
         response = make_response(render_template("auth/login.html", form=form), 429)
         response.headers["Retry-After"] = str(verdict.retry_after)
@@ -193,7 +199,7 @@ def revoke_token(token_id: int):
 
 
 @bp.route("/account/forgot-password", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("PASSWORD_RESET_REQUEST_LIMIT", "10 per 15 minutes"),
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_REQUEST_LIMIT"],
                key_func=network_key, methods=["POST"])
 def forgot_password():
     """Ask for a reset link; the answer is the same whether or not the address has an account."""

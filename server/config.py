@@ -59,6 +59,7 @@ class Settings:
     LOGIN_FREE_FAILURES_PER_ACCOUNT: int = 5
     LOGIN_MAX_DELAY_SECONDS: int = 900
     TRUSTED_DEVICE_DAYS: int = 180
+    PASSWORD_RESET_REQUEST_LIMIT: str = "10 per 15 minutes"
     # Mail (Flask-Mailman): SMTP in production, an outbox folder plus the console otherwise.
     MAIL_BACKEND: str = "server.mail.OutboxEmailBackend"
     MAIL_FILE_PATH: str = ""
@@ -117,6 +118,7 @@ class Settings:
             LOGIN_FREE_FAILURES_PER_ACCOUNT=_int(env, "LOGIN_FREE_FAILURES_PER_ACCOUNT", 5),
             LOGIN_MAX_DELAY_SECONDS=_int(env, "LOGIN_MAX_DELAY_SECONDS", 900),
             TRUSTED_DEVICE_DAYS=_int(env, "TRUSTED_DEVICE_DAYS", 180),
+            PASSWORD_RESET_REQUEST_LIMIT=env.get("PASSWORD_RESET_REQUEST_LIMIT") or "10 per 15 minutes",
             MAIL_BACKEND=env.get("MAIL_BACKEND") or ("smtp" if production else "server.mail.OutboxEmailBackend"),
             MAIL_FILE_PATH=env.get("MAIL_FILE_PATH") or os.path.join(os.path.abspath(instance_path), "outbox"),
             MAIL_SERVER=env.get("MAIL_SERVER") or "localhost",
