@@ -48,6 +48,7 @@ class Settings:
     MAX_CONTENT_LENGTH: int = 110 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS: dict = field(default_factory=dict)
     LOG_LEVEL: str = "INFO"
+    TIMEZONE: str = "Europe/Berlin"  # dates and times shown to people
     # Sessions end on the server after this long without a request, and this long after signing in.
     SESSION_IDLE_MINUTES: int = 120
     SESSION_MAX_HOURS: int = 12
@@ -110,6 +111,7 @@ class Settings:
             SESSION_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             REMEMBER_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             LOG_LEVEL=env.get("LOG_LEVEL", "INFO"),
+            TIMEZONE=env.get("TIMEZONE") or "Europe/Berlin",
             SESSION_IDLE_MINUTES=_int(env, "SESSION_IDLE_MINUTES", 120),
             SESSION_MAX_HOURS=_int(env, "SESSION_MAX_HOURS", 12),
             INVITATION_DAYS=_int(env, "INVITATION_DAYS", 7),

@@ -22,8 +22,8 @@ def home():
 
 
 def init_pages(app: Flask) -> None:
-    from server.pages import editor, office, teacher
+    from server.pages import editor, office, office_accounts, teacher
 
     app.register_blueprint(bp)
-    for module in (editor, teacher, office):
+    for module in (editor, teacher, office, office_accounts):
         app.register_blueprint(module.bp)
