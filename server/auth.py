@@ -48,14 +48,18 @@ class PasswordForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-Mail"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("E-Mail"), validators=[DataRequired(), Email()], render_kw={"autocomplete": "username"})
 
 
 class SetPasswordForm(FlaskForm):
-    new_password = PasswordField(_l("Neues Passwort"), validators=[
-        DataRequired(), Length(min=accounts.MIN_PASSWORD_LENGTH, max=1000)])
+    new_password = PasswordField(
+        _l("Neues Passwort (mindestens %(count)s Zeichen)", count=accounts.MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD_LENGTH, max=1000,
+                                           message=_l("Bitte mindestens %(min)d Zeichen."))],
+        render_kw={"autocomplete": "new-password"})
     repeat = PasswordField(_l("Passwort wiederholen"), validators=[
-        DataRequired(), EqualTo("new_password", message=_l("Die beiden Passwörter sind nicht gleich."))])
+        DataRequired(), EqualTo("new_password", message=_l("Die beiden Passwörter sind nicht gleich."))],
+        render_kw={"autocomplete": "new-password"})
 
 
 class TokenForm(FlaskForm):
@@ -233,8 +237,7 @@ def set_password(secret: str):
         sessions.start(user)
         flash(_("Ihr Passwort ist gespeichert. Willkommen!"), "success")
         return redirect(url_for("pages.home"))
-    response = make_response(render_template("auth/set_password.html", form=form, link=link, user=link.user,
-                                             min_length=accounts.MIN_PASSWORD_LENGTH),
+    response = make_response(render_template("auth/set_password.html", form=form, link=link, user=link.user),
                              422 if form.errors else 200)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
