@@ -7,6 +7,8 @@ import logging
 
 import pytest
 
+from tests.client_api.helpers import now_iso
+
 
 @pytest.fixture
 def caplog(caplog):
@@ -66,7 +68,7 @@ def test_the_log_line_names_team_and_run_but_not_the_answer(client, caplog, make
     caplog.set_level(logging.INFO, logger="rallyhub.requests")
     response = client.post("/api/v1/team/answers", headers={"Authorization": f"Bearer {joined['token']}"}, json={
         "answers": [{"id": "3f1c1a8e-2d51-4a55-9f0e-6a0f6c0e0a01", "task_id": task_id,
-                     "value": "Geheimnis der Klasse", "answered_at": "2026-12-07T10:00:00+01:00"}]})
+                     "value": "Geheimnis der Klasse", "answered_at": now_iso()}]})
     assert response.status_code == 200
     line = [entry for entry in _log_lines(caplog) if entry["route"] == "/api/v1/team/answers"][0]
     assert line["team_id"] == joined["team"]["id"]
