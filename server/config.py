@@ -50,6 +50,7 @@ class Settings:
     LOG_LEVEL: str = "INFO"
     REQUEST_LOG: bool = True
     METRICS_TOKEN: str = ""
+    PG_BIN_DIR: str = ""
 
     @classmethod
     def from_env(cls, env: dict | None = None, instance_path: str = "instance") -> "Settings":
@@ -91,6 +92,7 @@ class Settings:
             LOG_LEVEL=env.get("LOG_LEVEL", "INFO"),
             REQUEST_LOG=_bool(env.get("REQUEST_LOG"), True),
             METRICS_TOKEN=env.get("METRICS_TOKEN", ""),
+            PG_BIN_DIR=env.get("PG_BIN_DIR", ""),
         )
 
     def as_flask_config(self) -> dict:
