@@ -72,6 +72,9 @@ class Settings:
     MAIL_USE_SSL: bool = False
     MAIL_TIMEOUT: int = 10
     MAIL_DEFAULT_SENDER: str = "Kulturrallye <noreply@localhost>"
+    REQUEST_LOG: bool = True
+    METRICS_TOKEN: str = ""
+    PG_BIN_DIR: str = ""
 
     @classmethod
     def from_env(cls, env: dict | None = None, instance_path: str = "instance") -> "Settings":
@@ -131,6 +134,9 @@ class Settings:
             MAIL_USE_SSL=_bool(env.get("MAIL_USE_SSL"), False),
             MAIL_TIMEOUT=_int(env, "MAIL_TIMEOUT", 10),
             MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER") or "Kulturrallye <noreply@localhost>",
+            REQUEST_LOG=_bool(env.get("REQUEST_LOG"), True),
+            METRICS_TOKEN=env.get("METRICS_TOKEN", ""),
+            PG_BIN_DIR=env.get("PG_BIN_DIR", ""),
         )
 
     def as_flask_config(self) -> dict:
