@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 from flask import Response, send_file
-from flask_smorest import Blueprint
+from client_api.openapi import EdgeBlueprint as Blueprint
 
 from client_api.files import send_stored
 from rallies import exports, results, runs
