@@ -56,7 +56,7 @@ class CommaFloatField(FloatField):
         super().process_formdata(valuelist)
         if self.data is not None and not math.isfinite(self.data):
             self.data = None
-            raise ValueError(self.gettext("Not a valid float value."))
+            raise ValueError(gettext("Keine gültige Zahl."))
 
 
 class LocalDateTimeField(DateTimeLocalField):
