@@ -11,7 +11,10 @@ import datetime as dt
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from flask_babel import gettext
 from flask_smorest.fields import Upload
+
+from rallies.validation import TIME_MESSAGE, time_in_bounds
 
 
 class Request(ma.Schema):
@@ -42,6 +45,8 @@ class AwareTime(fields.AwareDateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         parsed = super()._deserialize(value, attr, data, **kwargs)
+        if not time_in_bounds(parsed):  # converting a time near year 1 or 9999 would overflow
+            raise ma.ValidationError(TIME_MESSAGE.render(gettext))
         return parsed.astimezone(dt.timezone.utc)
 
 
@@ -54,6 +59,8 @@ class ClientId(fields.UUID):
 
 class LenientNested(fields.Nested):
     """Documented as its nested schema, loaded as sent: the service judges each item on its own."""
+
+    judged_per_item = True  # the edge parser's bounds check leaves these items to the service
 
     def _deserialize(self, value, attr, data, partial=None, **kwargs):
         return value

@@ -19,6 +19,7 @@ from rallies.errors import Conflict, Forbidden, Invalid, NotFound
 from rallies.models import Answer, Checkin, ClassRun, Rally, Scan, School, StationUnlock, Team, Upload, User
 from rallies.partnerships import current_partnership
 from rallies.publishing import unique_join_code
+from rallies.validation import TIME_MESSAGE, time_in_bounds
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ def _check_window(starts_at, ends_at, *, now: dt.datetime) -> dict[str, list[str
     for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
             errors[name] = ["A time with an offset is required."]
+        elif not time_in_bounds(value):  # the deletion date of a run ending near 9999 would overflow
+            errors[name] = [str(TIME_MESSAGE)]
     if errors:
         return errors
     if ends_at <= starts_at:

@@ -35,6 +35,10 @@ class Settings:
     MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
     MAX_AUDIO_BYTES: int = 25 * 1024 * 1024
     MAX_VIDEO_BYTES: int = 100 * 1024 * 1024
+    MAX_IMAGE_PIXELS: int = 24_000_000
+    RUN_UPLOAD_QUOTA_BYTES: int = 5 * 1024 * 1024 * 1024
+    FREE_PLAY_UPLOAD_QUOTA_BYTES: int = 500 * 1024 * 1024
+    CLIENT_TEAM_UPLOAD_LIMIT: str = "30 per minute"
     MAX_AGREEMENT_BYTES: int = 10 * 1024 * 1024
     TEAM_NAME_BLOCKLIST: tuple[str, ...] = ()
     RATELIMIT_STORAGE_URI: str = "memory://"
@@ -109,6 +113,10 @@ class Settings:
             MAX_IMAGE_BYTES=_int(env, "MAX_IMAGE_BYTES", 15 * 1024 * 1024),
             MAX_AUDIO_BYTES=_int(env, "MAX_AUDIO_BYTES", 25 * 1024 * 1024),
             MAX_VIDEO_BYTES=_int(env, "MAX_VIDEO_BYTES", 100 * 1024 * 1024),
+            MAX_IMAGE_PIXELS=_int(env, "MAX_IMAGE_PIXELS", 24_000_000),
+            RUN_UPLOAD_QUOTA_BYTES=_int(env, "RUN_UPLOAD_QUOTA_BYTES", 5 * 1024 * 1024 * 1024),
+            FREE_PLAY_UPLOAD_QUOTA_BYTES=_int(env, "FREE_PLAY_UPLOAD_QUOTA_BYTES", 500 * 1024 * 1024),
+            CLIENT_TEAM_UPLOAD_LIMIT=env.get("CLIENT_TEAM_UPLOAD_LIMIT", "30 per minute"),
             TEAM_NAME_BLOCKLIST=blocklist,
             RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI", "memory://"),
             SESSION_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),

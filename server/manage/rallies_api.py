@@ -8,7 +8,7 @@ withdraw one with a reason. Routes parse, check access, call one service and com
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify
-from flask_smorest import Blueprint
+from client_api.openapi import EdgeBlueprint as Blueprint
 
 from rallies import authoring, exchange, publishing, qrcodes
 from rallies.access import can_edit_institution_content, editable_rally, readable_rally, require_role

@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from client_api.files import send_stored
+from client_api.files import send_stored, upload_disposition
 from rallies import access, authoring, exports, play, results as results_service, runs
 from rallies.db import db, utcnow
 from rallies.errors import DomainError, NotFound
@@ -411,7 +411,7 @@ def teacher_upload(media_id: str):
     """A pupil's upload, only for those `access.may_see_uploads` allows; never cached publicly."""
     upload = results_service.visible_upload(_actor(), media_id)
     return send_stored(media_storage(), upload.storage_name, upload.content_type, cache_control="private, no-store",
-                       extra_headers={"Content-Disposition": "inline"})
+                       extra_headers=upload_disposition(upload.content_type))
 
 
 # --- Results and downloads -------------------------------------------------------------
