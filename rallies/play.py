@@ -23,7 +23,7 @@ from rallies.errors import Conflict, DomainError, Invalid, NotFound, Unauthorize
 from rallies.geo import distance_m as geodesic_m
 from rallies.geo import is_inside
 from rallies.models import Answer, Checkin, ClassRun, Rally, RallyVersion, Scan, StationUnlock, Team, Upload
-from rallies.progress import TeamState, build_state, record_answer, time_left_s
+from rallies.progress import TeamState, build_state, record_answer, time_left_s, visit_progress
 from rallies.tasks import InvalidValue, get_task_type
 from rallies.tokens import hash_secret, is_valid_join_code, new_secret, normalise_join_code
 
@@ -147,7 +147,8 @@ def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, 
     if scheme.lower() != "bearer" or not secret or len(secret) > 200:
         raise Unauthorized("A team token is required: Authorization: Bearer <token>.")
     # The run's end comes along, so that judging answers needs no query of its own.
-    query = (db.select(Team, ClassRun.ends_at).outerjoin(ClassRun, Team.class_run_id == ClassRun.id)
+    query = (db.select(Team, ClassRun.ends_at, ClassRun.starts_at, ClassRun.last_message_at)
+             .outerjoin(ClassRun, Team.class_run_id == ClassRun.id)
              .where(Team.token_hash == hash_secret(secret)))
     postgres = for_write and _dialect() == "postgresql"
     if postgres:
@@ -157,6 +158,7 @@ def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, 
         raise Unauthorized("This team token is not valid.")
     team = row[0]
     team._run_ends_at = row[1]
+    team._run_info = (row[2], row[1], row[3])  # for progress.run and progress.messages
     if now > team.expires_at:
         raise Unauthorized("This team token has expired.", code="token_expired")
     if postgres:
@@ -203,7 +205,7 @@ def snapshot_of(team: Team) -> dict:
 
 
 ANSWER_STATE_COLUMNS = (Answer.client_id, Answer.task_id, Answer.correct, Answer.points, Answer.hint_used,
-                        Answer.value_digest, Answer.pending_review)
+                        Answer.value_digest, Answer.pending_review, Answer.teacher_feedback, Answer.graded_at)
 
 
 def load_state(team: Team) -> TeamState:
@@ -226,6 +228,7 @@ def progress(team: Team, *, now: dt.datetime | None = None, state: TeamState | N
         "stations": state.station_states(),
         "finished_at": team.finished_at.isoformat() if team.finished_at else None,
         "time_left_s": time_left_s(team.joined_at, state.settings.get("time_limit_s"), now),
+        **visit_progress(team, state),
     }
 
 

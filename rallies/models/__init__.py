@@ -7,12 +7,12 @@ from rallies.models.content import (
 )
 from rallies.models.institutions import ADMITTED_KINDS, REFUSED_KINDS, Institution, School
 from rallies.models.partnerships import STATUSES, Partnership, PartnershipEvent, PartnershipMember
-from rallies.models.play import Answer, Checkin, ClassRun, Scan, StationUnlock, Team, Upload
+from rallies.models.play import Answer, Checkin, ClassRun, RunMessage, Scan, StationUnlock, Team, Upload
 
 __all__ = [
     "ADMITTED_KINDS", "DEFAULT_SETTINGS", "REFUSED_KINDS", "ROLES", "STATUSES", "UNLOCK_MODES",
     "VISIBILITIES", "Answer", "ApiToken", "Checkin", "ClassRun", "Institution", "MediaAsset",
-    "Partnership", "PartnershipEvent", "PartnershipMember", "Rally", "RallyVersion", "Scan",
+    "Partnership", "PartnershipEvent", "PartnershipMember", "Rally", "RallyVersion", "RunMessage", "Scan",
     "School", "Station", "StationMedia", "StationUnlock", "Task", "TaskMedia", "Team", "Upload",
     "User", "media_asset_institutions", "user_institutions", "user_schools",
 ]

@@ -22,6 +22,6 @@ def home():
 
 
 def init_pages(app: Flask) -> None:
-    from server.pages import editor, office, teacher  # noqa: F401 - routes register on bp
+    from server.pages import editor, office, teacher, visit  # noqa: F401 - routes register on bp
 
     app.register_blueprint(bp)

@@ -325,9 +325,11 @@ def teacher_live(run_id: int):
     run = _run(run_id)
     if run.purged_at is not None:
         return _gone(run)
-    progress = results_service.live_progress(run)
-    return render_template("pages/teacher/live.html", run=run, rows=_live_rows(progress),
-                           summary=_live_summary(progress))
+    from server.pages.visit import live_payload
+
+    payload = live_payload(run)
+    return render_template("pages/teacher/live.html", run=run, rows=payload["teams"], summary=payload,
+                           stations=payload["stations"])
 
 
 @bp.route("/teacher/runs/<int:run_id>/live.json")
