@@ -30,7 +30,7 @@ from rallies.models import ClassRun, Rally
 from rallies.runtime import setting
 from server.auth import role_required
 from server.errors import say
-from server.pages import bp
+from server.pages.teacher import bp
 from server.pages.forms_teacher import LOCAL_ZONE
 from server.pages.forms_visit import EmptyForm, MessageForm, RankingSettingForm, RunEndForm, StartNowForm
 
@@ -54,10 +54,10 @@ def _errors(error: DomainError) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def _back(run: ClassRun, default: str = "pages.teacher_run"):
+def _back(run: ClassRun, default: str = "teacher.teacher_run"):
     target = request.form.get("next") or request.args.get("next") or ""
     if target in {"live", "run", "results"}:
-        endpoint = {"live": "pages.teacher_live", "run": "pages.teacher_run", "results": "pages.teacher_results"}[target]
+        endpoint = {"live": "teacher.teacher_live", "run": "teacher.teacher_run", "results": "teacher.teacher_results"}[target]
         return redirect(url_for(endpoint, run_id=run.id))
     return redirect(url_for(default, run_id=run.id))
 
@@ -99,7 +99,7 @@ def teacher_start_now():
     schools = sorted(current_user.schools, key=lambda s: s.name)
     form = StartNowForm()
     form.school_id.choices = [(s.id, s.name) for s in schools]
-    back = redirect(url_for("pages.teacher_new_run", rally=rally.id))
+    back = redirect(url_for("teacher.teacher_new_run", rally=rally.id))
     if not form.validate_on_submit():
         _form_failed(form)
         return back
@@ -113,7 +113,7 @@ def teacher_start_now():
         return back
     db.session.commit()
     flash(_("Der Lauf hat begonnen. Code: %(code)s", code=run.join_code), "success")
-    return redirect(url_for("pages.teacher_run", run_id=run.id))
+    return redirect(url_for("teacher.teacher_run", run_id=run.id))
 
 
 @bp.route("/teacher/runs/<int:run_id>/start-now", methods=["POST"])
@@ -173,15 +173,15 @@ def teacher_run_message(run_id: int):
     form = MessageForm()
     if not form.validate_on_submit():
         _form_failed(form)
-        return _back(run, "pages.teacher_live")
+        return _back(run, "teacher.teacher_live")
     try:
         run_messages.send_message(run, form.text.data, actor=_actor())
     except DomainError as error:
         _flash_errors(error)
-        return _back(run, "pages.teacher_live")
+        return _back(run, "teacher.teacher_live")
     db.session.commit()
     flash(_("Nachricht an alle Teams gesendet."), "success")
-    return _back(run, "pages.teacher_live")
+    return _back(run, "teacher.teacher_live")
 
 
 # --- Live view -------------------------------------------------------------------------
@@ -261,12 +261,12 @@ def teacher_ranking(run_id: int):
     run = _run(run_id)
     if run.purged_at is not None:
         flash(_("Die Daten dieses Laufs wurden gelöscht."), "error")
-        return redirect(url_for("pages.teacher_run", run_id=run.id))
+        return redirect(url_for("teacher.teacher_run", run_id=run.id))
     try:
         ranking = live.closing_ranking(run)
     except DomainError as error:
         flash(say(error.message), "error")
-        return redirect(url_for("pages.teacher_results", run_id=run.id))
+        return redirect(url_for("teacher.teacher_results", run_id=run.id))
     total = len(ranking["teams"])
     shown = max(0, min(total, request.args.get("shown", type=int) or 0))
     return render_template("pages/teacher/ranking.html", run=run, ranking=ranking, shown=shown, total=total)
@@ -284,10 +284,10 @@ def teacher_ranking_setting(run_id: int):
                             show_ranking=form.show_ranking.data)
         except DomainError as error:
             _flash_errors(error)
-            return _back(run, "pages.teacher_results")
+            return _back(run, "teacher.teacher_results")
         db.session.commit()
         flash(_("Rangliste eingeschaltet.") if run.show_ranking else _("Rangliste ausgeschaltet."), "success")
-    return _back(run, "pages.teacher_results")
+    return _back(run, "teacher.teacher_results")
 
 
 def visit_context(run: ClassRun) -> dict:
