@@ -132,7 +132,8 @@ def test_the_closing_ranking_reveals_places_from_last_to_first(as_teacher, make_
     assert f"/teacher/runs/{played.run.id}/ranking" in text(as_teacher.get(f"/teacher/runs/{played.run.id}/results"))
 
     none_shown = text(as_teacher.get(f"/teacher/runs/{played.run.id}/ranking"))
-    assert none_shown.count(" hidden>") == 3 and "Die Füchse" in none_shown  # in the page, not yet shown
+    assert len(re.findall(r'<li class="place[^>]* hidden>', none_shown)) == 3
+    assert "Die Füchse" in none_shown  # in the page, not yet shown
     two = text(as_teacher.get(f"/teacher/runs/{played.run.id}/ranking?shown=2"))
     visible = re.findall(r'<li class="place rank-\d+" data-reveal="\d+">\s*<span class="rank">\d+\.</span>\s*'
                          r'<span class="name">([^<]+)</span>', two)
@@ -166,13 +167,19 @@ def test_the_grading_page_shows_what_the_team_will_see(as_teacher, make_played_r
     assert "Bewertet: 8 von 10 Punkten" in after and "<q>Rückmeldung an das Team</q>" in after
 
 
-def test_the_results_legend_explains_every_mark_the_cells_use(as_teacher, make_played_run):
+def test_the_results_legend_explains_every_mark_the_cells_use(as_teacher, make_played_run, db):
+    from rallies import results
+    from rallies.models import Answer
+
     played = make_played_run()
+    graded = db.session.scalar(db.select(Answer).filter_by(task_id=played.tasks["open"]).limit(1))
+    results.grade_answer(graded, 5, "", played.run.teacher)
+    db.session.commit()
     page = text(as_teacher.get(f"/teacher/runs/{played.run.id}/results"))
     legend = set(re.findall(r'class="legend-item" data-mark="([^"]+)"', page))
     cells = set(re.findall(r'<span class="mark" aria-label="[^"]*">([^<]+)</span>', page))
     assert cells and cells <= legend
-    assert "•" in cells  # the survey answers: answered, neither right nor wrong
+    assert {"•", "◷"} <= cells  # a graded and a waiting open answer: neither right nor wrong
 
 
 def _luminance(hex_colour: str) -> float:
