@@ -142,9 +142,11 @@ export function joinCountdown(problem, onOpen) {
   if (!(startsAt > Date.now())) return null;
   const left = h("strong", { class: "countdown" });
   const el = h("p", { class: "flash countdown-box", role: "status" }, T.startsAt(clock(problem.starts_at)), " ", left);
+  let shown = false;
   const tick = () => {
     const ms = startsAt - Date.now();
-    if (!el.isConnected && timer) { clearInterval(timer); return; }
+    if (el.isConnected) shown = true;
+    else if (shown) { clearInterval(timer); return; } // the join screen is gone
     if (ms <= 0) {
       clearInterval(timer);
       el.replaceChildren(T.startsNow);
