@@ -35,6 +35,8 @@ class SettingsSchema(Schema):
     show_points = fields.Boolean()
     show_solutions = fields.Boolean()
     offline_feedback = fields.Boolean()
+    # Length of a class run started with "Jetzt starten"; empty: 90 minutes.
+    run_minutes = fields.Integer(allow_none=True, validate=validate.Range(10, 24 * 60))
 
 
 class ConditionSchema(Schema):

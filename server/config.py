@@ -32,6 +32,10 @@ class Settings:
     RETENTION_DAYS_MAX: int = 365
     TOKEN_GRACE_HOURS: int = 2
     FREE_PLAY_TOKEN_HOURS: int = 24
+    # The teacher's live page: how long one request may wait for a change, and how many
+    # requests per worker process may wait at once (the others answer at once and poll).
+    LIVE_WAIT_SECONDS: int = 15
+    LIVE_WAIT_SLOTS: int = 1
     MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
     MAX_AUDIO_BYTES: int = 25 * 1024 * 1024
     MAX_VIDEO_BYTES: int = 100 * 1024 * 1024
@@ -110,6 +114,8 @@ class Settings:
             RETENTION_DAYS_MAX=_int(env, "RETENTION_DAYS_MAX", 365),
             TOKEN_GRACE_HOURS=_int(env, "TOKEN_GRACE_HOURS", 2),
             FREE_PLAY_TOKEN_HOURS=_int(env, "FREE_PLAY_TOKEN_HOURS", 24),
+            LIVE_WAIT_SECONDS=_int(env, "LIVE_WAIT_SECONDS", 15),
+            LIVE_WAIT_SLOTS=_int(env, "LIVE_WAIT_SLOTS", 1),
             MAX_IMAGE_BYTES=_int(env, "MAX_IMAGE_BYTES", 15 * 1024 * 1024),
             MAX_AUDIO_BYTES=_int(env, "MAX_AUDIO_BYTES", 25 * 1024 * 1024),
             MAX_VIDEO_BYTES=_int(env, "MAX_VIDEO_BYTES", 100 * 1024 * 1024),

@@ -9,12 +9,13 @@ from rallies.models.content import (
 )
 from rallies.models.institutions import ADMITTED_KINDS, REFUSED_KINDS, Institution, School
 from rallies.models.partnerships import STATUSES, Partnership, PartnershipEvent, PartnershipMember
-from rallies.models.play import Answer, Checkin, ClassRun, Scan, StationUnlock, Team, Upload
+from rallies.models.play import Answer, Checkin, ClassRun, RunMessage, Scan, StationUnlock, Team, Upload
 
 __all__ = [
     "ADMITTED_KINDS", "DEFAULT_SETTINGS", "REFUSED_KINDS", "ROLES", "STATUSES", "UNLOCK_MODES",
-    "TOKEN_PURPOSES", "VISIBILITIES", "AccountToken", "Answer", "ApiToken", "AuditEvent", "Checkin", "ClassRun", "Institution", "MediaAsset",
-    "Partnership", "PartnershipEvent", "PartnershipMember", "Rally", "RallyVersion", "Scan",
+    "TOKEN_PURPOSES", "VISIBILITIES", "AccountToken", "Answer", "ApiToken", "AuditEvent", "Checkin", "ClassRun",
+    "Institution", "MediaAsset", "Partnership", "PartnershipEvent", "PartnershipMember", "Rally", "RallyVersion",
+    "RunMessage", "Scan",
     "School", "Station", "StationMedia", "StationUnlock", "Task", "TaskMedia", "Team", "Upload",
     "User", "media_asset_institutions", "user_institutions", "user_schools",
 ]

@@ -102,12 +102,14 @@ class RallyForm(FlaskForm):
                                      validators=[Optional(), NumberRange(1, 20)])
     wrong_attempt_penalty = LocalFloatField(_l("Punktabzug je Fehlversuch"),
                                             default=0, validators=[Optional(), NumberRange(0, 1000)])
+    run_minutes = IntegerField(_l("Dauer eines sofort gestarteten Klassenlaufs in Minuten (leer = 90)"),
+                               validators=[Optional(), NumberRange(10, 24 * 60)])
     show_points = BooleanField(_l("Punkte anzeigen"))
     show_solutions = BooleanField(_l("Lösungen anzeigen"))
     offline_feedback = BooleanField(_l("Lösungen aufs Handy laden (Rückmeldung offline)"))
 
     # Service error paths that belong to a field of another name.
-    error_aliases = {"settings.time_limit_s": "time_limit_min"}
+    error_aliases = {"settings.time_limit_s": "time_limit_min", "settings.run_minutes": "run_minutes"}
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -130,7 +132,7 @@ class RallyForm(FlaskForm):
             attempts_per_task=settings.get("attempts_per_task"),
             wrong_attempt_penalty=settings.get("wrong_attempt_penalty", 0),
             show_points=settings.get("show_points"), show_solutions=settings.get("show_solutions"),
-            offline_feedback=settings.get("offline_feedback"),
+            offline_feedback=settings.get("offline_feedback"), run_minutes=settings.get("run_minutes"),
         )
 
     def service_fields(self) -> dict:
@@ -147,6 +149,7 @@ class RallyForm(FlaskForm):
                 "wrong_attempt_penalty": self.wrong_attempt_penalty.data or 0,
                 "show_points": self.show_points.data, "show_solutions": self.show_solutions.data,
                 "offline_feedback": self.offline_feedback.data,
+                "run_minutes": self.run_minutes.data or None,
             },
         }
 

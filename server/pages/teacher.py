@@ -25,6 +25,7 @@ from rallies.errors import DomainError, NotFound
 from rallies.models import ClassRun, Rally
 from rallies.runtime import media_storage, setting
 from server.auth import role_required
+from server.errors import say
 from server.pages.forms import attach_errors
 from server.pages.forms_teacher import (
     LOCAL_ZONE, DeleteRunForm, EditWindowForm, GradeForm, NewRunForm, RetentionForm, utc_to_local,
@@ -238,7 +239,7 @@ def teacher_run_window(run_id: int):
     except DomainError as error:
         db.session.rollback()
         run = _run(run_id)
-        return _render_run(run, window_form=form, form_errors=[error.message, *attach_errors(form, error)],
+        return _render_run(run, window_form=form, form_errors=[say(error.message), *attach_errors(form, error)],
                            status=error.status)
     db.session.commit()
     flash(_("Klasse und Zeitraum gespeichert."), "success")
@@ -260,7 +261,7 @@ def teacher_run_retention(run_id: int):
     except DomainError as error:
         db.session.rollback()
         run = _run(run_id)
-        return _render_run(run, retention_form=form, form_errors=[error.message, *attach_errors(form, error)],
+        return _render_run(run, retention_form=form, form_errors=[say(error.message), *attach_errors(form, error)],
                            status=error.status)
     db.session.commit()
     flash(_("Gespeichert: Daten werden am %(date)s gelöscht.", date=teacher_time(run.delete_after, '%d.%m.%Y')), "success")
@@ -327,9 +328,11 @@ def teacher_live(run_id: int):
     run = _run(run_id)
     if run.purged_at is not None:
         return _gone(run)
-    progress = results_service.live_progress(run)
-    return render_template("pages/teacher/live.html", run=run, rows=_live_rows(progress),
-                           summary=_live_summary(progress))
+    from server.pages.visit import live_payload
+
+    payload = live_payload(run)
+    return render_template("pages/teacher/live.html", run=run, rows=payload["teams"], summary=payload,
+                           stations=payload["stations"])
 
 
 @bp.route("/teacher/runs/<int:run_id>/live.json")

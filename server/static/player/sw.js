@@ -2,7 +2,7 @@
 // so that the player starts and plays without a network. The client API itself is never
 // cached here; the app keeps its own copy of the bundle and queues writes in IndexedDB.
 
-const VERSION = "v1";
+const VERSION = "v2";
 const SHELL_CACHE = `rallye-shell-${VERSION}`;
 const MEDIA_CACHE = "rallye-media"; // shared with the page (store.js)
 const SHELL = [
@@ -20,6 +20,7 @@ const SHELL = [
   "/static/player/sync.js",
   "/static/player/tasks.js",
   "/static/player/views.js",
+  "/static/player/visit.js",
   "/static/player/icon-192.png",
   "/static/vendor/jsqr/jsQR.js",
 ];
