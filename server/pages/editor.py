@@ -24,6 +24,7 @@ from rallies.models import Rally, Station, Task
 from rallies.runtime import media_limits, media_storage
 from rallies.tasks import REGISTRY
 from server.auth import role_required
+from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_editor import (
     ConfigSyntaxError, CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
@@ -68,12 +69,6 @@ def _task(task_id: int) -> Task:
 
 def _institution_choices() -> list[tuple[int, str]]:
     return [(i.id, i.name) for i in sorted(current_user.institutions, key=lambda i: i.name)]
-
-
-def _failed(error: DomainError, form=None, *, default_field: str | None = None) -> list[str]:
-    """Undo whatever the failed service call changed and put its errors on the form."""
-    db.session.rollback()
-    return attach_errors(form, error, default_field=default_field)
 
 
 def _upload(form, institution_id: int, *, image_only: bool = False):
@@ -131,17 +126,13 @@ def editor_rally_create():
     if not form.validate_on_submit():
         return _render_list(422, new_form=form)
     institution = next(i for i in current_user.institutions if i.id == form.institution_id.data)
-    try:
-        rally = authoring.create_rally(
+    return submit(
+        lambda: authoring.create_rally(
             institution, actor=current_user, title=form.title.data, theme=form.theme.data or "",
             about=form.about.data, language=form.language.data, age_min=form.age_min.data, age_max=form.age_max.data,
-        )
-    except DomainError as error:
-        _failed(error, form, default_field="title")
-        return _render_list(422, new_form=form)
-    db.session.commit()
-    flash(_("Rallye angelegt."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+        ),
+        form=form, default_field="title", again=lambda failed: _render_list(422, new_form=form),
+        done=_("Rallye angelegt."), to=lambda rally: url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/import", methods=["POST"])
@@ -155,15 +146,11 @@ def editor_rally_import():
     if not form.validate_on_submit():
         return _render_list(422, import_form=form)
     institution = next(i for i in current_user.institutions if i.id == form.institution_id.data)
-    try:
-        rally = exchange.import_rally(form.file.data.read(), institution, actor=current_user,
-                                      storage=media_storage(), limits=media_limits())
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_list(422, import_form=form)
-    db.session.commit()
-    flash(_("Rallye importiert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(
+        lambda: exchange.import_rally(form.file.data.read(), institution, actor=current_user,
+                                      storage=media_storage(), limits=media_limits()),
+        form=form, default_field="file", again=lambda failed: _render_list(422, import_form=form),
+        done=_("Rallye importiert."), to=lambda rally: url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/export.zip")
@@ -188,31 +175,19 @@ def editor_rally_copy(rally_id: int):
         flash(_("Bitte eine Ihrer Einrichtungen wählen."), "error")
         return redirect(url_for("editor.editor_rallies"))
     target = next(i for i in current_user.institutions if i.id == form.institution_id.data)
-    try:
-        clone = publishing.copy_rally(rally, target, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("editor.editor_rallies"))
-    db.session.commit()
-    flash(_("Kopie angelegt: %(title)s", title=clone.title), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=clone.id))
+    return submit(lambda: publishing.copy_rally(rally, target, actor=current_user),
+                  back=url_for("editor.editor_rallies"),
+                  done=lambda clone: _("Kopie angelegt: %(title)s", title=clone.title),
+                  to=lambda clone: url_for("editor.editor_rally", rally_id=clone.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/delete", methods=["POST"])
 @editor_only
 def editor_rally_delete(rally_id: int):
     rally = _rally(rally_id)
-    title = rally.title
-    try:
-        authoring.delete_rally(rally, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(_("Nicht gelöscht: %(reason)s", reason=error.message), "error")
-        return redirect(url_for("editor.editor_rallies"))
-    db.session.commit()
-    flash(_("Rallye gelöscht: %(title)s", title=title), "success")
-    return redirect(url_for("editor.editor_rallies"))
+    return submit(lambda: authoring.delete_rally(rally, actor=current_user),
+                  error_text=lambda error: _("Nicht gelöscht: %(reason)s", reason=error.message),
+                  done=_("Rallye gelöscht: %(title)s", title=rally.title), to=url_for("editor.editor_rallies"))
 
 
 def _reorder_targets(rally: Rally) -> dict[int, dict[str, list[int]]]:
@@ -278,18 +253,9 @@ def editor_rally(rally_id: int):
     if request.method == "GET":
         return _render_rally(rally)
     form = RallyForm()
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, form=form)
-    try:
-        authoring.update_rally(rally, actor=current_user, **form.service_fields())
-    except DomainError as error:
-        leftovers = _failed(error, form)
-        for message in leftovers:
-            form.title.errors = [*form.title.errors, message]
-        return _render_rally(rally, 422, form=form)
-    db.session.commit()
-    flash(_("Gespeichert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(lambda: authoring.update_rally(rally, actor=current_user, **form.service_fields()),
+                  form=form, default_field="title", again=lambda failed: _render_rally(rally, 422, form=form),
+                  done=_("Gespeichert."), to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/cover", methods=["POST"])
@@ -297,27 +263,22 @@ def editor_rally(rally_id: int):
 def editor_rally_cover(rally_id: int):
     rally = _rally(rally_id)
     form = CoverForm()
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, cover_form=form)
-    try:
+
+    def store_cover():
         asset = _upload(form, rally.institution_id, image_only=True)
         authoring.set_cover(rally, asset.id, form.alt.data, actor=current_user)
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_rally(rally, 422, cover_form=form)
-    db.session.commit()
-    flash(_("Titelbild gespeichert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+
+    return submit(store_cover, form=form, default_field="file",
+                  again=lambda failed: _render_rally(rally, 422, cover_form=form),
+                  done=_("Titelbild gespeichert."), to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/cover/remove", methods=["POST"])
 @editor_only
 def editor_rally_cover_remove(rally_id: int):
     rally = _rally(rally_id)
-    authoring.set_cover(rally, None, actor=current_user)
-    db.session.commit()
-    flash(_("Titelbild entfernt."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(lambda: authoring.set_cover(rally, None, actor=current_user),
+                  done=_("Titelbild entfernt."), to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/stations", methods=["POST"])
@@ -325,35 +286,24 @@ def editor_rally_cover_remove(rally_id: int):
 def editor_station_add(rally_id: int):
     rally = _rally(rally_id)
     form = NewStationForm()
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, station_form=form)
-    try:
-        station = authoring.add_station(rally, actor=current_user, **form.service_fields())
-    except DomainError as error:
-        _failed(error, form, default_field="title")
-        return _render_rally(rally, 422, station_form=form)
-    db.session.commit()
-    flash(_("Station angelegt."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id))
+    return submit(lambda: authoring.add_station(rally, actor=current_user, **form.service_fields()),
+                  form=form, default_field="title", again=lambda failed: _render_rally(rally, 422, station_form=form),
+                  done=_("Station angelegt."), to=lambda station: url_for("editor.editor_station", station_id=station.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/reorder", methods=["POST"])
 @editor_only
 def editor_rally_reorder(rally_id: int):
     rally = _rally(rally_id)
+    back = url_for("editor.editor_rally", rally_id=rally.id)
     try:
         order = [int(value) for value in request.form.getlist("station_ids")]
-        authoring.reorder_stations(rally, order, actor=current_user)
     except ValueError:
         flash(_("Ungültige Reihenfolge."), "error")
-        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
-    except DomainError as error:
-        db.session.rollback()
-        flash(f"{error.message} " + _("Bitte neu laden."), "error")
-        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
-    db.session.commit()
-    flash(_("Reihenfolge gespeichert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id) + "#stations")
+        return redirect(back)
+    return submit(lambda: authoring.reorder_stations(rally, order, actor=current_user), back=back,
+                  error_text=lambda error: f"{error.message} " + _("Bitte neu laden."),
+                  done=_("Reihenfolge gespeichert."), to=back + "#stations")
 
 
 @bp.route("/editor/rallies/<int:rally_id>/publish", methods=["POST"])
@@ -361,33 +311,28 @@ def editor_rally_reorder(rally_id: int):
 def editor_rally_publish(rally_id: int):
     rally = _rally(rally_id)
     form = PublishForm()
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, publish_form=form)
-    try:
-        version = publishing.publish(rally, actor=current_user, visibility=form.visibility.data)
-    except DomainError as error:
-        db.session.rollback()
+
+    def again(failed):
+        error = failed.error
+        if error is None:
+            return _render_rally(rally, 422, publish_form=form)
         problems = describe_problems(rally, error.errors or {}) if error.code == "not_publishable" else []
         return _render_rally(rally, 422, publish_form=form,
                              publish_errors={"message": error.message, "problems": problems})
-    db.session.commit()
-    flash(_("Veröffentlicht als Version %(version)s.", version=version.version), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+
+    return submit(lambda: publishing.publish(rally, actor=current_user, visibility=form.visibility.data),
+                  form=form, again=again,
+                  done=lambda version: _("Veröffentlicht als Version %(version)s.", version=version.version),
+                  to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/unpublish", methods=["POST"])
 @editor_only
 def editor_rally_unpublish(rally_id: int):
     rally = _rally(rally_id)
-    try:
-        publishing.unpublish(rally, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
-    db.session.commit()
-    flash(_("Zurückgezogen: keine neuen Klassenläufe."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(lambda: publishing.unpublish(rally, actor=current_user),
+                  done=_("Zurückgezogen: keine neuen Klassenläufe."),
+                  to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/preview")
@@ -437,17 +382,9 @@ def editor_station(station_id: int):
         return _render_station(station)
     form = StationForm()
     form.after_stations.choices = [(s.id, s.title) for s in station.rally.stations if s.id != station.id]
-    if not form.validate_on_submit():
-        return _render_station(station, 422, form=form)
-    try:
-        authoring.update_station(station, actor=current_user, **form.service_fields())
-    except DomainError as error:
-        for message in _failed(error, form):
-            form.title.errors = [*form.title.errors, message]
-        return _render_station(station, 422, form=form)
-    db.session.commit()
-    flash(_("Station gespeichert."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id))
+    return submit(lambda: authoring.update_station(station, actor=current_user, **form.service_fields()),
+                  form=form, default_field="title", again=lambda failed: _render_station(station, 422, form=form),
+                  done=_("Station gespeichert."), to=url_for("editor.editor_station", station_id=station.id))
 
 
 @bp.route("/editor/stations/<int:station_id>/delete", methods=["POST"])
@@ -455,10 +392,8 @@ def editor_station(station_id: int):
 def editor_station_delete(station_id: int):
     station = _station(station_id)
     rally_id = station.rally_id
-    authoring.delete_station(station, actor=current_user)
-    db.session.commit()
-    flash(_("Station gelöscht."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally_id) + "#stations")
+    return submit(lambda: authoring.delete_station(station, actor=current_user),
+                  done=_("Station gelöscht."), to=url_for("editor.editor_rally", rally_id=rally_id) + "#stations")
 
 
 @bp.route("/editor/stations/<int:station_id>/media", methods=["POST"])
@@ -466,27 +401,22 @@ def editor_station_delete(station_id: int):
 def editor_station_media(station_id: int):
     station = _station(station_id)
     form = MediaForm()
-    if not form.validate_on_submit():
-        return _render_station(station, 422, media_form=form)
-    try:
+
+    def attach():
         asset = _upload(form, station.rally.institution_id)
         authoring.attach_station_media(station, asset.id, form.alt.data, actor=current_user)
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_station(station, 422, media_form=form)
-    db.session.commit()
-    flash(_("Datei hinzugefügt."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id) + "#media")
+
+    return submit(attach, form=form, default_field="file",
+                  again=lambda failed: _render_station(station, 422, media_form=form),
+                  done=_("Datei hinzugefügt."), to=url_for("editor.editor_station", station_id=station.id) + "#media")
 
 
 @bp.route("/editor/stations/<int:station_id>/media/<int:link_id>/delete", methods=["POST"])
 @editor_only
 def editor_station_media_delete(station_id: int, link_id: int):
     station = _station(station_id)
-    authoring.detach_station_media(station, link_id, actor=current_user)
-    db.session.commit()
-    flash(_("Datei entfernt."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id) + "#media")
+    return submit(lambda: authoring.detach_station_media(station, link_id, actor=current_user),
+                  done=_("Datei entfernt."), to=url_for("editor.editor_station", station_id=station.id) + "#media")
 
 
 @bp.route("/editor/stations/<int:station_id>/qr.png")
@@ -504,15 +434,10 @@ def editor_station_qr(station_id: int):
 @editor_only
 def editor_station_qr_regenerate(station_id: int):
     station = _station(station_id)
-    try:
-        authoring.regenerate_qr_token(station, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("editor.editor_station", station_id=station.id))
-    db.session.commit()
-    flash(_("Neuer QR-Code: bitte neu ausdrucken, der alte gilt nicht mehr."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id) + "#qr")
+    return submit(lambda: authoring.regenerate_qr_token(station, actor=current_user),
+                  back=url_for("editor.editor_station", station_id=station.id),
+                  done=_("Neuer QR-Code: bitte neu ausdrucken, der alte gilt nicht mehr."),
+                  to=url_for("editor.editor_station", station_id=station.id) + "#qr")
 
 
 # --- Tasks ---------------------------------------------------------------------------
@@ -638,10 +563,8 @@ def editor_task(task_id: int):
 def editor_task_delete(task_id: int):
     task = _task(task_id)
     station_id = task.station_id
-    authoring.delete_task(task, actor=current_user)
-    db.session.commit()
-    flash(_("Aufgabe gelöscht."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station_id) + "#tasks")
+    return submit(lambda: authoring.delete_task(task, actor=current_user),
+                  done=_("Aufgabe gelöscht."), to=url_for("editor.editor_station", station_id=station_id) + "#tasks")
 
 
 @bp.route("/editor/tasks/<int:task_id>/media", methods=["POST"])
@@ -649,24 +572,19 @@ def editor_task_delete(task_id: int):
 def editor_task_media(task_id: int):
     task = _task(task_id)
     form = MediaForm()
-    if not form.validate_on_submit():
-        return _render_task(task.station, task.type, 422, task=task, media_form=form)
-    try:
+
+    def attach():
         asset = _upload(form, task.station.rally.institution_id)
         authoring.attach_task_media(task, asset.id, form.alt.data, actor=current_user)
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_task(task.station, task.type, 422, task=task, media_form=form)
-    db.session.commit()
-    flash(_("Datei hinzugefügt."), "success")
-    return redirect(url_for("editor.editor_task", task_id=task.id) + "#media")
+
+    return submit(attach, form=form, default_field="file",
+                  again=lambda failed: _render_task(task.station, task.type, 422, task=task, media_form=form),
+                  done=_("Datei hinzugefügt."), to=url_for("editor.editor_task", task_id=task.id) + "#media")
 
 
 @bp.route("/editor/tasks/<int:task_id>/media/<int:link_id>/delete", methods=["POST"])
 @editor_only
 def editor_task_media_delete(task_id: int, link_id: int):
     task = _task(task_id)
-    authoring.detach_task_media(task, link_id, actor=current_user)
-    db.session.commit()
-    flash(_("Datei entfernt."), "success")
-    return redirect(url_for("editor.editor_task", task_id=task.id) + "#media")
+    return submit(lambda: authoring.detach_task_media(task, link_id, actor=current_user),
+                  done=_("Datei entfernt."), to=url_for("editor.editor_task", task_id=task.id) + "#media")
