@@ -27,13 +27,21 @@ from server.auth import role_required
 from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_editor import (
-    ConfigSyntaxError, CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
-    RallyForm, StationForm, TaskForm, config_editor, empty_config, row_count, task_label, task_type_choices,
+    CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
+    RallyForm, StationForm, TaskForm, row_count,
 )
+from server import tasktypes
+from server.tasktypes import ConfigSyntaxError
 
 bp = Blueprint("editor", __name__)
 
 editor_only = role_required("editor")
+
+
+@bp.app_context_processor
+def _task_types():
+    """Templates ask a task type's UI module for its partials (`task_ui(t.type).preview_template`)."""
+    return {"task_ui": tasktypes.ui}
 
 
 def _exchange():
@@ -356,6 +364,7 @@ def editor_rally_qr_kit(rally_id: int):
     except DomainError as error:
         flash(f"{error.message} " + _("Diese Rallye hat keine QR-Stationen."), "error")
         return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    db.session.commit()
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"qr-codes-rallye-{rally.id}.pdf")
 
@@ -369,7 +378,7 @@ def _render_station(station: Station, status: int = 200, *, form=None, media_for
     form.after_stations.choices = [(s.id, f"{s.position + 1}. {s.title}") for s in rally.stations if s.id != station.id]
     return render_template(
         "pages/editor/station.html", station=station, rally=rally, form=form,
-        media_form=media_form or MediaForm(formdata=None), task_types=task_type_choices(), task_label=task_label,
+        media_form=media_form or MediaForm(formdata=None), task_types=tasktypes.choices(), task_label=tasktypes.label,
         qr_url=qrcodes.station_url(_public_url(), station) if station.unlock_mode == "qr" and station.qr_token else None,
     ), status
 
@@ -480,15 +489,15 @@ def _humanise_path(path: str) -> str:
 
 def _render_task(station: Station, task_type: str, status: int = 200, *, task=None, form=None, config=None,
                  config_errors=None, errors=None, raw_json=None, media_form=None):
-    editor = config_editor(task_type)
-    config = config if config is not None else (task.config if task is not None else empty_config(task_type))
+    ui = tasktypes.ui(task_type)
+    config = config if config is not None else (task.config if task is not None else ui.empty_config())
     preview = None
     if task is not None and status == 200:
         preview = _task_preview(task)
     return render_template(
         "pages/editor/task.html", station=station, rally=station.rally, task=task, task_type=task_type,
-        type_label=task_label(task_type), form=form or (TaskForm.for_task(task) if task else TaskForm(formdata=None)),
-        editor_template=f"pages/editor/task_config/{editor.template}.html", cfg=config,
+        type_label=ui.label, form=form or (TaskForm.for_task(task) if task else TaskForm(formdata=None)),
+        editor_template=ui.editor_template, cfg=config,
         cerr=config_errors or {}, config_error_list=_config_error_list(config_errors or {}), errors=errors or [],
         config_json=raw_json if raw_json is not None else json.dumps(config, ensure_ascii=False, indent=2),
         row_count=row_count, preview=preview, media_form=media_form or MediaForm(formdata=None),
@@ -512,10 +521,9 @@ def _task_preview(task: Task) -> dict | None:
 def _save_task(station: Station, task_type: str, task: Task | None):
     """Parse the common fields and the type's config, then add or update the task."""
     form = TaskForm()
-    editor = config_editor(task_type)
     raw_json = request.form.get("config_json")
     try:
-        config = editor.parse(request.form)
+        config = tasktypes.ui(task_type).parse(request.form)
     except ConfigSyntaxError as error:
         return _render_task(station, task_type, 422, task=task, form=form, config={},
                             config_errors={"_schema": [str(error)]}, raw_json=raw_json)
