@@ -48,6 +48,9 @@ class Settings:
     MAX_CONTENT_LENGTH: int = 110 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS: dict = field(default_factory=dict)
     LOG_LEVEL: str = "INFO"
+    # Address search in the studio's map: a geopy service name ("nominatim", "photon", ...) or "none".
+    GEOCODER: str = "nominatim"
+    GEOCODER_USER_AGENT: str = ""
 
     @classmethod
     def from_env(cls, env: dict | None = None, instance_path: str = "instance") -> "Settings":
@@ -87,6 +90,8 @@ class Settings:
             SESSION_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             REMEMBER_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             LOG_LEVEL=env.get("LOG_LEVEL", "INFO"),
+            GEOCODER=env.get("GEOCODER", "nominatim").strip().lower() or "none",
+            GEOCODER_USER_AGENT=env.get("GEOCODER_USER_AGENT", ""),
         )
 
     def as_flask_config(self) -> dict:

@@ -25,6 +25,7 @@ from server.manage.schemas_rallies import (
     AttachMediaSchema, CopySchema, CoverSchema, ImportFileSchema, ImportFormSchema, MediaAssetSchema,
     MediaFileSchema, MediaLinkSchema, MediaUploadFormSchema, PublishSchema, RallyCreateSchema,
     RallyQuerySchema, RallySchema, RallySummarySchema, RallyWriteSchema, StationOrderSchema, StationSchema,
+    TaskOrderSchema,
     StationWriteSchema, TaskSchema, TaskWriteSchema, UnpublishSchema, VersionSchema,
 )
 
@@ -263,6 +264,17 @@ def reorder_stations(data, rally_id):
     authoring.reorder_stations(rally, data["station_ids"], actor=user)
     commit()
     return rally
+
+
+@blp.route("/stations/<int:station_id>/task-order", methods=["PUT"])
+@blp.arguments(TaskOrderSchema)
+@blp.response(200, StationSchema)
+def reorder_tasks(data, station_id):
+    """Put the station's tasks in this order; the list names every task exactly once."""
+    user, station = _station_to_edit(station_id)
+    authoring.reorder_tasks(station, data["task_ids"], actor=user)
+    commit()
+    return station
 
 
 # --- Stations --------------------------------------------------------------------------

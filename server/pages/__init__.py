@@ -22,7 +22,7 @@ def home():
 
 
 def init_pages(app: Flask) -> None:
-    from server.pages import editor, office, teacher
+    from server.pages import editor, office, studio, teacher  # noqa: F401 - studio adds routes to editor
 
     app.register_blueprint(bp)
     for module in (editor, teacher, office):
