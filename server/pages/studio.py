@@ -93,7 +93,7 @@ def editor_task_editor(type: str):  # noqa: A002 - the URL's word
     except ValueError:
         config = None
     config = config if isinstance(config, dict) else ui.empty_config()
-    return render_template(ui.editor_template, cfg=config, cerr={}, row_count=row_count, task=None,
+    return render_template(ui.editor_template, cfg=config, cerr={}, row_count=row_count, task=None, task_type=type,
                            config_json=json.dumps(config, ensure_ascii=False, indent=2), form=TaskForm(formdata=None))
 
 

@@ -17,6 +17,7 @@ const studio = {
   openTask: null,              // task id whose editor is open
   drafts: new Map(),           // unsaved new tasks: key -> {type, station_id}
   timers: new Map(),
+  chains: new Map(),
   pending: 0,
 };
 
@@ -292,10 +293,24 @@ function field(label, input, hint) {
   return h("div", { class: "field" }, h("label", { for: id }, label), input, hint ? h("p", { class: "hint muted" }, hint) : null);
 }
 
+/** Run `fn` once typing pauses; saves of one editor run one after another, never side by side. */
 function debounce(key, fn, delay = 600) {
   clearTimeout(studio.timers.get(key));
-  studio.timers.set(key, setTimeout(fn, delay));
+  studio.timers.set(key, setTimeout(() => {
+    const previous = studio.chains.get(key) || Promise.resolve();
+    studio.chains.set(key, previous.then(fn).catch(() => {}));
+  }, delay));
 }
+
+/** Resolves when no save is waiting or running (tests and the undo button wait for it). */
+window.studioIdle = async () => {
+  for (;;) {
+    const chains = [...studio.chains.values()];
+    await Promise.all(chains);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    if (![...studio.chains.values()].some((c, i) => c !== chains[i]) && !studio.pending) return;
+  }
+};
 
 function showErrors(container, error) {
   container.querySelectorAll(".error.live").forEach((el) => el.remove());
