@@ -355,6 +355,19 @@ def update_task(task: Task, *, actor, **data) -> Task:
     return task
 
 
+def reorder_tasks(station: Station, task_ids: list[int], *, actor) -> Station:
+    """Put a station's tasks in the given order; the list must name each task once."""
+    current = {t.id: t for t in station.tasks}
+    if sorted(task_ids) != sorted(current):
+        raise Invalid("Name every task of the station exactly once.", errors={"task_ids": ["Not a permutation."]})
+    for index, task_id in enumerate(task_ids):
+        current[task_id].position = index
+    station.tasks.sort(key=lambda t: t.position)
+    touch(station.rally)
+    log.info("tasks of station %s reordered by user %s", station.id, getattr(actor, "id", None))
+    return station
+
+
 def delete_task(task: Task, *, actor) -> None:
     station = task.station
     station.tasks.remove(task)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 
+from rallies.checklist import checklist
 from rallies.db import db, utcnow
 from rallies.errors import Conflict, Forbidden, Invalid
 from rallies.media_library import descriptor, get_by_name, grant
@@ -43,7 +44,14 @@ def publish_problems(rally: Rally) -> dict[str, list[str]]:
             for link in task.media:
                 if link.asset.kind == "image" and not link.alt.strip():
                     problems[f"stations.{s_index}.tasks.{t_index}.media"] = ["Every image needs an alternative text."]
+    for item in checklist(rally):
+        if item.blocking and item.code in CHECKLIST_BLOCKERS:
+            problems.setdefault(item.path, []).append(str(item.message))
     return problems
+
+
+# Checklist items that stop publishing on top of the checks above (which name them already).
+CHECKLIST_BLOCKERS = {"empty_prompt", "no_right_option", "invalid_config", "condition_cycle", "unreachable_score"}
 
 
 def build_snapshot(rally: Rally) -> dict:

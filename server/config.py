@@ -83,6 +83,9 @@ class Settings:
     REQUEST_LOG: bool = True
     METRICS_TOKEN: str = ""
     PG_BIN_DIR: str = ""
+    # Address search in the studio's map: a geopy service name ("nominatim", "photon", ...) or "none".
+    GEOCODER: str = "nominatim"
+    GEOCODER_USER_AGENT: str = ""
 
     @classmethod
     def from_env(cls, env: dict | None = None, instance_path: str = "instance") -> "Settings":
@@ -151,6 +154,8 @@ class Settings:
             REQUEST_LOG=_bool(env.get("REQUEST_LOG"), True),
             METRICS_TOKEN=env.get("METRICS_TOKEN", ""),
             PG_BIN_DIR=env.get("PG_BIN_DIR", ""),
+            GEOCODER=env.get("GEOCODER", "nominatim").strip().lower() or "none",
+            GEOCODER_USER_AGENT=env.get("GEOCODER_USER_AGENT", ""),
         )
 
     def as_flask_config(self) -> dict:

@@ -126,6 +126,8 @@ class Station(db.Model):
     lon: Mapped[float | None]
     radius_m: Mapped[int | None]
     qr_token: Mapped[str | None] = mapped_column(String(43), unique=True)
+    # The token of the last code downloaded for printing; a code is printed when it equals qr_token.
+    qr_printed_token: Mapped[str | None] = mapped_column(String(43))
     conditions: Mapped[list] = mapped_column(JSONType, default=list)
 
     rally = relationship(Rally, back_populates="stations")

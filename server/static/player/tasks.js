@@ -150,9 +150,19 @@ function surveyInput(task, name, previous) {
   };
 }
 
+/** Renderers of task types that live in their own module (player/tasktypes/<type>.js). */
+const RENDERERS = new Map();
+
+/** A task type module registers `render(task, previous, name) → {body, read}` here. */
+export function registerRenderer(type, render) {
+  RENDERERS.set(type, render);
+}
+
 /** The answer form's inner part for any task type. */
 export function taskInput(task, previous) {
   const name = `task-${task.id}`;
+  const own = RENDERERS.get(task.type);
+  if (own) return own(task, previous, name);
   switch (task.type) {
     case "info":
       return { body: null, submitLabel: "Gelesen / Read ✓", read: () => null };
