@@ -130,8 +130,11 @@ def rally_permissions(user: User | None, rally: Rally | None, *, today: dt.date 
 
 
 def editable_rally(user: User, rally: Rally | None) -> Rally:
-    """The rally's authors change it (see rally_permissions); everyone else gets 404."""
-    if EDIT not in rally_permissions(user, rally):
+    """The rally's authors change it (see rally_permissions): 403 for those who only read it, else 404."""
+    granted = rally_permissions(user, rally)
+    if EDIT not in granted:
+        if VIEW in granted:
+            raise Forbidden("Only the rally's authors can change it.", code="not_an_author")
         raise NotFound("No such rally.")
     return rally
 
