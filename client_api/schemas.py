@@ -175,6 +175,14 @@ class SettingsSchema(Response):
     offline_feedback = fields.Boolean(required=True)
 
 
+class AttributionSchema(Response):
+    rally_id = fields.Integer(metadata={"description": "The original rally."})
+    title = fields.String(required=True, metadata={"description": "The original's title."})
+    owner = fields.String(required=True, metadata={"description": "The institution or school that made it."})
+    version = fields.Integer(required=True, metadata={"description": "The version that was copied."})
+    licence = fields.String(required=True, metadata={"description": "SPDX id, e.g. CC-BY-4.0."})
+
+
 class BundleRallySchema(Response):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -183,6 +191,10 @@ class BundleRallySchema(Response):
     version = fields.Integer(required=True)
     cover = fields.Nested(MediaSchema, required=True, allow_none=True)
     settings = fields.Nested(SettingsSchema, required=True)
+    licence = fields.String(metadata={"description": "Additive (December): the author's licence, an SPDX id "
+                                                     "(CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0) or all-rights-reserved."})
+    attribution = fields.Nested(AttributionSchema, allow_none=True, metadata={
+        "description": "Additive (December): for a rally copied from the library, whose work it is; show it."})
 
 
 class UnlockSchema(Response):

@@ -67,7 +67,7 @@ def _run_view(run: ClassRun, user: User, *, team_count: int, version: int | None
     view = {
         "id": run.id,
         "rally": {"id": run.rally_id, "title": run.rally.title, "version": version,
-                  "institution": {"id": run.rally.institution.id, "name": run.rally.institution.name}},
+                  "institution": {"id": run.rally.owner.id, "name": run.rally.owner_name}},
         "school": {"id": run.school.id, "name": run.school.name},
         "class_label": run.class_label, "state": runs.run_state(run), "starts_at": run.starts_at,
         "ends_at": run.ends_at, "retention_days": run.retention_days, "delete_after": run.delete_after,

@@ -16,11 +16,12 @@ from flask_babel import gettext as _
 
 from media.errors import MediaError
 from media.sniff import sniff
-from rallies import access, authoring, media_library, publishing, qrcodes
+from rallies import access, authoring, changes, media_library, publishing, qrcodes
+from rallies.library import LICENCE_NAMES, LICENCE_URLS
 from rallies.bundle import build_bundle
 from rallies.db import db
 from rallies.errors import DomainError, Invalid, NotFound
-from rallies.models import Rally, Station, Task
+from rallies.models import Partnership, Rally, Station, Task
 from rallies.runtime import media_limits, media_storage
 from rallies.tasks import REGISTRY
 from server.auth import role_required
@@ -35,7 +36,8 @@ from server.tasktypes import ConfigSyntaxError
 
 bp = Blueprint("editor", __name__)
 
-editor_only = role_required("editor")
+# Teachers author their school's rallies on the same pages; rallies.access says which rallies.
+editor_only = role_required("editor", "teacher")
 
 
 @bp.app_context_processor
@@ -75,11 +77,36 @@ def _task(task_id: int) -> Task:
     return task
 
 
+def _owners():
+    """Whom the user authors for: an editor's institutions, a teacher's schools."""
+    owners = current_user.institutions if current_user.role == "editor" else current_user.schools
+    return sorted(owners, key=lambda o: o.name)
+
+
 def _institution_choices() -> list[tuple[int, str]]:
-    return [(i.id, i.name) for i in sorted(current_user.institutions, key=lambda i: i.name)]
+    """Choices of the forms' owner field (named institution_id; a teacher's are schools)."""
+    return [(o.id, o.name) for o in _owners()]
 
 
-def _upload(form, institution_id: int, *, image_only: bool = False):
+def _owner(owner_id: int):
+    return next(o for o in _owners() if o.id == owner_id)
+
+
+def _owner_label(form_field) -> None:
+    if current_user.role == "teacher":
+        form_field.label.text = _("Schule")
+
+
+def _partnership_choices() -> list[tuple[int, str]]:
+    """Registered, current partnerships the user's side belongs to, as co-owner choices."""
+    from rallies.partnerships import is_current, list_partnerships
+
+    rows = [p for p in list_partnerships(current_user) if is_current(p)]
+    return [(0, _("keine – nur wir"))] + [
+        (p.id, f"{p.school.name} + {', '.join(m.institution.name for m in p.members)}") for p in rows]
+
+
+def _upload(form, rally: Rally, *, image_only: bool = False):
     """Store an uploaded rally file; an image without alternative text is refused before storing."""
     data = form.file.data.read()
     if image_only and not _is_image(data):
@@ -88,7 +115,10 @@ def _upload(form, institution_id: int, *, image_only: bool = False):
     if not (form.alt.data or "").strip() and _is_image(data):
         raise Invalid("Every image needs an alternative text.", code="alt_required",
                       errors={"alt": [_("Beschreiben Sie das Bild für Menschen, die es nicht sehen.")]})
-    return media_library.add_media(data, storage=media_storage(), limits=media_limits(), institution_id=institution_id)
+    asset = media_library.add_media(data, storage=media_storage(), limits=media_limits(),
+                                    institution_id=rally.institution_id, school_id=rally.school_id)
+    media_library.grant_to_owner(asset, rally)
+    return asset
 
 
 def _is_image(data: bytes) -> bool:
@@ -101,15 +131,16 @@ def _is_image(data: bytes) -> bool:
 # --- Rallies -------------------------------------------------------------------------
 
 def _render_list(status: int = 200, *, new_form=None, import_form=None):
-    ids = current_user.institution_ids
-    rallies = db.session.scalars(
-        db.select(Rally).where(Rally.institution_id.in_(ids)).order_by(Rally.updated_at.desc(), Rally.id.desc())
-    ).all() if ids else []
+    rallies = [r for r in authoring.rallies_for(current_user)
+               if access.owns_rally(current_user, r) or access.in_co_owning_partnership(current_user, r)]
     choices = _institution_choices()
     new_form = new_form or NewRallyForm(formdata=None)
     new_form.institution_id.choices = choices
+    new_form.partnership_id.choices = _partnership_choices()
+    _owner_label(new_form.institution_id)
     import_form = import_form or ImportForm(formdata=None)
     import_form.institution_id.choices = choices
+    _owner_label(import_form.institution_id)
     copy_form = CopyRallyForm(formdata=None)
     copy_form.institution_id.choices = choices
     exchange = _exchange()
@@ -131,12 +162,14 @@ def editor_rallies():
 def editor_rally_create():
     form = NewRallyForm()
     form.institution_id.choices = _institution_choices()
+    form.partnership_id.choices = _partnership_choices()
     if not form.validate_on_submit():
         return _render_list(422, new_form=form)
-    institution = next(i for i in current_user.institutions if i.id == form.institution_id.data)
+    owner = _owner(form.institution_id.data)
+    partnership = db.session.get(Partnership, form.partnership_id.data) if form.partnership_id.data else None
     return submit(
         lambda: authoring.create_rally(
-            institution, actor=current_user, title=form.title.data, theme=form.theme.data or "",
+            owner, actor=current_user, partnership=partnership, title=form.title.data, theme=form.theme.data or "",
             about=form.about.data, language=form.language.data, age_min=form.age_min.data, age_max=form.age_max.data,
         ),
         form=form, default_field="title", again=lambda failed: _render_list(422, new_form=form),
@@ -153,9 +186,8 @@ def editor_rally_import():
     form.institution_id.choices = _institution_choices()
     if not form.validate_on_submit():
         return _render_list(422, import_form=form)
-    institution = next(i for i in current_user.institutions if i.id == form.institution_id.data)
     return submit(
-        lambda: exchange.import_rally(form.file.data.read(), institution, actor=current_user,
+        lambda: exchange.import_rally(form.file.data.read(), _owner(form.institution_id.data), actor=current_user,
                                       storage=media_storage(), limits=media_limits()),
         form=form, default_field="file", again=lambda failed: _render_list(422, import_form=form),
         done=_("Rallye importiert."), to=lambda rally: url_for("editor.editor_rally", rally_id=rally.id))
@@ -182,7 +214,7 @@ def editor_rally_copy(rally_id: int):
     if not form.validate_on_submit():
         flash(_("Bitte eine Ihrer Einrichtungen wählen."), "error")
         return redirect(url_for("editor.editor_rallies"))
-    target = next(i for i in current_user.institutions if i.id == form.institution_id.data)
+    target = _owner(form.institution_id.data)
     return submit(lambda: publishing.copy_rally(rally, target, actor=current_user),
                   back=url_for("editor.editor_rallies"),
                   done=lambda clone: _("Kopie angelegt: %(title)s", title=clone.title),
@@ -245,13 +277,25 @@ def _render_rally(rally: Rally, status: int = 200, *, form=None, cover_form=None
         form=form or RallyForm.for_rally(rally),
         cover_form=cover_form or CoverForm(formdata=None),
         station_form=station_form or NewStationForm(formdata=None),
-        publish_form=publish_form or PublishForm(formdata=None, visibility=rally.visibility
-                                                 if rally.visibility != "draft" else "partners"),
+        publish_form=_publish_form(rally, publish_form),
+        change_list=changes.change_list(rally), licences=LICENCE_NAMES, licence_urls=LICENCE_URLS,
         problems=describe_problems(rally, publishing.publish_problems(rally)),
         publish_errors=publish_errors, reorder=_reorder_targets(rally),
         qr_count=sum(1 for s in rally.stations if s.unlock_mode == "qr"),
         can_export=bool(exchange and hasattr(exchange, "export_rally")),
     ), status
+
+
+def _publish_form(rally: Rally, form=None) -> PublishForm:
+    """The audiences this rally's owner may publish for (a school's: itself or everyone)."""
+    allowed = publishing.publish_visibilities(rally)
+    form = form or PublishForm(formdata=None, visibility=rally.visibility if rally.visibility in allowed else allowed[0])
+    labels = dict(form.visibility.choices)
+    labels.setdefault("school", _("Unsere Schule"))
+    if rally.partnership_id is not None:
+        labels["partners"] = _("Die Schule der Partnerschaft")
+    form.visibility.choices = [(value, labels[value]) for value in allowed]
+    return form
 
 
 @bp.route("/editor/rallies/<int:rally_id>", methods=["GET", "POST"])
@@ -273,7 +317,7 @@ def editor_rally_cover(rally_id: int):
     form = CoverForm()
 
     def store_cover():
-        asset = _upload(form, rally.institution_id, image_only=True)
+        asset = _upload(form, rally, image_only=True)
         authoring.set_cover(rally, asset.id, form.alt.data, actor=current_user)
 
     return submit(store_cover, form=form, default_field="file",
@@ -318,7 +362,7 @@ def editor_rally_reorder(rally_id: int):
 @editor_only
 def editor_rally_publish(rally_id: int):
     rally = _rally(rally_id)
-    form = PublishForm()
+    form = _publish_form(rally, PublishForm())
 
     def again(failed):
         error = failed.error
@@ -412,7 +456,7 @@ def editor_station_media(station_id: int):
     form = MediaForm()
 
     def attach():
-        asset = _upload(form, station.rally.institution_id)
+        asset = _upload(form, station.rally)
         authoring.attach_station_media(station, asset.id, form.alt.data, actor=current_user)
 
     return submit(attach, form=form, default_field="file",
@@ -582,7 +626,7 @@ def editor_task_media(task_id: int):
     form = MediaForm()
 
     def attach():
-        asset = _upload(form, task.station.rally.institution_id)
+        asset = _upload(form, task.station.rally)
         authoring.attach_task_media(task, asset.id, form.alt.data, actor=current_user)
 
     return submit(attach, form=form, default_field="file",

@@ -48,6 +48,15 @@ class NewRallyForm(FlaskForm):
     language = SelectField(_l("Sprache"), choices=LANGUAGE_CHOICES, default="de")
     age_min = IntegerField(_l("Alter ab"), default=10, validators=[DataRequired(), NumberRange(6, 99)])
     age_max = IntegerField(_l("Alter bis"), default=18, validators=[DataRequired(), NumberRange(6, 99)])
+    partnership_id = SelectField(_l("Gemeinsam mit der Partnerschaft"), coerce=int, default=0)
+
+
+LICENCE_CHOICES = [
+    ("all-rights-reserved", _l("Alle Rechte vorbehalten (kein Kopieren aus der Bibliothek)")),
+    ("CC-BY-4.0", _l("CC BY 4.0 (Kopieren mit Namensnennung)")),
+    ("CC-BY-SA-4.0", _l("CC BY-SA 4.0 (Namensnennung, Weitergabe unter gleichen Bedingungen)")),
+    ("CC0-1.0", _l("CC0 1.0 (frei, ohne Bedingungen)")),
+]
 
 
 class RallyForm(FlaskForm):
@@ -59,6 +68,8 @@ class RallyForm(FlaskForm):
     age_min = IntegerField(_l("Alter ab"), validators=[DataRequired(), NumberRange(6, 99)])
     age_max = IntegerField(_l("Alter bis"), validators=[DataRequired(), NumberRange(6, 99)])
     subjects = StringField(_l("Fächer, durch Komma getrennt"))
+    # Applied only when sent, so that a form without it keeps the rally's licence.
+    licence = SelectField(_l("Lizenz"), choices=LICENCE_CHOICES, validate_choice=False)
     start_lat = LocalFloatField(_l("Startpunkt Breite"), validators=[Optional()])
     start_lon = LocalFloatField(_l("Startpunkt Länge"), validators=[Optional()])
     # settings
@@ -95,6 +106,7 @@ class RallyForm(FlaskForm):
             formdata=None, title=rally.title, theme=rally.theme, description_md=rally.description_md, about=rally.about,
             language=rally.language, age_min=rally.age_min, age_max=rally.age_max,
             subjects=", ".join(rally.subjects or []), start_lat=rally.start_lat, start_lon=rally.start_lon,
+            licence=rally.licence,
             station_order=settings["station_order"], time_limit_min=(limit // 60 if limit else None),
             attempts_per_task=settings.get("attempts_per_task"),
             wrong_attempt_penalty=settings.get("wrong_attempt_penalty", 0),
@@ -109,6 +121,7 @@ class RallyForm(FlaskForm):
             "age_max": self.age_max.data,
             "subjects": [s.strip() for s in (self.subjects.data or "").split(",") if s.strip()],
             "start_lat": self.start_lat.data, "start_lon": self.start_lon.data,
+            **({"licence": self.licence.data} if self.licence.raw_data else {}),
             "settings": {
                 "station_order": self.station_order.data,
                 "time_limit_s": self.time_limit_min.data * 60 if self.time_limit_min.data else None,
@@ -139,7 +152,7 @@ class ImportForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     visibility = SelectField(_l("Veröffentlichen für"),
-                             choices=[("partners", _l("Partnerschulen")),
+                             choices=[("partners", _l("Partnerschulen")), ("school", _l("Unsere Schule")),
                                       ("public", _l("Alle"))])
 
 

@@ -127,7 +127,7 @@ def teacher_rallies():
     rows = []
     for rally in authoring.rallies_for(_actor()):
         if needle and not any(needle in (text or "").casefold()
-                              for text in (rally.title, rally.theme, rally.institution.name)):
+                              for text in (rally.title, rally.theme, rally.owner_name)):
             continue
         allowed, reason = runs.may_run(rally, _actor())
         rows.append({"rally": rally, "allowed": allowed, "reason": reason})
