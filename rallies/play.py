@@ -25,6 +25,7 @@ from rallies.geo import is_inside
 from rallies.models import Answer, Checkin, ClassRun, Rally, RallyVersion, Scan, StationUnlock, Team, Upload
 from rallies.progress import TeamState, build_state, record_answer, time_left_s
 from rallies.tasks import InvalidValue, get_task_type
+from rallies import short_codes
 from rallies.tokens import hash_secret, is_valid_join_code, new_secret, normalise_join_code
 
 log = logging.getLogger(__name__)
@@ -296,6 +297,8 @@ def scan(team: Team, *, client_id, payload: str, scanned_at: dt.datetime, now: d
         return _scan_result(team, client_id, "duplicate", station)
     token = token_from_payload(payload)
     live = db.session.scalar(db.select(Station).filter_by(qr_token=token)) if token else None
+    if live is None:
+        live = short_codes.station_for_short_code(team.rally_id, payload)
     station = _station_in(snapshot, live.id) if live is not None else None
     if station is None or station["unlock"]["mode"] != "qr":
         raise NotFound("This code belongs to no station of your rally.", code="unknown_code")

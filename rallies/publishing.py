@@ -200,7 +200,7 @@ def latest_version(rally: Rally) -> RallyVersion | None:
 def copy_rally(rally: Rally, target_institution, *, actor) -> Rally:
     """A new draft with the same content in any of the editor's institutions."""
     from rallies.models import Station, StationMedia, Task, TaskMedia
-    from rallies.tokens import new_secret
+    from rallies import short_codes
 
     clone = Rally(
         institution=target_institution, title=f"{rally.title} (Kopie)"[:200], theme=rally.theme,
@@ -219,7 +219,7 @@ def copy_rally(rally: Rally, target_institution, *, actor) -> Rally:
             conditions=[], qr_token=None,
         )
         if station.unlock_mode == "qr":
-            new_station.qr_token = new_secret(24)
+            short_codes.issue_qr_codes(new_station)
         new_station.media = [StationMedia(media_id=m.media_id, position=m.position, alt=m.alt) for m in station.media]
         new_station.tasks = [
             Task(position=t.position, type=t.type, prompt_md=t.prompt_md, points=t.points,

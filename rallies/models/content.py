@@ -115,6 +115,7 @@ class Rally(db.Model):
 
 class Station(db.Model):
     __tablename__ = "stations"
+    __table_args__ = (UniqueConstraint("rally_id", "short_code", name="uq_stations_rally_id_short_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rally_id: Mapped[int] = mapped_column(ForeignKey("rallies.id", ondelete="CASCADE"), index=True)
@@ -126,6 +127,8 @@ class Station(db.Model):
     lon: Mapped[float | None]
     radius_m: Mapped[int | None]
     qr_token: Mapped[str | None] = mapped_column(String(43), unique=True)
+    # Typed instead of scanning (rallies/short_codes.py); never sent to a team.
+    short_code: Mapped[str | None] = mapped_column(String(5))
     conditions: Mapped[list] = mapped_column(JSONType, default=list)
 
     rally = relationship(Rally, back_populates="stations")
