@@ -84,14 +84,15 @@ export function svgMap(stations, rows, me) {
   if (me) points.push(me);
   const proj = projector(points);
   const stateOf = new Map(rows.map((r) => [r.station.id, r.state]));
-  const marks = stations.map((station) => {
+  const marks = stations.map((station, index) => {
     const p = proj.at({ lat: station.unlock.lat, lon: station.unlock.lon });
-    const label = t("map.station_link", { number: station.position ?? "", title: station.title });
+    const number = String(index + 1); // the pin's own number, as in the legend below the map
+    const label = t("map.station_link", { number, title: station.title });
     const link = svg("a", { href: `#/station/${station.id}`, class: `map-station state-${stateOf.get(station.id) || "locked"}`,
       "aria-label": label, "data-station": station.id },
     svg("circle", { cx: p.x, cy: p.y, r: Math.max(3, station.unlock.radius_m * proj.scale), class: "map-radius" }),
     svg("circle", { cx: p.x, cy: p.y, r: 14, class: "map-pin" }),
-    svg("text", { x: p.x, y: p.y + 5, "text-anchor": "middle", class: "map-pin-label" }, String(stations.indexOf(station) + 1)));
+    svg("text", { x: p.x, y: p.y + 5, "text-anchor": "middle", class: "map-pin-label" }, number));
     link.append(svg("title", {}, label));
     return link;
   });
