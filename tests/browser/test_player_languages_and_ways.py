@@ -70,6 +70,8 @@ def town_run(live_server):
                                                  radius_m=40, **FOUNTAIN)
     stations["hall"] = authoring.add_station(rally, actor=editor, title="Rathaus", unlock_mode="location",
                                              radius_m=50, **TOWN_HALL)
+    stations["stairs"] = authoring.add_station(rally, actor=editor, title="Treppenhaus")  # no text, no pictures
+    tasks["read"] = _task(authoring, stations["stairs"], editor, "info", "Lest das Schild an der Treppe.", {})
     publishing.publish(rally, actor=editor, visibility="partners")
     return PlayData(rally=rally, run=_open_run(rally, school, teacher), stations=stations, tasks=tasks)
 
@@ -396,3 +398,109 @@ def test_every_player_screen_passes_axe_in_all_five_languages(live_server, town_
     page.evaluate("document.getElementById('player').append(Object.assign(document.createElement('img'), {src: '/static/player/icon-192.png'}))")
     assert "image-alt" in [v["id"] for v in axe_violations(page)]
     assert errors == []
+
+
+def test_when_the_server_judges_otherwise_than_the_phone_showed_offline_a_notice_names_the_task(
+        live_server, town_run, phone):
+    from playwright.sync_api import expect
+
+    context = phone()
+    page = context.new_page()
+    errors = watch(page)
+    join(page, live_server, town_run.run, "Die Eiligen")
+
+    def overruled(route):
+        # The server's verdict differs from the bundle's (as after a late correction of the solution).
+        response = route.fetch()
+        body = response.json()
+        for result in body["results"]:
+            result.update(correct=False, points=0)
+        route.fulfill(response=response, json=body)
+
+    page.route("**/api/v1/team/answers", overruled)
+    page.get_by_role("link", name="Eingang").click()
+    context.set_offline(True)
+    page.get_by_text("Rembrandt").click()
+    page.get_by_role("button", name="Antwort senden").first.click()
+    painter = page.locator(f"#task-{town_run.tasks['painter'].id}")
+    expect(painter.locator(".result")).to_contain_text("Richtig!")  # offline feedback, judged on the phone
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(painter.locator(".result")).to_contain_text("Leider falsch", timeout=20_000)
+    page.get_by_role("link", name="Alle Stationen").click()
+    notice = page.locator(".changed-notice")
+    expect(notice).to_contain_text("Nach dem Prüfen anders bewertet: 1 Aufgabe")
+    expect(notice).to_contain_text("Eingang, Aufgabe 1 – doch nicht richtig")
+    assert axe_violations(page) == []
+    notice.get_by_role("button", name="Verstanden").click()
+    expect(notice).to_have_count(0)
+    page.reload()
+    expect(page.locator("ol.stations")).to_be_visible()
+    expect(page.locator(".changed-notice")).to_have_count(0)
+    assert errors == []
+
+
+def test_the_order_task_reorders_by_drag_and_asks_before_sending_it_untouched(live_server, town_run, phone):
+    from playwright.sync_api import expect
+
+    page = phone().new_page()
+    errors = watch(page)
+    join(page, live_server, town_run.run, "Die Ordner")
+    page.get_by_role("link", name="Eingang").click()
+    card = page.locator(f"#task-{town_run.tasks['order'].id}")
+    page.wait_for_function("typeof window.Sortable === 'function'")
+
+    def ids():
+        return card.locator("ol.order-list > li").evaluate_all("(items) => items.map((li) => li.dataset.id)")
+
+    before = ids()
+    assert before != ["x", "y", "z"]
+    # Untouched, the phone asks first; "Zurück" keeps it unsent.
+    card.get_by_role("button", name="Antwort senden").click()
+    expect(card.get_by_role("alert")).to_contain_text("noch nicht verändert")
+    card.get_by_role("button", name="Zurück").click()
+    expect(card.get_by_role("alert")).to_have_count(0)
+    # Disabled controls look disabled: the first item's ▲ is greyed out.
+    up = card.locator("li").first.locator('button[data-dir="up"]')
+    expect(up).to_be_disabled()
+    assert page.evaluate("(el) => getComputedStyle(el).cursor", up.element_handle()) == "not-allowed"
+    # Drag the item that belongs first to the top.
+    target = card.locator('li[data-id="x"]')
+    first = card.locator("li").first
+    source_box, first_box = target.locator(".order-text").bounding_box(), first.bounding_box()
+    if ids()[0] != "x":
+        page.mouse.move(source_box["x"] + 5, source_box["y"] + 5)
+        page.mouse.down()
+        for step in range(1, 11):
+            page.mouse.move(source_box["x"] + 5, source_box["y"] + 5 - step * (source_box["y"] - first_box["y"] + 4) / 10)
+        page.mouse.up()
+        expect(card.locator("li").first).to_have_attribute("data-id", "x")
+    # Then ▲/▼ for the rest, and the order is sent without a question.
+    while ids() != ["x", "y", "z"]:
+        order = ids()
+        wrong = next(i for i, v in enumerate(order) if v != ["x", "y", "z"][i])
+        card.locator(f'li[data-id="{["x", "y", "z"][wrong]}"] button[data-dir="up"]').click()
+    card.get_by_role("button", name="Antwort senden").click()
+    expect(card.locator(".result")).to_contain_text("Richtig")
+    assert errors == []
+
+
+def test_a_whole_choice_card_is_a_tap_target_of_at_least_44_pixels(live_server, town_run, phone):
+    from playwright.sync_api import expect
+
+    page = phone().new_page()
+    join(page, live_server, town_run.run, "Die Tipper")
+    page.get_by_role("link", name="Eingang").click()
+    card = page.locator("label.choice").filter(has_text="Rembrandt")
+    box = card.bounding_box()
+    assert box["height"] >= 44 and box["width"] > 300
+    page.mouse.click(box["x"] + box["width"] - 10, box["y"] + box["height"] / 2)  # far from the radio and the word
+    expect(page.get_by_label("Rembrandt")).to_be_checked()
+    expect(page.locator(".station-body")).to_have_count(1)
+    # A station without text gets no empty card.
+    page.goto(live_server(f"/play#/station/{town_run.stations['stairs'].id}"))
+    expect(page.get_by_role("heading", name="Treppenhaus")).to_be_visible()
+    expect(page.locator("article.task")).to_have_count(1)
+    expect(page.locator(".station-body")).to_have_count(0)
+    headings = page.evaluate("() => [...document.querySelectorAll('#player h1, #player h2, #player h3')].map((h) => h.tagName)")
+    assert headings[0] == "H1" and "H3" not in headings

@@ -5,7 +5,7 @@ import * as api from "./api.js";
 import { allTasks, findStation, judgeLocally, noteQueuedAnswer, stationStates, taskStatus, waitingCountsDone } from "./game.js";
 import { distanceM, formatDistance, isInside, currentPosition } from "./geo.js";
 import {
-  LANGUAGES, initI18n, language, onLanguageChange, setContentLanguage, setLanguage, t,
+  LANGUAGES, contentAttrs, initI18n, language, onLanguageChange, setContentLanguage, setLanguage, t,
 } from "./i18n.js";
 import { mapPanel, placedStations } from "./map.js";
 import { Sender, enqueue, countItems, clearOutbox } from "./outbox.js";
@@ -83,8 +83,13 @@ function syncStatus() {
   return h("p", { id: "sync-status", class: "sync-status", role: "status" }, syncStatusChildren());
 }
 
-function heading(text, level = "h1") {
-  return h(level, { tabindex: "-1", class: "view-title" }, text);
+function heading(text, level = "h1", attrs = {}) {
+  return h(level, { tabindex: "-1", class: "view-title", ...attrs }, text);
+}
+
+/** A heading holding the rally's own words (rally or station title). */
+function contentHeading(text) {
+  return heading(text, "h1", contentAttrs());
 }
 
 function backLink() {
@@ -393,7 +398,7 @@ function homeView() {
     const mode = unlockLabel(station.unlock.mode);
     return h("li", { class: `station state-${row.state}` },
       h("a", { href: `#/station/${station.id}`, class: "station-link" },
-        h("span", { class: "station-title" }, station.title),
+        h("span", { class: "station-title", ...contentAttrs() }, station.title),
         h("span", { class: "station-meta" },
           h("span", { class: `badge state ${row.state}` }, stateLabel(row.state)),
           mode ? h("span", { class: "badge" }, mode) : null,
@@ -402,7 +407,7 @@ function homeView() {
   const hasPlaces = placedStations(app.bundle).length > 0;
   return [
     h("section", { class: "card rally-head" },
-      heading(app.bundle.rally.title),
+      contentHeading(app.bundle.rally.title),
       h("p", { class: "team" }, t("home.team", { team: current.team.name }), current.run ? ` · ${t("home.class", { label: current.run.class_label })}` : ""),
       scoreLine(state),
       progressBar(rows),
@@ -664,7 +669,7 @@ function stationView(id) {
   if (!station) return [backLink(), heading(t("station.not_found"))];
   const state = playState.get();
   const row = stationStates(app.bundle, state).find((r) => r.station.id === station.id);
-  const parts = [backLink(), heading(station.title), stationSummary(row)];
+  const parts = [backLink(), contentHeading(station.title), stationSummary(row)];
   if (row.state === "locked") {
     parts.push(lockedPanel(station, row));
     return parts;

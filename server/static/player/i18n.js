@@ -115,6 +115,11 @@ export function setContentLanguage(code) {
   contentLanguage = String(code || DEFAULT_LANGUAGE).toLowerCase().split("-")[0];
 }
 
+/** Attributes for the rally's own words (titles, texts, options): their language, their direction. */
+export function contentAttrs() {
+  return { lang: contentLanguage, dir: "auto" };
+}
+
 /**
  * `Accept-Language` for the client API, which answers in German or English only. A pupil who
  * chose Turkish, Ukrainian or Arabic gets the server's rare messages (the player words every

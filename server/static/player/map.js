@@ -4,7 +4,7 @@
 // without mobile data still sees where to go. Maps are geographic: never mirrored in RTL.
 
 import { distanceM, watchPosition } from "./geo.js";
-import { t, formatNumber } from "./i18n.js";
+import { contentAttrs, t, formatNumber } from "./i18n.js";
 import { h, loadScript, onCleanup } from "./views.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -15,7 +15,7 @@ const PROBE_TILE = "https://a.tile.openstreetmap.org/0/0/0.png";
 const PROBE_TIMEOUT_MS = 3000;
 const WIDTH = 360;
 const HEIGHT = 360;
-const PAD = 36;
+const PAD = 56; // room for the pins' radius circles, the north arrow and the scale bar
 
 let tilesReachable = null; // remembered for the visit: probing on every screen would be slow
 
@@ -208,7 +208,7 @@ export function mapPanel(bundle, rows, { preferPlan = false, onSwitch = () => {}
       else usePlan();
     });
   }
-  const list = h("ol", { class: "map-legend" }, stations.map((station, index) => h("li", {},
-    h("a", { href: `#/station/${station.id}` }, `${index + 1}. ${station.title}`))));
+  const list = h("ol", { class: "map-legend" }, stations.map((station) => h("li", {},
+    h("a", { href: `#/station/${station.id}`, ...contentAttrs() }, station.title))));
   return h("div", { class: "map-view" }, holder, status, toggle, list);
 }

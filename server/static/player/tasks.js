@@ -5,7 +5,7 @@
 // A new type (cloze, hotspot, …) is one `registerTaskType("cloze", renderer)` call.
 
 import { currentPosition } from "./geo.js";
-import { t } from "./i18n.js";
+import { contentAttrs, t } from "./i18n.js";
 import { h, field, newId, mediaBlock, announce, loadScript } from "./views.js";
 import { wayfinder } from "./wayfinder.js";
 
@@ -42,7 +42,7 @@ function choiceList(task, kind, name, previous) {
       // The whole card is the label, so a tap anywhere on it chooses the option.
       return h("label", { class: "choice", for: id },
         h("input", { type: kind, id, name, value: option.id, checked }),
-        h("span", { class: "choice-text" }, option.text, mediaBlock(option.media)));
+        h("span", { class: "choice-text", ...contentAttrs() }, option.text, mediaBlock(option.media)));
     }));
 }
 
@@ -106,7 +106,7 @@ registerTaskType("order", (task, previous) => {
         disabled: index === ids.length - 1, "data-id": id, "data-dir": "down", onclick: () => move(index, 1) }, "▼");
       return h("li", { "data-id": id, class: "order-item" },
         h("span", { class: "drag-handle", "aria-hidden": "true" }, "⠿"),
-        h("span", { class: "order-text" }, text), h("span", { class: "order-buttons" }, up, down));
+        h("span", { class: "order-text", ...contentAttrs() }, text), h("span", { class: "order-buttons" }, up, down));
     }));
     if (focusId) {
       let target = list.querySelector(`button[data-id="${focusId}"][data-dir="${focusDir}"]`);
@@ -153,7 +153,7 @@ registerTaskType("match", (task, previous) => {
   const selects = task.pairs.left.map((left) => {
     const select = h("select", { "data-left": left.id },
       h("option", { value: "" }, t("match.choose")),
-      task.pairs.right.map((right) => h("option", { value: right.id, selected: previous && previous[left.id] === right.id }, right.text)));
+      task.pairs.right.map((right) => h("option", { value: right.id, selected: previous && previous[left.id] === right.id, ...contentAttrs() }, right.text)));
     return { left, select };
   });
   return {

@@ -1,7 +1,7 @@
 // Small DOM helpers and the pieces every screen is built from. Text goes in as text;
 // only the server's sanitised rich text (body_html, prompt_html) goes in as HTML.
 
-import { formatNumber, t } from "./i18n.js";
+import { contentAttrs, formatNumber, t } from "./i18n.js";
 
 let uid = 0;
 
@@ -41,7 +41,7 @@ export function mediaBlock(list) {
   if (!list || !list.length) return null;
   return h("div", { class: "media" }, list.map((m) => {
     const type = m.content_type || "";
-    const caption = m.alt ? h("figcaption", {}, m.alt) : null;
+    const caption = m.alt ? h("figcaption", contentAttrs(), m.alt) : null;
     let el;
     if (type.startsWith("image/")) {
       el = h("img", { src: m.url, alt: m.alt || "", loading: "lazy", width: m.width || null, height: m.height || null });
@@ -56,8 +56,14 @@ export function mediaBlock(list) {
   }));
 }
 
+/** The rally's own rich text, marked with the rally's language (it is never translated). */
 export function richText(html, cls = "rich") {
-  return html ? h("div", { class: cls, html }) : null;
+  return html ? h("div", { class: cls, html, ...contentAttrs() }) : null;
+}
+
+/** A piece of the rally's own plain text (a title, an option) in the rally's language. */
+export function content(text, tag = "span", attrs = {}) {
+  return h(tag, { ...contentAttrs(), ...attrs }, text);
 }
 
 export function formatPoints(value) {

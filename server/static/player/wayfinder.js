@@ -46,7 +46,7 @@ export function wayfinder(target, { onFix = () => {} } = {}) {
   const arrow = svg("g", { class: "arrow", transform: "rotate(0 60 60)" },
     svg("polygon", { points: "60,12 80,72 60,60 40,72", class: "arrow-head" }));
   const north = svg("g", { class: "north", transform: "rotate(0 60 60)" },
-    svg("text", { x: "60", y: "14", "text-anchor": "middle", class: "north-label" }, t("dir.n_short")));
+    svg("text", { x: "60", y: "24", "text-anchor": "middle", class: "north-label" }, t("dir.n_short")));
   const dial = svg("svg", { viewBox: "0 0 120 120", class: "dial", role: "img", "aria-hidden": "true" },
     svg("circle", { cx: "60", cy: "60", r: "56", class: "dial-ring" }), north, arrow);
   const distance = h("p", { class: "distance", "aria-live": "polite" }, t("way.measuring"));
@@ -84,7 +84,7 @@ export function wayfinder(target, { onFix = () => {} } = {}) {
   const stopCompass = watchCompass((value) => {
     if (value === null) return;
     heading = value;
-    compassNote.textContent = t("way.compass_on");
+    compassNote.textContent = t("way.compass_on"); // also drops the "turn on the compass" button
     draw();
   });
   onCleanup(() => {
