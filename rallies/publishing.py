@@ -248,7 +248,7 @@ def copy_rally(rally: Rally, target, *, actor, library: bool = False) -> Rally:
     the original's owner, title, version and licence on the copy, which players are shown.
     """
     from rallies.models import Station, StationMedia, Task, TaskMedia
-    from rallies.tokens import new_secret
+    from rallies import short_codes
 
     source = None
     if library:
@@ -287,8 +287,10 @@ def copy_rally(rally: Rally, target, *, actor, library: bool = False) -> Rally:
         new_station = Station(
             rally=clone, position=spec["position"], title=spec["title"], body_md=spec["body_md"],
             unlock_mode=spec["unlock_mode"], lat=spec["lat"], lon=spec["lon"], radius_m=spec["radius_m"],
-            conditions=[], qr_token=new_secret(24) if spec["unlock_mode"] == "qr" else None,
+            conditions=[], qr_token=None,
         )
+        if spec["unlock_mode"] == "qr":
+            short_codes.issue_qr_codes(new_station)
         new_station.media = [StationMedia(media_id=m["media_id"], position=i, alt=m["alt"])
                              for i, m in enumerate(spec["media"])]
         new_station.tasks = [

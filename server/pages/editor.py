@@ -483,6 +483,17 @@ def editor_station_qr(station_id: int):
     return response
 
 
+@bp.route("/editor/stations/<int:station_id>/sign.pdf")
+@editor_only
+def editor_station_sign(station_id: int):
+    """One station's printable sign (QR code and short code), e.g. after regenerating its code."""
+    station = _station(station_id)
+    if station.unlock_mode != "qr" or not station.qr_token:
+        raise NotFound("This station has no QR code.")
+    return send_file(io.BytesIO(qrcodes.sign_pdf(_public_url(), station)), mimetype="application/pdf",
+                     as_attachment=True, download_name=f"station-{station.id}-schild.pdf")
+
+
 @bp.route("/editor/stations/<int:station_id>/qr/regenerate", methods=["POST"])
 @editor_only
 def editor_station_qr_regenerate(station_id: int):
