@@ -17,6 +17,7 @@ from rallies.db import db
 from rallies.errors import DomainError, Forbidden
 from rallies.models import User
 from server.extensions import limiter, login_manager
+from server.i18n import say
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -116,7 +117,7 @@ def change_password():
         try:
             accounts.change_password(current_user, form.current_password.data, form.new_password.data)
         except DomainError as error:
-            form.current_password.errors.append(error.message)
+            form.current_password.errors.append(say(error.message))
         else:
             db.session.commit()
             flash(_("Ihr Passwort wurde geändert."), "success")

@@ -21,6 +21,14 @@ def _int(env: dict, name: str, default: int) -> int:
     return default if raw in (None, "") else int(raw)
 
 
+def _timezone(name: str) -> str:
+    """An IANA zone name people's times are shown in; a typo fails at start, not on a page."""
+    from zoneinfo import ZoneInfo
+
+    ZoneInfo(name)
+    return name
+
+
 @dataclass
 class Settings:
     ENV: str = "development"
@@ -48,6 +56,7 @@ class Settings:
     MAX_CONTENT_LENGTH: int = 110 * 1024 * 1024
     SQLALCHEMY_ENGINE_OPTIONS: dict = field(default_factory=dict)
     LOG_LEVEL: str = "INFO"
+    TIMEZONE: str = "Europe/Berlin"
 
     @classmethod
     def from_env(cls, env: dict | None = None, instance_path: str = "instance") -> "Settings":
@@ -87,6 +96,7 @@ class Settings:
             SESSION_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             REMEMBER_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             LOG_LEVEL=env.get("LOG_LEVEL", "INFO"),
+            TIMEZONE=_timezone(env.get("TIMEZONE") or "Europe/Berlin"),
         )
 
     def as_flask_config(self) -> dict:

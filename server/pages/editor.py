@@ -24,6 +24,7 @@ from rallies.models import Rally, Station, Task
 from rallies.runtime import media_limits, media_storage
 from rallies.tasks import REGISTRY
 from server.auth import role_required
+from server.i18n import say
 from server.pages import bp
 from server.pages.forms import attach_errors
 from server.pages.forms_editor import (
@@ -191,7 +192,7 @@ def editor_rally_copy(rally_id: int):
         clone = publishing.copy_rally(rally, target, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(say(error.message), "error")
         return redirect(url_for("pages.editor_rallies"))
     db.session.commit()
     flash(_("Kopie angelegt: %(title)s", title=clone.title), "success")
@@ -207,7 +208,7 @@ def editor_rally_delete(rally_id: int):
         authoring.delete_rally(rally, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(_("Nicht gelöscht: %(reason)s", reason=error.message), "error")
+        flash(_("Nicht gelöscht: %(reason)s", reason=say(error.message)), "error")
         return redirect(url_for("pages.editor_rallies"))
     db.session.commit()
     flash(_("Rallye gelöscht: %(title)s", title=title), "success")
@@ -240,7 +241,7 @@ def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]
         where = path
         if parts[0] == "stations" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(rally.stations):
             station = rally.stations[int(parts[1])]
-            where = f"Station {int(parts[1]) + 1} „{station.title}“"
+            where = _("Station %(number)s „%(title)s“", number=int(parts[1]) + 1, title=station.title)
             if len(parts) > 3 and parts[2] == "tasks" and parts[3].isdigit():
                 where += ", " + _("Aufgabe %(number)s", number=int(parts[3]) + 1)
         elif path == "stations":
@@ -249,7 +250,7 @@ def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]
             where = _("Über die Rallye")
         elif path == "cover_alt":
             where = _("Titelbild")
-        lines.extend(f"{where}: {message}" for message in messages)
+        lines.extend(f"{where}: {message}" for message in say(messages))
     return lines
 
 
@@ -348,7 +349,7 @@ def editor_rally_reorder(rally_id: int):
         return redirect(url_for("pages.editor_rally", rally_id=rally.id))
     except DomainError as error:
         db.session.rollback()
-        flash(f"{error.message} " + _("Bitte neu laden."), "error")
+        flash(f"{say(error.message)} " + _("Bitte neu laden."), "error")
         return redirect(url_for("pages.editor_rally", rally_id=rally.id))
     db.session.commit()
     flash(_("Reihenfolge gespeichert."), "success")
@@ -368,7 +369,7 @@ def editor_rally_publish(rally_id: int):
         db.session.rollback()
         problems = describe_problems(rally, error.errors or {}) if error.code == "not_publishable" else []
         return _render_rally(rally, 422, publish_form=form,
-                             publish_errors={"message": error.message, "problems": problems})
+                             publish_errors={"message": say(error.message), "problems": problems})
     db.session.commit()
     flash(_("Veröffentlicht als Version %(version)s.", version=version.version), "success")
     return redirect(url_for("pages.editor_rally", rally_id=rally.id))
@@ -382,7 +383,7 @@ def editor_rally_unpublish(rally_id: int):
         publishing.unpublish(rally, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(say(error.message), "error")
         return redirect(url_for("pages.editor_rally", rally_id=rally.id))
     db.session.commit()
     flash(_("Zurückgezogen: keine neuen Klassenläufe."), "success")
@@ -408,7 +409,7 @@ def editor_rally_qr_kit(rally_id: int):
     try:
         pdf = qrcodes.kit_pdf(_public_url(), rally)
     except DomainError as error:
-        flash(f"{error.message} " + _("Diese Rallye hat keine QR-Stationen."), "error")
+        flash(f"{say(error.message)} " + _("Diese Rallye hat keine QR-Stationen."), "error")
         return redirect(url_for("pages.editor_rally", rally_id=rally.id))
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"qr-codes-rallye-{rally.id}.pdf")
@@ -507,7 +508,7 @@ def editor_station_qr_regenerate(station_id: int):
         authoring.regenerate_qr_token(station, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(say(error.message), "error")
         return redirect(url_for("pages.editor_station", station_id=station.id))
     db.session.commit()
     flash(_("Neuer QR-Code: bitte neu ausdrucken, der alte gilt nicht mehr."), "success")
@@ -520,14 +521,14 @@ def _split_task_errors(form: TaskForm, error: DomainError) -> tuple[dict[str, li
     """Config errors by their path inside the config (for the type's fields), the rest onto the form."""
     config_errors: dict[str, list[str]] = {}
     other = {}
-    for path, messages in (error.errors or {}).items():
+    for path, messages in say(error.errors or {}).items():
         if path == "config" or path.startswith("config."):
             config_errors.setdefault(path[len("config."):] or "_schema", []).extend(messages)
         else:
             other[path] = messages
     if not error.errors:
-        return config_errors, [error.message]
-    leftovers = attach_errors(form, Invalid(error.message, errors=other)) if other else []
+        return config_errors, [say(error.message)]
+    leftovers = attach_errors(form, Invalid(say(error.message), errors=other)) if other else []
     return config_errors, leftovers
 
 

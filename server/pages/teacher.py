@@ -24,6 +24,7 @@ from rallies.errors import DomainError, NotFound
 from rallies.models import ClassRun, Rally
 from rallies.runtime import media_storage, setting
 from server.auth import role_required
+from server.i18n import say
 from server.pages import bp
 from server.pages.forms import attach_errors
 from server.pages.forms_teacher import (
@@ -179,7 +180,7 @@ def teacher_new_run():
             )
         except DomainError as error:
             db.session.rollback()
-            form_errors = [error.message, *attach_errors(form, error)]
+            form_errors = [say(error.message), *attach_errors(form, error)]
             status = error.status
         else:
             db.session.commit()
@@ -236,7 +237,7 @@ def teacher_run_window(run_id: int):
     except DomainError as error:
         db.session.rollback()
         run = _run(run_id)
-        return _render_run(run, window_form=form, form_errors=[error.message, *attach_errors(form, error)],
+        return _render_run(run, window_form=form, form_errors=[say(error.message), *attach_errors(form, error)],
                            status=error.status)
     db.session.commit()
     flash(_("Klasse und Zeitraum gespeichert."), "success")
@@ -258,7 +259,7 @@ def teacher_run_retention(run_id: int):
     except DomainError as error:
         db.session.rollback()
         run = _run(run_id)
-        return _render_run(run, retention_form=form, form_errors=[error.message, *attach_errors(form, error)],
+        return _render_run(run, retention_form=form, form_errors=[say(error.message), *attach_errors(form, error)],
                            status=error.status)
     db.session.commit()
     flash(_("Gespeichert: Daten werden am %(date)s gelöscht.", date=teacher_time(run.delete_after, '%d.%m.%Y')), "success")
@@ -278,7 +279,7 @@ def teacher_run_delete(run_id: int):
     except DomainError as error:
         db.session.rollback()
         run = _run(run_id)
-        return _render_run(run, delete_form=form, form_errors=[error.message], status=error.status)
+        return _render_run(run, delete_form=form, form_errors=[say(error.message)], status=error.status)
     db.session.commit()
     flash(_("Gelöscht: %(count)s Teams mit ihren Antworten und Uploads.", count=counts.get('teams', 0)), "success")
     return redirect(url_for("pages.teacher_runs"))
@@ -394,7 +395,7 @@ def teacher_grade(run_id: int, answer_id: int):
         db.session.rollback()
         run = _run(run_id)
         return _render_grading(run, posted=form, posted_id=answer_id,
-                               form_errors=[error.message, *attach_errors(form, error)], status=error.status)
+                               form_errors=[say(error.message), *attach_errors(form, error)], status=error.status)
     team = answer.team
     db.session.commit()
     total = teacher_points(play.load_state(team).score)
@@ -452,7 +453,7 @@ def teacher_results_csv(run_id: int):
     try:
         data = exports.results_csv(run, view=view, sep=sep)
     except DomainError as error:
-        flash(error.message, "error")
+        flash(say(error.message), "error")
         return redirect(url_for("pages.teacher_results", run_id=run.id))
     return _attachment(data, f"{_file_stem(run, view)}.csv", "text/csv")
 
@@ -481,6 +482,6 @@ def teacher_certificates(run_id: int):
     try:
         pdf = exports.certificates(run)
     except DomainError as error:
-        flash(_("Keine Urkunden: %(reason)s", reason=error.message), "error")
+        flash(_("Keine Urkunden: %(reason)s", reason=say(error.message)), "error")
         return redirect(url_for("pages.teacher_results", run_id=run.id))
     return _attachment(pdf, f"{_file_stem(run, 'urkunden')}.pdf", "application/pdf")
