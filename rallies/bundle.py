@@ -88,7 +88,7 @@ def _task_view(task: dict, with_solutions: bool) -> dict:
         "hint": task["hint"],
         "time_limit_s": task["time_limit_s"],
     }
-    public = task_type.public_view(config)
+    public = task_type.bundle_view(config, task)
     option_media = task.get("option_media") or {}
     if "options" in public:
         public["options"] = [_with_media(option, option_media) for option in public["options"]]
