@@ -21,8 +21,8 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_rallies_site_plan_id_media_assets'), 'media_assets',
                                     ['site_plan_id'], ['id'], ondelete='SET NULL')
     with op.batch_alter_table('stations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('plan_x', sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column('plan_y', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('plan_x', sa.Double(), nullable=True))
+        batch_op.add_column(sa.Column('plan_y', sa.Double(), nullable=True))
 
 
 def downgrade():

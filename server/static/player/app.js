@@ -15,6 +15,8 @@ import {
 } from "./store.js";
 import { Events, makeDeliver, refreshProgress } from "./sync.js";
 import { taskInput } from "./tasks.js";
+import "./tasks-cloze.js";
+import "./tasks-hotspot.js";
 import { gradeAtTask, isGraded, joinCountdown, updateVisit, visitHome } from "./visit.js";
 import {
   announce, errorText, field, formatPoints, h, mediaBlock, onCleanup, richText, runCleanups, stateLabel, unlockLabel,
@@ -641,8 +643,8 @@ function taskCard(task, index, station) {
   return h("article", { class: `card task status-${status}`, id: `task-${task.id}`, "data-type": task.type,
     "aria-labelledby": `task-title-${task.id}` },
   h("h2", { class: "task-title", id: `task-title-${task.id}` }, t("task.title", { number: index + 1 }), " ", points, badge),
-  richText(task.prompt_html),
-  mediaBlock(task.media),
+  input.hidesPrompt ? null : richText(task.prompt_html),
+  mediaBlock(input.hidesMedia ? task.media.filter((m) => !input.hidesMedia.includes(m.name)) : task.media),
   hintBlock(task),
   timer,
   form,

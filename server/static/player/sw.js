@@ -26,6 +26,8 @@ const SHELL = [
   "/static/player/store.js",
   "/static/player/sync.js",
   "/static/player/tasks.js",
+  "/static/player/tasks-cloze.js",
+  "/static/player/tasks-hotspot.js",
   "/static/player/views.js",
   "/static/player/visit.js",
   "/static/player/wayfinder.js",
