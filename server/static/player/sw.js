@@ -28,6 +28,7 @@ const SHELL = [
   "/static/player/tasks.js",
   "/static/player/tasks-cloze.js",
   "/static/player/tasks-hotspot.js",
+  "/static/player/siteplan.js",
   "/static/player/views.js",
   "/static/player/visit.js",
   "/static/player/wayfinder.js",
