@@ -30,7 +30,7 @@ registerTaskType("cloze", (task, previous, name) => {
     if (control) span.replaceWith(control);
   });
   return {
-    body: h("div", { class: "cloze" }, h("p", { class: "muted small" }, t("cloze.help")), text),
+    body: h("div", { class: "cloze" }, text, h("p", { class: "muted small" }, t("cloze.help"))),
     read: () => {
       const value = controls.map((control) => control.value.trim());
       if (value.some((item) => item === "")) throw new Error(t("cloze.need_all"));
