@@ -20,7 +20,10 @@ from server.pages.forms_editor import SitePlanForm
 
 
 def _render(rally, status: int = 200, form=None):
-    return render_template("pages/editor/site_plan.html", rally=rally,
+    chosen = request.args.get("chosen", type=int)
+    if chosen not in {station.id for station in rally.stations}:
+        chosen = rally.stations[0].id if rally.stations else None
+    return render_template("pages/editor/site_plan.html", rally=rally, chosen=chosen,
                            plan_form=form or SitePlanForm(formdata=None)), status
 
 
@@ -71,8 +74,12 @@ def _percent(name: str):
 def editor_station_plan_place(station_id: int):
     """Put a station on the plan (x and y in percent), or take it off with both fields empty."""
     station = _station(station_id)
+    stations = station.rally.stations
+    # The next station is chosen on the reloaded page, so placing a whole rally is one click each.
+    following = stations[(stations.index(station) + 1) % len(stations)]
     back = url_for("editor.editor_site_plan", rally_id=station.rally_id)
     return submit(lambda: authoring.update_station(station, actor=current_user, plan_x=_percent("x"),
                                                    plan_y=_percent("y")),
                   back=back, done=_("Station „%(title)s“ auf dem Plan gesetzt.", title=station.title),
-                  to=back + f"#place-{station.id}")
+                  to=url_for("editor.editor_site_plan", rally_id=station.rally_id, chosen=following.id)
+                  + f"#place-{following.id}")
