@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from client_api.openapi import EdgeBlueprint as Blueprint
 
 from rallies import accounts, audit
 from rallies.access import require_role
