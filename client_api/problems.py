@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, json
+from flask import Response, g, has_request_context, json
 
 PROBLEM_TYPE_BASE = "/api/v1/problems/"
 
@@ -54,6 +54,9 @@ def problem(status: int, code: str | None = None, detail: str | None = None, *,
     if errors:
         body["errors"] = errors
     body.update({k: v for k, v in extra.items() if v is not None})
+    if "instance" not in body and has_request_context() and getattr(g, "request_id", None):
+        # The request id of server/observability.py: it finds this request's log line.
+        body["instance"] = g.request_id
     response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -79,6 +82,8 @@ DESCRIPTIONS = {
     "run_not_open": (409, "The class run is not open now; see starts_at and ends_at."),
     "not_a_location_station": (422, "This station is not unlocked by location."),
     "too_large": (413, "The file is larger than allowed for its kind."),
+    "quota_exceeded": (413, "The uploads of the class run (or free-play game) have reached the operator's "
+                            "storage quota; nothing more can be uploaded."),
     "unsupported_media": (415, "The file is not an accepted image, audio or video format."),
     "wrong_task_type": (422, "This task takes no upload."),
     "station_locked": (409, "The task's station is still locked."),

@@ -23,11 +23,11 @@ ACCENT = (0, 95, 115)
 MARGIN = 15.0
 
 SCAN_EN = "Scan this code with the rally app or your phone camera to unlock the station."
-SCAN_DE = "Scanne diesen Code mit der Rally-App oder der Handykamera, um die Station freizuschalten."
+SCAN_DE = "Scanne diesen Code mit der Rallye-App oder der Handykamera, um die Station freizuschalten."
 CODE_EN = "No camera? Type this code in the rally app under “Enter a code”."
 CODE_DE = "Keine Kamera? Diesen Code in der Rallye-App unter „Code eingeben“ eintippen."
 JOIN_EN = "Open the rally app and enter the code – or scan the QR code with your phone camera."
-JOIN_DE = "Öffne die Rally-App und gib den Code ein – oder scanne den QR-Code mit der Handykamera."
+JOIN_DE = "Öffne die Rallye-App und gib den Code ein – oder scanne den QR-Code mit der Handykamera."
 
 # The overview grid of the QR kit: 4 × 5 small codes per page.
 GRID_COLUMNS, GRID_ROWS, GRID_QR_MM = 4, 5, 32.0
@@ -256,7 +256,7 @@ def _certificate_page(pdf: FPDF, cert: Certificate) -> None:
     pdf.ln(4)
     _fitted_title(pdf, cert.team_name, (34, 28, 22), max_lines=2)
     pdf.ln(6)
-    _text(pdf, f"für die Teilnahme an der Rally „{cert.rally_title}“", 14)
+    _text(pdf, f"für die Teilnahme an der Rallye „{cert.rally_title}“", 14)
     _text(pdf, f"for taking part in the rally “{cert.rally_title}”", 14)
     pdf.ln(6)
     if cert.max_score > 0:

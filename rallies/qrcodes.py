@@ -26,18 +26,19 @@ def station_svg(public_url: str, station: Station) -> bytes:
 
 
 def kit_pdf(public_url: str, rally: Rally) -> bytes:
-    """Overview sheet(s) and one A4 sign per QR station, numbered by their place in the rally."""
+    """Overview sheet(s) and one A4 sign per QR station, numbered by their place in the rally.
+
+    The codes in it count as printed (the caller commits); a regenerated code is not printed.
+    """
     stations = [_printable(public_url, station, index + 1)
                 for index, station in enumerate(rally.stations) if station.unlock_mode == "qr" and station.qr_token]
     if not stations:
         raise Invalid("The rally has no QR stations.", code="no_qr_stations")
-    return qr_kit_pdf(rally.title, stations)
-
-
-def sign_pdf(public_url: str, station: Station) -> bytes:
-    """The A4 sign of one QR station: title, QR code and its short code in large type."""
-    position = station.rally.stations.index(station) + 1
-    return station_sign_pdf(station.rally.title, _printable(public_url, station, position))
+    pdf = qr_kit_pdf(rally.title, stations)
+    for station in rally.stations:
+        if station.unlock_mode == "qr" and station.qr_token:
+            station.qr_printed_token = station.qr_token  # the checklist stops asking for a print-out
+    return pdf
 
 
 def _printable(public_url: str, station: Station, position: int) -> QrStation:

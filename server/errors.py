@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from client_api.problems import problem
 from rallies.db import db
 from rallies.errors import DomainError
+from rallies.messages import Msg
 from rallies.validation import error_paths
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,24 @@ def _discard_changes() -> None:
         log.exception("rollback after error failed")
 
 
+def say(value):
+    """A domain text (a Msg, or lists and dicts of them) in the reader's language."""
+    from flask_babel import gettext
+
+    if isinstance(value, Msg):
+        return value.render(gettext)
+    if isinstance(value, dict):
+        return {key: say(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [say(item) for item in value]
+    return value
+
+
 def handle_domain_error(error: DomainError):
     _discard_changes()
     if wants_problem_json():
-        return problem(error.status, error.code, error.message, errors=error.errors, **error.extra)
-    return _page(error.status, error.message)
+        return problem(error.status, error.code, say(error.message), errors=say(error.errors), **error.extra)
+    return _page(error.status, say(error.message))
 
 
 def handle_http_exception(error: HTTPException):

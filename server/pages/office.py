@@ -18,6 +18,7 @@ from rallies.errors import DomainError, NotFound, RuleViolation
 from rallies.models import STATUSES, Institution, Partnership, Rally, School, User
 from rallies.runtime import media_storage
 from server.auth import role_required
+from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_office import (
     ACTION_LABELS, STATUS_LABELS, AgreementForm, InstitutionForm, PartnershipForm, SchoolForm, TransitionForm,
@@ -69,16 +70,10 @@ def office_institutions(form=None, status: int = 200):
 @office_only
 def office_institution_create():
     form = InstitutionForm()
-    if not form.validate_on_submit():
-        return office_institutions(form, 422)
-    try:
-        institution = directory.create_institution(actor=current_user, **form.service_fields())
-    except DomainError as error:
-        _failed(error, form, default_field="name")
-        return office_institutions(form, 422)
-    db.session.commit()
-    flash(_("Einrichtung angelegt: %(name)s", name=institution.name), "success")
-    return redirect(url_for("office.office_institutions"))
+    return submit(lambda: directory.create_institution(actor=current_user, **form.service_fields()),
+                  form=form, default_field="name", again=lambda failed: office_institutions(form, 422),
+                  done=lambda institution: _("Einrichtung angelegt: %(name)s", name=institution.name),
+                  to=url_for("office.office_institutions"))
 
 
 @bp.route("/office/institutions/<int:institution_id>", methods=["GET", "POST"])
@@ -116,16 +111,10 @@ def office_schools(form=None, status: int = 200):
 @office_only
 def office_school_create():
     form = SchoolForm()
-    if not form.validate_on_submit():
-        return office_schools(form, 422)
-    try:
-        school = directory.create_school(actor=current_user, **form.service_fields())
-    except DomainError as error:
-        _failed(error, form, default_field="name")
-        return office_schools(form, 422)
-    db.session.commit()
-    flash(_("Schule angelegt: %(name)s", name=school.name), "success")
-    return redirect(url_for("office.office_schools"))
+    return submit(lambda: directory.create_school(actor=current_user, **form.service_fields()),
+                  form=form, default_field="name", again=lambda failed: office_schools(form, 422),
+                  done=lambda school: _("Schule angelegt: %(name)s", name=school.name),
+                  to=url_for("office.office_schools"))
 
 
 @bp.route("/office/schools/<int:school_id>", methods=["GET", "POST"])
@@ -346,16 +335,10 @@ def office_rally_withdraw(rally_id: int):
     if rally is None:
         raise NotFound("No such rally.")
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        return _render_rallies(422, failed_form=form, failed_id=rally.id)
-    try:
-        publishing.unpublish(rally, actor=current_user, reason=form.reason.data)
-    except DomainError as error:
-        _failed(error, form, default_field="reason")
-        return _render_rallies(422, failed_form=form, failed_id=rally.id)
-    db.session.commit()
-    flash(_("Zurückgezogen: %(title)s", title=rally.title), "success")
-    return redirect(url_for("office.office_rallies"))
+    return submit(lambda: publishing.unpublish(rally, actor=current_user, reason=form.reason.data),
+                  form=form, default_field="reason",
+                  again=lambda failed: _render_rallies(422, failed_form=form, failed_id=rally.id),
+                  done=_("Zurückgezogen: %(title)s", title=rally.title), to=url_for("office.office_rallies"))
 
 
 # --- Figures -------------------------------------------------------------------------

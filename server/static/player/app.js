@@ -15,6 +15,7 @@ import {
 } from "./store.js";
 import { Events, makeDeliver, refreshProgress } from "./sync.js";
 import { taskInput } from "./tasks.js";
+import { gradeAtTask, isGraded, joinCountdown, updateVisit, visitHome } from "./visit.js";
 import {
   announce, content, errorText, field, formatPoints, h, mediaBlock, onCleanup, richText, runCleanups, stateLabel, unlockLabel,
 } from "./views.js";
@@ -302,6 +303,10 @@ function joinView(prefill) {
       const problem = failure.problem || {};
       const fieldErrors = problem.errors ? Object.values(problem.errors).flat().join(" ") : "";
       error.textContent = errorText(failure.code, problem.detail) + (fieldErrors && failure.code === "invalid_request" ? ` ${fieldErrors}` : "");
+      if (failure.code === "run_not_open") {
+        const countdown = joinCountdown(problem);
+        if (countdown) error.replaceChildren(countdown);
+      }
       submit.disabled = false;
       submit.textContent = t("join.submit");
       (failure.code === "team_name_taken" || failure.code === "team_name_refused" ? name : code).focus();
@@ -410,6 +415,7 @@ function homeView() {
       contentHeading(app.bundle.rally.title),
       h("p", { class: "team" }, t("home.team", { team: current.team.name }), current.run ? ` · ${t("home.class", { label: current.run.class_label })}` : ""),
       scoreLine(state),
+      visitHome(),
       progressBar(rows),
       syncStatus()),
     app.notice ? h("p", { class: "flash" }, app.notice) : null,
@@ -539,7 +545,7 @@ function resultText(task, record) {
     if (last.status === "rejected") {
       lines.push(t("result.not_counted", { reason: errorText(last.error && last.error.code, last.error && last.error.message) }));
       cls += record.done ? "" : " bad";
-    } else if (last.pending_review) {
+    } else if (last.pending_review && !isGraded(task.id)) {
       lines.push(t("result.review"));
     } else if (last.correct === true) {
       lines.push(t("result.right"));
@@ -640,7 +646,8 @@ function taskCard(task, index, station) {
   hintBlock(task),
   timer,
   form,
-  resultText(task, record));
+  isGraded(task.id) ? null : resultText(task, record),
+  gradeAtTask(task, { showPoints: settings().show_points }));
 }
 
 function timeLimit(task, fieldset) {
@@ -795,12 +802,18 @@ function render({ keepFocus = false } = {}) {
   if (!keepFocus) window.scrollTo(0, 0);
   app.firstRender = false;
   updateSyncStatus();
+  showVisit();
+}
+
+function showVisit() {
+  updateVisit({ onShowTask: (item) => navigate(`#/station/${item.station_id}`) });
 }
 
 /** Re-render without losing the pupil's place or what they typed: the overview is redrawn, a
  * station only when it was locked and is open now; otherwise only the status lines change. */
 function rerenderSoft() {
   updateSyncStatus();
+  showVisit();
   if (!app.bundle || !session.get()) return;
   const hash = location.hash || "#/";
   if (hash === "#/") {

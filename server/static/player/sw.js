@@ -27,6 +27,7 @@ const SHELL = [
   "/static/player/sync.js",
   "/static/player/tasks.js",
   "/static/player/views.js",
+  "/static/player/visit.js",
   "/static/player/wayfinder.js",
   "/static/player/icon-192.png",
   "/static/vendor/jsqr/jsQR.js",

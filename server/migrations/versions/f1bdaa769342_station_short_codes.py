@@ -1,7 +1,7 @@
 """station short codes: five characters typed instead of scanning a QR code
 
-Revision ID: b7c1d2e3f4a5
-Revises: ae499b4d0038
+Revision ID: f1bdaa769342
+Revises: b7c1d2e3f4a5
 Create Date: 2026-12-07 03:40:00
 
 Existing QR stations get a code at once, unique within their rally.
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = 'b7c1d2e3f4a5'
-down_revision = 'ae499b4d0038'
+revision = 'f1bdaa769342'
+down_revision = 'b7c1d2e3f4a5'
 branch_labels = None
 depends_on = None
 
