@@ -32,6 +32,7 @@ ROLE_LABELS = {"office": _l("Programmbüro"), "editor": _l("Redaktion (Einrichtu
 
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
+from server.i18n import say
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -172,7 +173,7 @@ def change_password():
         try:
             accounts.change_password(current_user, form.current_password.data, form.new_password.data)
         except DomainError as error:
-            form.current_password.errors.append(error.message)
+            form.current_password.errors.append(say(error.message))
         else:
             db.session.commit()
             sessions.restart_here(current_user._get_current_object())

@@ -21,6 +21,14 @@ def _int(env: dict, name: str, default: int) -> int:
     return default if raw in (None, "") else int(raw)
 
 
+def _timezone(name: str) -> str:
+    """An IANA zone name people's times are shown in; a typo fails at start, not on a page."""
+    from zoneinfo import ZoneInfo
+
+    ZoneInfo(name)
+    return name
+
+
 @dataclass
 class Settings:
     ENV: str = "development"
@@ -131,7 +139,7 @@ class Settings:
             SESSION_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             REMEMBER_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             LOG_LEVEL=env.get("LOG_LEVEL", "INFO"),
-            TIMEZONE=env.get("TIMEZONE") or "Europe/Berlin",
+            TIMEZONE=_timezone(env.get("TIMEZONE") or "Europe/Berlin"),
             SESSION_IDLE_MINUTES=_int(env, "SESSION_IDLE_MINUTES", 120),
             SESSION_MAX_HOURS=_int(env, "SESSION_MAX_HOURS", 12),
             INVITATION_DAYS=_int(env, "INVITATION_DAYS", 7),

@@ -14,7 +14,7 @@ from flask import flash, redirect
 
 from rallies.db import db
 from rallies.errors import DomainError
-from server.errors import say
+from server.i18n import say
 from server.pages.forms import attach_errors
 
 

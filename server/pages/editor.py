@@ -25,6 +25,7 @@ from rallies.models import Partnership, Rally, Station, Task
 from rallies.runtime import media_limits, media_storage
 from rallies.tasks import REGISTRY
 from server.auth import role_required
+from server.i18n import say
 from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_editor import (
@@ -226,7 +227,7 @@ def editor_rally_copy(rally_id: int):
 def editor_rally_delete(rally_id: int):
     rally = _rally(rally_id)
     return submit(lambda: authoring.delete_rally(rally, actor=current_user),
-                  error_text=lambda error: _("Nicht gelöscht: %(reason)s", reason=error.message),
+                  error_text=lambda error: _("Nicht gelöscht: %(reason)s", reason=say(error.message)),
                   done=_("Rallye gelöscht: %(title)s", title=rally.title), to=url_for("editor.editor_rallies"))
 
 
@@ -256,7 +257,7 @@ def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]
         where = path
         if parts[0] == "stations" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(rally.stations):
             station = rally.stations[int(parts[1])]
-            where = f"Station {int(parts[1]) + 1} „{station.title}“"
+            where = _("Station %(number)s „%(title)s“", number=int(parts[1]) + 1, title=station.title)
             if len(parts) > 3 and parts[2] == "tasks" and parts[3].isdigit():
                 where += ", " + _("Aufgabe %(number)s", number=int(parts[3]) + 1)
         elif path == "stations":
@@ -265,7 +266,7 @@ def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]
             where = _("Über die Rallye")
         elif path == "cover_alt":
             where = _("Titelbild")
-        lines.extend(f"{where}: {message}" for message in messages)
+        lines.extend(f"{where}: {message}" for message in say(messages))
     return lines
 
 
@@ -354,7 +355,7 @@ def editor_rally_reorder(rally_id: int):
         flash(_("Ungültige Reihenfolge."), "error")
         return redirect(back)
     return submit(lambda: authoring.reorder_stations(rally, order, actor=current_user), back=back,
-                  error_text=lambda error: f"{error.message} " + _("Bitte neu laden."),
+                  error_text=lambda error: f"{say(error.message)} " + _("Bitte neu laden."),
                   done=_("Reihenfolge gespeichert."), to=back + "#stations")
 
 
@@ -370,7 +371,7 @@ def editor_rally_publish(rally_id: int):
             return _render_rally(rally, 422, publish_form=form)
         problems = describe_problems(rally, error.errors or {}) if error.code == "not_publishable" else []
         return _render_rally(rally, 422, publish_form=form,
-                             publish_errors={"message": error.message, "problems": problems})
+                             publish_errors={"message": say(error.message), "problems": problems})
 
     return submit(lambda: publishing.publish(rally, actor=current_user, visibility=form.visibility.data),
                   form=form, again=again,
@@ -406,7 +407,7 @@ def editor_rally_qr_kit(rally_id: int):
     try:
         pdf = qrcodes.kit_pdf(_public_url(), rally)
     except DomainError as error:
-        flash(f"{error.message} " + _("Diese Rallye hat keine QR-Stationen."), "error")
+        flash(f"{say(error.message)} " + _("Diese Rallye hat keine QR-Stationen."), "error")
         return redirect(url_for("editor.editor_rally", rally_id=rally.id))
     db.session.commit()
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
@@ -512,14 +513,14 @@ def _split_task_errors(form: TaskForm, error: DomainError) -> tuple[dict[str, li
     """Config errors by their path inside the config (for the type's fields), the rest onto the form."""
     config_errors: dict[str, list[str]] = {}
     other = {}
-    for path, messages in (error.errors or {}).items():
+    for path, messages in say(error.errors or {}).items():
         if path == "config" or path.startswith("config."):
             config_errors.setdefault(path[len("config."):] or "_schema", []).extend(messages)
         else:
             other[path] = messages
     if not error.errors:
-        return config_errors, [error.message]
-    leftovers = attach_errors(form, Invalid(error.message, errors=other)) if other else []
+        return config_errors, [say(error.message)]
+    leftovers = attach_errors(form, Invalid(say(error.message), errors=other)) if other else []
     return config_errors, leftovers
 
 

@@ -17,15 +17,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from rallies.authoring import LANGUAGES
+from server.formatting import DecimalField
 
 
-class LocalFloatField(FloatField):
-    """A number field that also takes a German decimal comma (52,52)."""
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [v.replace(",", ".").strip() if isinstance(v, str) else v for v in valuelist]
-        super().process_formdata(valuelist)
+LocalFloatField = DecimalField  # "52,52" and "52.52" alike; shown in the reader's way
 
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English", "fr": "Français", "tr": "Türkçe", "ar": "العربية",
@@ -143,6 +138,12 @@ class CoverForm(FlaskForm):
     alt = StringField(_l("Bildbeschreibung (Alternativtext)"),
                       validators=[DataRequired(_l("Jedes Bild braucht einen Alternativtext.")),
                                   Length(max=300)])
+
+
+class SitePlanForm(FlaskForm):
+    file = FileField(_l("Lageplan (Bild)"), validators=[FileRequired(_l("Bitte eine Bilddatei wählen."))])
+    alt = StringField(_l("Bildbeschreibung (Alternativtext)"),
+                      validators=[DataRequired(_l("Jedes Bild braucht einen Alternativtext.")), Length(max=300)])
 
 
 class ImportForm(FlaskForm):

@@ -17,6 +17,7 @@ from rallies.db import db
 from rallies.errors import DomainError
 from rallies.models import Institution, School, User
 from server import invitations
+from server.i18n import say
 from server.auth import role_required
 from server.pages.forms_accounts import LOCALE_LABELS, AccountForm, InviteForm
 
@@ -50,7 +51,7 @@ def _form_errors(form, error: DomainError) -> None:
                             _("Sie können Ihr eigenes Konto nicht deaktivieren und Ihre eigene Rolle nicht ändern.")]
     else:
         form.role.errors = [*form.role.errors, _("Die Angaben passen nicht zusammen: %(detail)s",
-                                                 detail=error.message)]
+                                                 detail=say(error.message))]
 
 
 @bp.route("/office/accounts")

@@ -25,6 +25,7 @@ from rallies.errors import DomainError, NotFound
 from rallies.models import ClassRun, Rally
 from rallies.runtime import media_storage, setting
 from server.auth import role_required
+from server.i18n import say
 from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_teacher import (
@@ -182,7 +183,7 @@ def teacher_new_run():
             )
         except DomainError as error:
             db.session.rollback()
-            form_errors = [error.message, *attach_errors(form, error)]
+            form_errors = [say(error.message), *attach_errors(form, error)]
             status = error.status
         else:
             db.session.commit()
@@ -436,7 +437,7 @@ def teacher_results_csv(run_id: int):
     try:
         data = exports.results_csv(run, view=view, sep=sep)
     except DomainError as error:
-        flash(error.message, "error")
+        flash(say(error.message), "error")
         return redirect(url_for("teacher.teacher_results", run_id=run.id))
     return _attachment(data, f"{_file_stem(run, view)}.csv", "text/csv")
 
@@ -465,6 +466,6 @@ def teacher_certificates(run_id: int):
     try:
         pdf = exports.certificates(run)
     except DomainError as error:
-        flash(_("Keine Urkunden: %(reason)s", reason=error.message), "error")
+        flash(_("Keine Urkunden: %(reason)s", reason=say(error.message)), "error")
         return redirect(url_for("teacher.teacher_results", run_id=run.id))
     return _attachment(pdf, f"{_file_stem(run, 'urkunden')}.pdf", "application/pdf")

@@ -270,6 +270,10 @@ TASK_FORMS = {
     "survey": ({"survey_mode": "scale", "scale_min": "1", "scale_max": "5", "scale_step": "1",
                 "scale_min_label": "schlecht", "scale_max_label": "super", "options-0-text": "ignored"},
                lambda c: c == {"scale": {"min": 1, "max": 5, "step": 1, "min_label": "schlecht", "max_label": "super"}}),
+    "cloze": ({"text": "Rembrandt malte [[Nachtwache]] im Jahr {{1642|1648}}.", "max_typos": "1"},
+              {"text": "Rembrandt malte [[Nachtwache]] im Jahr {{1642|1648}}.", "max_typos": 1}),
+    "hotspot": ({"regions": '[{"circle": {"x": 0.5, "y": 0.4, "r": 0.1}}]', "aspect": "0,75"},
+                {"regions": [{"circle": {"x": 0.5, "y": 0.4, "r": 0.1}}], "aspect": 0.75}),
 }
 
 
@@ -336,7 +340,7 @@ def test_config_errors_are_shown_by_field_path(editor_client, db, make_rally):
     long_text = editor_client.post(f"/editor/tasks/{choice_task.id}", data={
         **COMMON, "options-0-text": "x" * 501, "options-1-text": "ok", "correct": "1"})
     page = text(long_text)
-    assert long_text.status_code == 422 and "Option 1 Text:" in page and "Length must be between 1 and 500." in page
+    assert long_text.status_code == 422 and "Option 1 Text: 1 bis 500 Zeichen." in page
 
     cost = editor_client.post(f"/editor/tasks/{number_task.id}", data={
         **COMMON, "points": "2", "hint_cost": "5", "value": "3"})
