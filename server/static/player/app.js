@@ -20,7 +20,7 @@ import "./tasks-cloze.js";
 import "./tasks-hotspot.js";
 import { gradeAtTask, isGraded, joinCountdown, updateVisit, visitHome } from "./visit.js";
 import {
-  announce, errorText, field, formatPoints, h, mediaBlock, onCleanup, richText, runCleanups, stateLabel, unlockLabel,
+  announce, content, errorText, field, formatPoints, h, mediaBlock, onCleanup, richText, runCleanups, stateLabel, unlockLabel,
 } from "./views.js";
 import { wayfinder } from "./wayfinder.js";
 
@@ -542,7 +542,7 @@ function resultText(task, record) {
       cls += " checking";
     }
     if (s.show_solutions && task.feedback && record.localCorrect !== undefined && record.localCorrect !== null) {
-      lines.push(record.localCorrect ? task.feedback.correct : task.feedback.wrong);
+      lines.push(content(record.localCorrect ? task.feedback.correct : task.feedback.wrong));
     }
     lines.push(navigator.onLine ? t("result.sending") : t("result.sends_when_online"));
   } else if (last) {
@@ -562,7 +562,7 @@ function resultText(task, record) {
       cls += " ok";
     }
     if (s.show_points && last.points !== null && last.points !== undefined) lines.push(t("result.points", { points: formatPoints(last.points) }));
-    if (last.feedback) lines.push(last.feedback);
+    if (last.feedback) lines.push(content(last.feedback)); // the editor's words, in the rally's language
   }
   if (!lines.length) return null;
   return h("div", { class: cls, role: "status" }, lines.map((line) => h("p", {}, line)));

@@ -4,24 +4,25 @@
 // join screen. It reads only `progress.run`, `progress.messages` and `progress.tasks`
 // (CLIENT_API.md, December additions) from the stored play state; app.js calls in here.
 
+import { t } from "./i18n.js";
 import { playState } from "./store.js";
 import { formatPoints, h } from "./views.js";
 
+// Its words live in the player's catalogues (i18n/<lang>.json, keys "visit.*").
 const T = {
-  ends: (time) => `Ende / Ends: ${time}`,
-  newEnd: (time) => `Neues Ende: ${time} / New end: ${time}`,
-  message: "Nachricht eurer Lehrkraft / Message from your teacher",
-  messages: (n) => `Nachrichten / Messages (${n})`,
-  ok: "Gelesen / OK",
-  graded: "Bewertet / Graded",
-  points: (p, max) => `${p} von ${max} Punkten / ${p} of ${max} points`,
-  comment: "Rückmeldung / Comment",
-  newGrades: (n) => (n === 1 ? "Eine Antwort wurde bewertet. / An answer was graded."
-    : `${n} Antworten wurden bewertet. / ${n} answers were graded.`),
-  show: "Ansehen / Show",
-  startsAt: (time) => `Die Rallye beginnt um ${time}. / The rally starts at ${time}.`,
-  startsIn: (left) => `Noch ${left} / Starts in ${left}`,
-  startsNow: "Die Rallye hat begonnen – jetzt beitreten! / The rally has started – join now!",
+  ends: (time) => t("visit.ends", { time }),
+  newEnd: (time) => t("visit.new_end", { time }),
+  get message() { return t("visit.message"); },
+  messages: (n) => t("visit.messages", { count: n }),
+  get ok() { return t("visit.ok"); },
+  get graded() { return t("visit.graded"); },
+  points: (p, max) => t("visit.points", { points: p, max }),
+  get comment() { return t("visit.comment"); },
+  newGrades: (n) => t("visit.new_grades", { count: n }),
+  get show() { return t("visit.show"); },
+  startsAt: (time) => t("visit.starts_at", { time }),
+  startsIn: (left) => t("visit.starts_in", { left }),
+  get startsNow() { return t("visit.starts_now"); },
 };
 
 function clock(iso) {
