@@ -33,3 +33,10 @@ def snapshot_cache():
     from rallies.bundle import BundleCache
 
     return current_app.extensions.setdefault("rally_snapshots", BundleCache(maxsize=256))
+
+
+def message_cache():
+    """The app's cache of the teams' view of a run's messages, keyed by run and last message time."""
+    from rallies.bundle import BundleCache
+
+    return current_app.extensions.setdefault("run_messages", BundleCache(maxsize=512))

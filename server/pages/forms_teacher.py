@@ -23,6 +23,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 
 from rallies.validation import TIME_MESSAGE, time_in_bounds
 
+from server.formatting import DecimalField
+
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -47,16 +49,7 @@ def utc_to_local(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(LOCAL_ZONE).replace(tzinfo=None, second=0, microsecond=0)
 
 
-class CommaFloatField(FloatField):
-    """A number field that also takes a German decimal comma (2,5)."""
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [v.replace(",", ".").strip() if isinstance(v, str) else v for v in valuelist]
-        super().process_formdata(valuelist)
-        if self.data is not None and not math.isfinite(self.data):
-            self.data = None
-            raise ValueError(gettext("Keine gültige Zahl."))
+CommaFloatField = DecimalField  # "2,5" and "2.5" alike; shown in the reader's way
 
 
 class LocalDateTimeField(DateTimeLocalField):
