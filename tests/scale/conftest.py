@@ -152,8 +152,9 @@ def _seed(database_url: str, media_storage: str) -> dict:
                                        age_min=10, age_max=14, settings={"station_order": "free"})
         station = authoring.add_station(rally, actor=editor, title="Eingang")
         numbers = [authoring.add_task(station, actor=editor, type="number", points=10,
-                                      config={"value": 7, "tolerance": 0}).id for _ in range(6)]
-        photo = authoring.add_task(station, actor=editor, type="photo", points=5, config={}).id
+                                      prompt_md="Wie viele Bilder?", config={"value": 7, "tolerance": 0}).id for _ in range(6)]
+        photo = authoring.add_task(station, actor=editor, type="photo", points=5,
+                                   prompt_md="Fotografiert das Bild.", config={}).id
         publishing.publish(rally, actor=editor, visibility="partners")
         now = dt.datetime.now(dt.timezone.utc)
         run = ClassRun(rally_id=rally.id, rally_version_id=rally.published_version_id, school_id=school.id,
