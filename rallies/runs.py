@@ -20,8 +20,10 @@ from rallies.messages import msg
 from rallies.models import (
     Answer, Checkin, ClassRun, Rally, RunMessage, Scan, School, StationUnlock, Team, Upload, User,
 )
-from rallies.partnerships import current_partnership
+from rallies.access import EDIT, may_school_run, rally_permissions
+from rallies.partnerships import current_partnership, is_current
 from rallies.publishing import unique_join_code
+from rallies.validation import TIME_MESSAGE, time_in_bounds
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +62,15 @@ def may_run(rally: Rally, teacher: User, school: School | None = None, *,
     if rally.visibility == "public":
         return True, "The rally is open to every class."
     for candidate in schools:
-        if current_partnership(candidate.id, rally.institution_id, today) is not None:
-            return True, f"{candidate.name} has a registered partnership with {rally.institution.name}."
-    return False, (f"This rally is for partner schools of {rally.institution.name}; "
+        if may_school_run(rally, candidate.id, today):
+            if rally.visibility == "school" or rally.partnership_id is not None:
+                return True, f"The rally is for {candidate.name}."
+            return True, f"{candidate.name} has a registered partnership with {rally.owner_name}."
+    if rally.visibility == "school":
+        return False, f"This rally is for the classes of {rally.owner_name} only."
+    if rally.partnership_id is not None:
+        return False, "This rally is for the school of its partnership only, while the partnership is registered."
+    return False, (f"This rally is for partner schools of {rally.owner_name}; "
                    "your school has no registered, current partnership with it.")
 
 
@@ -71,6 +79,8 @@ def _check_window(starts_at, ends_at, *, now: dt.datetime) -> dict[str, list[str
     for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
             errors[name] = ["A time with an offset is required."]
+        elif not time_in_bounds(value):  # the deletion date of a run ending near 9999 would overflow
+            errors[name] = [str(TIME_MESSAGE)]
     if errors:
         return errors
     if ends_at <= starts_at:
@@ -121,10 +131,15 @@ def start_run(rally: Rally, *, school: School, teacher: User, class_label: str, 
                             max_retention_days=max_retention_days)
     if not rally.is_published:
         raise Conflict("The rally is not published.", code="not_published")
-    partnership = current_partnership(school.id, rally.institution_id, now.date())
-    if rally.visibility == "partners" and partnership is None:
+    if rally.partnership_id is not None and rally.partnership.school_id == school.id:
+        partnership = rally.partnership if is_current(rally.partnership, now.date()) else None
+    elif rally.institution_id is not None:
+        partnership = current_partnership(school.id, rally.institution_id, now.date())
+    else:
+        partnership = None
+    if not may_school_run(rally, school.id, now.date()):
         _, reason = may_run(rally, teacher, school, today=now.date())
-        raise Forbidden(reason, code="no_partnership")
+        raise Forbidden(reason, code="no_partnership" if rally.visibility == "partners" else "not_your_school")
     run = ClassRun(
         rally_id=rally.id, rally_version_id=rally.published_version_id, school_id=school.id,
         teacher_id=teacher.id, partnership_id=partnership.id if partnership else None, class_label=label,
@@ -340,13 +355,17 @@ def runs_for(user: User, *, rally_id: int | None = None) -> list[ClassRun]:
     if user.role == "teacher":
         query = query.where(ClassRun.school_id.in_(user.school_ids or {-1}))
     elif user.role == "editor":
-        query = query.join(Rally, Rally.id == ClassRun.rally_id).where(
-            Rally.institution_id.in_(user.institution_ids or {-1}))
+        query = query.join(Rally, Rally.id == ClassRun.rally_id).where(Rally.institution_id.in_(
+            user.institution_ids or {-1}) | Rally.partnership_id.is_not(None))
     else:
         raise Forbidden("The programme office sees aggregate figures only.")
     if rally_id is not None:
         query = query.where(ClassRun.rally_id == rally_id)
-    return list(db.session.scalars(query))
+    found = list(db.session.scalars(query))
+    if user.role == "editor":  # co-owned rallies: only those the editor authors
+        found = [run for run in found if run.rally.institution_id in user.institution_ids
+                 or EDIT in rally_permissions(user, run.rally)]
+    return found
 
 
 def team_counts(run_ids: list[int]) -> dict[int, int]:

@@ -24,6 +24,7 @@ def media_limits():
         image=setting("MAX_IMAGE_BYTES"),
         audio=setting("MAX_AUDIO_BYTES"),
         video=setting("MAX_VIDEO_BYTES"),
+        image_pixels=setting("MAX_IMAGE_PIXELS"),
     )
 
 

@@ -4,6 +4,7 @@
     flask --app server users token a@museum.de
     flask --app server demo seed
     flask --app server retention run
+    flask --app server backup create|restore FOLDER   (server/backup.py)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rallies import accounts
 from rallies.db import db
 from rallies.errors import DomainError
 from rallies.models import User
+from server.i18n import say
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the app.")
@@ -26,8 +28,8 @@ retention_cli = AppGroup("retention", help="Delete pupil data past its retention
 
 
 def _fail(error: DomainError) -> None:
-    details = "; ".join(f"{k}: {' '.join(v)}" for k, v in (error.errors or {}).items())
-    raise click.ClickException(f"{error.message} {details}".strip())
+    details = "; ".join(f"{k}: {' '.join(say(v))}" for k, v in (error.errors or {}).items())
+    raise click.ClickException(f"{say(error.message)} {details}".strip())
 
 
 @users_cli.command("create")
@@ -96,6 +98,9 @@ def run_retention(dry_run):
 
 
 def register_commands(app: Flask) -> None:
+    from server.backup import backup_cli
+
+    app.cli.add_command(backup_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(retention_cli)

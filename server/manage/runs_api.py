@@ -11,9 +11,9 @@ from __future__ import annotations
 import io
 
 from flask import Response, send_file
-from flask_smorest import Blueprint
+from client_api.openapi import EdgeBlueprint as Blueprint
 
-from client_api.files import send_stored
+from client_api.files import send_stored, upload_disposition
 from rallies import exports, live, results, run_messages, runs
 from rallies.access import may_see_uploads, readable_rally, visible_run
 from rallies.db import db
@@ -67,7 +67,7 @@ def _run_view(run: ClassRun, user: User, *, team_count: int, version: int | None
     view = {
         "id": run.id,
         "rally": {"id": run.rally_id, "title": run.rally.title, "version": version,
-                  "institution": {"id": run.rally.institution.id, "name": run.rally.institution.name}},
+                  "institution": {"id": run.rally.owner.id, "name": run.rally.owner_name}},
         "school": {"id": run.school.id, "name": run.school.name},
         "class_label": run.class_label, "state": runs.run_state(run), "starts_at": run.starts_at,
         "ends_at": run.ends_at, "retention_days": run.retention_days, "delete_after": run.delete_after,
@@ -234,7 +234,7 @@ def get_upload(run_id, upload_id):
     user, run = _run(run_id, uploads=True)
     upload = results.visible_upload(user, upload_id, run=run)
     return send_stored(media_storage(), upload.storage_name, upload.content_type, cache_control="private, no-store",
-                       extra_headers={"X-Content-Type-Options": "nosniff"})
+                       extra_headers=upload_disposition(upload.content_type))
 
 
 @blp.route("/answers/<int:answer_id>/grade", methods=["POST"])

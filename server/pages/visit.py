@@ -29,7 +29,7 @@ from rallies.errors import DomainError, NotFound
 from rallies.models import ClassRun, Rally
 from rallies.runtime import setting
 from server.auth import role_required
-from server.errors import say
+from server.i18n import say
 from server.pages.teacher import bp
 from server.pages.forms_teacher import LOCAL_ZONE
 from server.pages.forms_visit import EmptyForm, MessageForm, RankingSettingForm, RunEndForm, StartNowForm

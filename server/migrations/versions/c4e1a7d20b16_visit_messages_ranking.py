@@ -1,7 +1,7 @@
 """class visit: messages to every team, the closing ranking switch, last message time
 
 Revision ID: c4e1a7d20b16
-Revises: ae499b4d0038
+Revises: 3d80cbde4b89
 Create Date: 2026-12-07 03:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4e1a7d20b16'
-down_revision = 'ae499b4d0038'
+down_revision = '3d80cbde4b89'
 branch_labels = None
 depends_on = None
 
