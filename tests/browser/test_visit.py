@@ -111,7 +111,7 @@ def test_a_teacher_runs_a_whole_visit_from_a_phone(live_server, phone, visit_ral
     errors = []
     pupil.on("pageerror", lambda error: errors.append(str(error)))
     pupil.goto(live_server(f"/join/{code}"))
-    pupil.get_by_label("Teamname").fill("Die Entdecker")
+    pupil.get_by_label("Teamname", exact=True).fill("Die Entdecker")
     pupil.get_by_role("button", name="Beitreten").click()
     expect(pupil.get_by_role("heading", name="Bilder der Stadt")).to_be_visible()
     old_end = first_end.astimezone().strftime("%H:%M")
@@ -195,6 +195,15 @@ def test_a_teacher_runs_a_whole_visit_from_a_phone(live_server, phone, visit_ral
         teacher.goto((path if path.startswith("http") else live_server(path)) + ("&" if "?" in path else "?") + "lang=en")
         _no_horizontal_scroll(teacher, name)
     expect(teacher.get_by_role("heading", name="Start now")).to_be_visible()
+
+    # 10. On a desktop the per-station view sits beside the teams' table.
+    desktop = phone(viewport={"width": 1280, "height": 800}, has_touch=False, device_scale_factor=1).new_page()
+    _log_in(desktop, live_server)
+    desktop.goto(run_url + "/live")
+    table, stations = desktop.locator("table.live-table").bounding_box(), desktop.locator(".live-stations").bounding_box()
+    assert stations["x"] > table["x"] + table["width"] - 1 and abs(stations["y"] - table["y"]) < 60
+    expect(desktop.locator("[data-live-stations]")).to_contain_text("Eingang")
+    desktop.screenshot(path=str(DOCS / "visit-live-desktop.png"))
     assert errors == []
 
 
@@ -243,7 +252,7 @@ def test_the_join_screen_counts_down_to_a_planned_run(live_server, phone, visit_
     db.session.commit()
     pupil = phone().new_page()
     pupil.goto(live_server(f"/join/{run.join_code}"))
-    pupil.get_by_label("Teamname").fill("Die Frühen")
+    pupil.get_by_label("Teamname", exact=True).fill("Die Frühen")
     pupil.get_by_role("button", name="Beitreten").click()
     countdown = pupil.locator(".countdown-box")
     expect(countdown).to_contain_text("Die Rallye beginnt um")
