@@ -260,3 +260,27 @@ def test_the_join_screen_counts_down_to_a_planned_run(live_server, phone, visit_
     first = countdown.locator(".countdown").inner_text()
     pupil.wait_for_timeout(1500)
     assert countdown.locator(".countdown").inner_text() != first  # it counts
+
+
+def test_a_run_that_ends_on_another_day_shows_the_date_of_its_end(live_server, phone, visit_rally):
+    from playwright.sync_api import expect
+
+    from rallies import runs
+    from rallies.db import db
+    from rallies.models import User
+
+    teacher_user = db.session.scalar(db.select(User).filter_by(email="teacher@example.org"))
+    now = dt.datetime.now(dt.timezone.utc)
+    ends_at = now + dt.timedelta(days=3)
+    run = runs.start_run(visit_rally["rally"], school=visit_rally["school"], teacher=teacher_user, class_label="7b",
+                         starts_at=now - dt.timedelta(minutes=5), ends_at=ends_at,
+                         max_retention_days=365, default_retention_days=30)
+    db.session.commit()
+    pupil = phone().new_page()
+    pupil.goto(live_server(f"/join/{run.join_code}"))
+    pupil.get_by_label("Teamname", exact=True).fill("Die Späten")
+    pupil.get_by_role("button", name="Beitreten").click()
+    local_end = ends_at.astimezone()
+    end = pupil.locator(".run-end")
+    expect(end).to_contain_text(f"{local_end.day}.{local_end.month}.")
+    expect(end).to_contain_text(local_end.strftime("%H:%M"))

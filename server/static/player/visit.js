@@ -9,8 +9,13 @@ import { playState } from "./store.js";
 import { formatPoints, h } from "./views.js";
 
 
+// The time alone when it is today; with weekday and date otherwise, so a run that ends next
+// week does not read as ending at that hour today.
 function clock(iso) {
-  return new Date(iso).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
+  const when = new Date(iso);
+  const time = { hour: "2-digit", minute: "2-digit" };
+  if (when.toDateString() === new Date().toDateString()) return when.toLocaleTimeString(language(), time);
+  return when.toLocaleString(language(), { weekday: "short", day: "numeric", month: "numeric", ...time });
 }
 
 function countdownText(ms) {
