@@ -30,6 +30,7 @@ from rallies.errors import DomainError, NotFound
 from rallies.models import ClassRun, Rally
 from rallies.runtime import setting
 from server.auth import role_required
+from server.formatting import local as local_time
 from server.i18n import say
 from server.pages.teacher import bp
 from server.pages.forms_teacher import LOCAL_ZONE
@@ -135,10 +136,21 @@ def teacher_run_start_now(run_id: int):
 
 # --- Moving the end of a run under way -------------------------------------------------
 
-def _clock(value: dt.datetime) -> str:
-    from flask_babel import format_time
+def _ends_today(value: dt.datetime) -> bool:
+    """Whether a stored (UTC) time falls on today's local date; otherwise people need the date too."""
+    return local_time(value).date() == dt.datetime.now(LOCAL_ZONE).date()
 
-    return format_time(value.astimezone(LOCAL_ZONE).time(), "short")
+
+bp.add_app_template_filter(_ends_today, "ends_today")
+
+
+def _clock(value: dt.datetime) -> str:
+    """"14:05" today, "14.12.2026 14:05" on another day: a bare hour would read as today."""
+    from flask_babel import format_date, format_time
+
+    when = local_time(value)
+    time = format_time(when.time(), "short")
+    return time if _ends_today(value) else f"{format_date(when.date(), 'medium')} {time}"
 
 
 @bp.route("/teacher/runs/<int:run_id>/end", methods=["POST"])

@@ -284,3 +284,8 @@ def test_a_run_that_ends_on_another_day_shows_the_date_of_its_end(live_server, p
     end = pupil.locator(".run-end")
     expect(end).to_contain_text(f"{local_end.day}.{local_end.month}.")
     expect(end).to_contain_text(local_end.strftime("%H:%M"))
+    # The way back from a station is a touch target of at least 44 px.
+    pupil.locator("a.station-link").first.click()
+    back = pupil.locator(".back a")
+    expect(back).to_be_visible()
+    assert back.bounding_box()["height"] >= 44

@@ -493,7 +493,7 @@ function locationUnlock(station) {
     why.hidden = inside;
   } });
   return h("div", { class: "location-unlock" }, h("p", {}, t("locked.location")), panel, why, button, message,
-    h("p", {}, h("a", { href: "#/map" }, t("map.button"))));
+    h("p", {}, h("a", { class: "button", href: "#/map" }, t("map.button"))));
 }
 
 function manualCodeForm() {
