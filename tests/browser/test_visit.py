@@ -289,3 +289,8 @@ def test_a_run_that_ends_on_another_day_shows_the_date_of_its_end(live_server, p
     back = pupil.locator(".back a")
     expect(back).to_be_visible()
     assert back.bounding_box()["height"] >= 44
+    # A done task's title keeps its points and its tick apart.
+    choice = pupil.locator(f"#task-{visit_rally['choice'].id}")
+    choice.get_by_text("Rembrandt").click()
+    choice.get_by_role("button", name="Antwort senden").click()
+    expect(choice.locator(".task-title")).to_contain_text("10 Punkte ✓")

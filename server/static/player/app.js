@@ -644,7 +644,7 @@ function taskCard(task, index, station) {
     : status === "waiting" && !waitingCountsDone(task, record) ? h("span", { class: "badge checking" }, t("task.checking")) : null;
   return h("article", { class: `card task status-${status}`, id: `task-${task.id}`, "data-type": task.type,
     "aria-labelledby": `task-title-${task.id}` },
-  h("h2", { class: "task-title", id: `task-title-${task.id}` }, t("task.title", { number: index + 1 }), " ", points, badge),
+  h("h2", { class: "task-title", id: `task-title-${task.id}` }, t("task.title", { number: index + 1 }), " ", points, points && badge ? " " : null, badge),
   input.hidesPrompt ? null : richText(task.prompt_html),
   mediaBlock(input.hidesMedia ? task.media.filter((m) => !input.hidesMedia.includes(m.name)) : task.media),
   hintBlock(task),
