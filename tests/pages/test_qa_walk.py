@@ -26,3 +26,22 @@ def test_the_figures_table_heads_its_rally_column_in_english_on_english_pages(of
     assert "<th>Rallyes</th>" in german
 
 
+
+
+def test_a_teacher_graded_task_in_the_statistics_says_who_grades_it_once(client, teacher, editor, db, make_rally,
+                                                                          make_run):
+    from rallies import authoring, publishing
+
+    rally = make_rally(stations=[{"title": "Eingangshalle", "tasks": ["single_choice"]}], publish=None)
+    authoring.add_task(rally.stations[0], actor=editor, type="text", prompt_md="Was hat dir gefallen?", points=10,
+                       config={"teacher_graded": True})
+    publishing.publish(rally, actor=editor, visibility="public")
+    db.session.commit()
+    run = make_run(rally)
+    login(client, teacher)
+
+    page = text(client.get(f"/teacher/runs/{run.id}/results"))
+
+    assert page.count("Von der Lehrkraft bewertet") == 1
+    assert "graded by the teacher" not in page
+    assert "Lösung:" in page  # the single choice still shows its solution
