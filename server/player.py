@@ -74,8 +74,10 @@ def play():
     return _shell(None, None)
 
 
+@bp.route("/join", defaults={"code": None})
+@bp.route("/join/", defaults={"code": None})
 @bp.route("/join/<code>")
-def join(code: str):
+def join(code: str | None):
     """The join poster's QR code opens the player with the code filled in."""
     return _shell(code, None)
 

@@ -45,3 +45,12 @@ def test_a_teacher_graded_task_in_the_statistics_says_who_grades_it_once(client,
     assert page.count("Von der Lehrkraft bewertet") == 1
     assert "graded by the teacher" not in page
     assert "Lösung:" in page  # the single choice still shows its solution
+
+
+@pytest.mark.parametrize("url", ["/join", "/join/"])
+def test_join_without_a_code_opens_the_players_join_screen_instead_of_a_404(client, url):
+    response = client.get(url, follow_redirects=True)
+
+    assert response.status_code == 200
+    assert 'id="player"' in text(response) and 'data-join-code=""' in text(response)
+    assert "Fehler 404" not in text(response)
