@@ -57,7 +57,7 @@ def submit_answers(team: Team, items: list, *, policy: PlayPolicy, now: dt.datet
     results = [_submit_one(team, state, run_ends_at, item, new_rows, policy=policy, now=now) for item in items]
     try:
         if new_rows:  # no savepoint: a collision rolls the whole request back and judges again
-            db.session.execute(INSERT_ANSWER, new_rows)
+            db.session.connection().execute(INSERT_ANSWER, new_rows)
     except IntegrityError:
         db.session.rollback()
         if not _retry:

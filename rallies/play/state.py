@@ -49,7 +49,7 @@ TOUCH = sa.update(Team.__table__).where(Team.__table__.c.id == sa.bindparam("tea
 
 def load_state(team: Team) -> TeamState:
     """Replay the team's stored answers (only the columns scoring needs) over its version."""
-    rows = db.session.execute(STATE_QUERY, {"team_id": team.id}).all()
+    rows = db.session.connection().execute(STATE_QUERY, {"team_id": team.id}).all()  # Core: no ORM layer
     unlocked = {row.station_id for row in rows if row.kind == 0}
     answered = [row for row in rows if row.kind == 1]
     state = build_state(snapshot_of(team), team.station_order, unlocked, answered)
@@ -74,7 +74,7 @@ def touch(team: Team, now: dt.datetime) -> None:
     """Note the team's last activity; the teacher's live view needs no finer than 15 s, which
     saves an UPDATE on most writes of a busy team."""
     if team.last_activity_at is None or now - team.last_activity_at >= ACTIVITY_RESOLUTION:
-        db.session.execute(TOUCH, {"team_id": team.id, "now": now})
+        db.session.connection().execute(TOUCH, {"team_id": team.id, "now": now})
         set_committed_value(team, "last_activity_at", now)  # written above: nothing left for a flush
 
 
