@@ -7,12 +7,13 @@ JSON Schema for the client API's documentation, so the two cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from typing import Annotated, Any
 
 import msgspec
 from msgspec import Meta
+
+from rallies.validation import out_of_bounds, time_in_bounds
 
 INT64 = Meta(ge=-(2**63), le=2**63 - 1)
 
@@ -51,7 +52,6 @@ FIELD_MESSAGES = {
     "answered_at": "answered_at must be an ISO 8601 time with an offset.",
     "hint_used": "hint_used must be true or false.",
     "location": "location must be an object with lat and lon.",
-    "value": "value holds a number no computer can hold.",
 }
 REQUIRED = ("id", "task_id", "value", "answered_at")
 
@@ -63,14 +63,16 @@ def check_item(raw) -> tuple[AnswerItem, dt.datetime]:
     missing = [name for name in REQUIRED if name not in raw]
     if missing:
         raise ItemInvalid(f"Missing field(s): {', '.join(missing)}.")
+    unstorable = out_of_bounds(raw)  # NUL in a text, integers beyond 64 bits, non-finite numbers
+    if unstorable:
+        path, messages = next(iter(sorted(unstorable.items())))
+        raise ItemInvalid(f"{path}: {messages[0]}")
     try:
         item = msgspec.convert(raw, AnswerItem)
     except msgspec.ValidationError as error:
         at = re.search(r"at `\$\.(\w+)", str(error))
         field = at.group(1) if at else ""
         raise ItemInvalid(FIELD_MESSAGES.get(field, "The answer does not have the documented form.")) from None
-    if not _numbers_fit(item.value):
-        raise ItemInvalid(FIELD_MESSAGES["value"])
     try:
         answered_at = parse_time(item.answered_at)
     except (ValueError, TypeError, OverflowError):
@@ -79,7 +81,7 @@ def check_item(raw) -> tuple[AnswerItem, dt.datetime]:
 
 
 def parse_time(value) -> dt.datetime:
-    """ISO 8601 with an offset, in UTC; a time without one, or one outside years 1-9999 in UTC, is refused."""
+    """ISO 8601 with an offset, in UTC; a time without one, or outside 1900-2999, is refused."""
     if not isinstance(value, str):
         raise ValueError("not a string")
     text = value.strip()
@@ -88,27 +90,9 @@ def parse_time(value) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(text)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError("no offset")
-    return parsed.astimezone(dt.timezone.utc)  # OverflowError near year 1 or 9999
-
-
-def _numbers_fit(value) -> bool:
-    """Every number in a JSON value is finite and within a double's range."""
-    todo = [value]
-    while todo:
-        current = todo.pop()
-        if isinstance(current, bool) or current is None or isinstance(current, str):
-            continue
-        if isinstance(current, int):
-            if abs(current) > 2**1023:
-                return False
-        elif isinstance(current, float):
-            if not math.isfinite(current):
-                return False
-        elif isinstance(current, dict):
-            todo.extend(current.values())
-        elif isinstance(current, list):
-            todo.extend(current)
-    return True
+    if not time_in_bounds(parsed):  # near year 1 or 9999 the conversion to UTC would overflow
+        raise ValueError("out of range")
+    return parsed.astimezone(dt.timezone.utc)
 
 
 def json_schema() -> tuple[dict, dict]:

@@ -13,7 +13,8 @@ from rallies.tokens import hash_secret
 
 
 # Built once: the run's end comes along, so that judging answers needs no query of its own.
-TOKEN = (sa.select(Team, ClassRun.ends_at).outerjoin(ClassRun, Team.class_run_id == ClassRun.id)
+TOKEN = (sa.select(Team, ClassRun.ends_at, ClassRun.starts_at, ClassRun.last_message_at)
+         .outerjoin(ClassRun, Team.class_run_id == ClassRun.id)
          .where(Team.token_hash == sa.bindparam("token_hash")))
 TOKEN_LOCKED = TOKEN.with_for_update(of=Team).execution_options(populate_existing=True)
 
@@ -34,6 +35,7 @@ def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, 
         raise Unauthorized("This team token is not valid.")
     team = row[0]
     team._run_ends_at = row[1]
+    team._run_info = (row[2], row[1], row[3])  # for progress.run and progress.messages
     if now > team.expires_at:
         raise Unauthorized("This team token has expired.", code="token_expired")
     if postgres:
