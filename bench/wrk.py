@@ -112,16 +112,22 @@ def run_phase(port: int, teams: list[scenario.Team], tasks, *, label: str, path:
         env = dict(os.environ, BENCH_WRK_OUT=folder)
         argv = [WRK, "-t", str(connections), "-c", str(connections), "-d", f"{seconds:.0f}s", "--timeout", "10s",
                 "-s", LUA, f"http://127.0.0.1:{port}", "--", folder, f"{interval_ms:.3f}", str(connections)]
+        from bench import load
+
+        if load.METER is not None:
+            load.METER.start()
         before = _snapshot()
         started = time.monotonic()
         done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 120)
         elapsed = time.monotonic() - started
         after = _snapshot()
+        foreign = load.METER.stop() if load.METER is not None else None
         if done.returncode != 0:
             raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip()[-500:]}")
         server_cpu = _cpu(server_pids(), before, after)
         db_cpu = _cpu(_descendants(set(db_roots()), after), before, after)
         stats, exhausted = _evaluate(folder, slots, label, connections, elapsed)
+        stats.foreign_cores = foreign
         phase = Phase(stats, None, server_cpu, db_cpu, stats.ok_items, exhausted)
         if exhausted:
             log(f"  {label}: {exhausted} phones ran out of planned requests (more teams needed)")

@@ -144,7 +144,8 @@ def _submit_one(team: Team, state: TeamState, run_ends_at: dt.datetime | None, r
     new_rows.append(row)
     answer = NewAnswer(row)
     state.answers_by_client_id[client_id] = answer
-    record_answer(state, answer.task_id, correct=answer.correct, points=answer.points, hint_used=answer.hint_used)
+    record_answer(state, answer.task_id, correct=answer.correct, points=answer.points, hint_used=answer.hint_used,
+                  pending_review=answer.pending_review)  # as build_state folds it in when read back
     return _stored_result(answer, state, "accepted")
 
 
