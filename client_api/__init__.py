@@ -27,6 +27,9 @@ def init_client_api(app: Flask) -> None:
     limits.init_limits(app)
     app.extensions["client_bundles"] = BundleCache(maxsize=app.config.get("CLIENT_BUNDLE_CACHE_SIZE", 256))
     client_api.init_app(app)
+    from client_api.schemas import register_answer_item
+
+    register_answer_item(client_api.spec)
     csrf = app.extensions["csrf"]
     for module in (routes_public, routes_play):
         csrf.exempt(module.blp)
