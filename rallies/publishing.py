@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 
+from rallies.checklist import checklist
 from rallies.db import db, utcnow
 from rallies.errors import Conflict, Forbidden, Invalid
 from rallies.media_library import descriptor, get_by_name, grant
@@ -43,7 +44,14 @@ def publish_problems(rally: Rally) -> dict[str, list[str]]:
             for link in task.media:
                 if link.asset.kind == "image" and not link.alt.strip():
                     problems[f"stations.{s_index}.tasks.{t_index}.media"] = ["Every image needs an alternative text."]
+    for item in checklist(rally):
+        if item.blocking and item.code in CHECKLIST_BLOCKERS:
+            problems.setdefault(item.path, []).append(str(item.message))
     return problems
+
+
+# Checklist items that stop publishing on top of the checks above (which name them already).
+CHECKLIST_BLOCKERS = {"empty_prompt", "no_right_option", "invalid_config", "condition_cycle", "unreachable_score"}
 
 
 def build_snapshot(rally: Rally) -> dict:
@@ -240,7 +248,7 @@ def copy_rally(rally: Rally, target, *, actor, library: bool = False) -> Rally:
     the original's owner, title, version and licence on the copy, which players are shown.
     """
     from rallies.models import Station, StationMedia, Task, TaskMedia
-    from rallies.tokens import new_secret
+    from rallies import short_codes
 
     source = None
     if library:
@@ -279,8 +287,10 @@ def copy_rally(rally: Rally, target, *, actor, library: bool = False) -> Rally:
         new_station = Station(
             rally=clone, position=spec["position"], title=spec["title"], body_md=spec["body_md"],
             unlock_mode=spec["unlock_mode"], lat=spec["lat"], lon=spec["lon"], radius_m=spec["radius_m"],
-            conditions=[], qr_token=new_secret(24) if spec["unlock_mode"] == "qr" else None,
+            conditions=[], qr_token=None,
         )
+        if spec["unlock_mode"] == "qr":
+            short_codes.issue_qr_codes(new_station)
         new_station.media = [StationMedia(media_id=m["media_id"], position=i, alt=m["alt"])
                              for i, m in enumerate(spec["media"])]
         new_station.tasks = [

@@ -165,6 +165,7 @@ class Rally(db.Model):
 
 class Station(db.Model):
     __tablename__ = "stations"
+    __table_args__ = (UniqueConstraint("rally_id", "short_code", name="uq_stations_rally_id_short_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rally_id: Mapped[int] = mapped_column(ForeignKey("rallies.id", ondelete="CASCADE"), index=True)
@@ -176,6 +177,10 @@ class Station(db.Model):
     lon: Mapped[float | None]
     radius_m: Mapped[int | None]
     qr_token: Mapped[str | None] = mapped_column(String(43), unique=True)
+    # The token of the last code downloaded for printing; a code is printed when it equals qr_token.
+    qr_printed_token: Mapped[str | None] = mapped_column(String(43))
+    # Typed instead of scanning (rallies/short_codes.py); never sent to a team.
+    short_code: Mapped[str | None] = mapped_column(String(5))
     conditions: Mapped[list] = mapped_column(JSONType, default=list)
 
     rally = relationship(Rally, back_populates="stations")

@@ -9,13 +9,16 @@ call one service and commit.
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify
-from flask_smorest import Blueprint
+import hashlib
+import json
+
+from flask import Response, current_app, jsonify, request
+from client_api.openapi import EdgeBlueprint as Blueprint
 
 from rallies import authoring, changes, exchange, library, publishing, qrcodes
 from rallies.access import EDIT, can_author_for, editable_rally, rally_permissions, readable_rally, require_role
 from rallies.db import db
-from rallies.errors import Forbidden, NotFound
+from rallies.errors import Forbidden, NotFound, PreconditionFailed
 from rallies.media_library import add_media
 from rallies.models import Institution, MediaAsset, Partnership, Rally, School, Station, Task
 from rallies.runtime import media_limits, media_storage
@@ -24,11 +27,66 @@ from server.manage.schemas_rallies import (
     AttachMediaSchema, ChangeGroupSchema, CopySchema, LibraryItemSchema, LibraryQuerySchema, CoverSchema, ImportFileSchema, ImportFormSchema, MediaAssetSchema,
     MediaFileSchema, MediaLinkSchema, MediaUploadFormSchema, PublishSchema, RallyCreateSchema,
     RallyQuerySchema, RallySchema, RallySummarySchema, RallyWriteSchema, StationOrderSchema, StationSchema,
+    TaskOrderSchema,
     StationWriteSchema, TaskSchema, TaskWriteSchema, UnpublishSchema, VersionSchema,
 )
 
 blp = Blueprint("manage_rallies", __name__, description="Rallies, stations, tasks, media and QR codes")
 guard(blp)
+
+
+# --- Two authors: every answer about a rally carries its ETag; writes may send If-Match ----
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def rally_etag(rally: Rally) -> str:
+    """A strong ETag of the working copy: changes with any field, station, task or media link."""
+    body = json.dumps(RallySchema().dump(rally), sort_keys=True, default=str)
+    return '"' + hashlib.sha256(body.encode()).hexdigest()[:24] + '"'
+
+
+def _rally_of_request() -> Rally | None:
+    """The rally a route works on, from its URL (rally, station or task id)."""
+    args = request.view_args or {}
+    if "rally_id" in args:
+        return db.session.get(Rally, args["rally_id"])
+    if "station_id" in args:
+        station = db.session.get(Station, args["station_id"])
+        return station.rally if station is not None else None
+    if "task_id" in args:
+        task = db.session.get(Task, args["task_id"])
+        return task.station.rally if task is not None else None
+    return None
+
+
+@blp.before_request
+def _check_if_match():
+    """A write with `If-Match` goes through only if the rally is still as the caller saw it (else 412)."""
+    expected = request.headers.get("If-Match")
+    if request.method not in WRITES or not expected:
+        return
+    rally = _rally_of_request()
+    if rally is None:
+        return
+    editable_rally(current_api_user(), rally)
+    current = rally_etag(rally)
+    tags = [tag.strip().removeprefix("W/") for tag in expected.split(",")]
+    if "*" not in tags and current not in tags:
+        raise PreconditionFailed("The rally was changed by someone else since you loaded it; reload to see the changes.",
+                                 current_etag=current)
+
+
+@blp.after_request
+def _send_etag(response: Response) -> Response:
+    if response.status_code < 400 and request.view_args is not None:
+        try:
+            rally = _rally_of_request()
+        except Exception:  # noqa: BLE001 - an ETag is a courtesy; never fail the answer for it
+            rally = None
+        if rally is not None and rally.id is not None and rally in db.session:
+            response.headers["ETag"] = rally_etag(rally)
+    return response
 
 
 # --- Access ----------------------------------------------------------------------------
@@ -270,6 +328,17 @@ def reorder_stations(data, rally_id):
     return rally
 
 
+@blp.route("/stations/<int:station_id>/task-order", methods=["PUT"])
+@blp.arguments(TaskOrderSchema)
+@blp.response(200, StationSchema)
+def reorder_tasks(data, station_id):
+    """Put the station's tasks in this order; the list names every task exactly once."""
+    user, station = _station_to_edit(station_id)
+    authoring.reorder_tasks(station, data["task_ids"], actor=user)
+    commit()
+    return station
+
+
 # --- Stations --------------------------------------------------------------------------
 
 @blp.route("/rallies/<int:rally_id>/stations", methods=["POST"])
@@ -362,7 +431,9 @@ def regenerate_qr(station_id):
 @blp.response(200, content_type="application/pdf", description="A4: overview sheet, then one page per QR station.")
 def qr_kit(rally_id):
     _, rally = _rally_to_edit(rally_id)
-    return _download(qrcodes.kit_pdf(_public_url(), rally), "application/pdf", f"qr-kit-rally-{rally.id}.pdf")
+    pdf = qrcodes.kit_pdf(_public_url(), rally)
+    commit()
+    return _download(pdf, "application/pdf", f"qr-kit-rally-{rally.id}.pdf")
 
 
 # --- Tasks -----------------------------------------------------------------------------

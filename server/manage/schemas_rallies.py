@@ -182,6 +182,10 @@ class StationOrderSchema(Strict):
     station_ids = fields.List(fields.Integer(), required=True)
 
 
+class TaskOrderSchema(Strict):
+    task_ids = fields.List(fields.Integer(), required=True)
+
+
 # --- Rallies ---------------------------------------------------------------------------
 
 class InstitutionRefSchema(Schema):

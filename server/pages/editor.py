@@ -25,16 +25,26 @@ from rallies.models import Partnership, Rally, Station, Task
 from rallies.runtime import media_limits, media_storage
 from rallies.tasks import REGISTRY
 from server.auth import role_required
+from server.i18n import say
+from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_editor import (
-    ConfigSyntaxError, CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
-    RallyForm, StationForm, TaskForm, config_editor, empty_config, row_count, task_label, task_type_choices,
+    CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
+    RallyForm, StationForm, TaskForm, row_count,
 )
+from server import tasktypes
+from server.tasktypes import ConfigSyntaxError
 
 bp = Blueprint("editor", __name__)
 
 # Teachers author their school's rallies on the same pages; rallies.access says which rallies.
 editor_only = role_required("editor", "teacher")
+
+
+@bp.app_context_processor
+def _task_types():
+    """Templates ask a task type's UI module for its partials (`task_ui(t.type).preview_template`)."""
+    return {"task_ui": tasktypes.ui}
 
 
 def _exchange():
@@ -95,12 +105,6 @@ def _partnership_choices() -> list[tuple[int, str]]:
     rows = [p for p in list_partnerships(current_user) if is_current(p)]
     return [(0, _("keine – nur wir"))] + [
         (p.id, f"{p.school.name} + {', '.join(m.institution.name for m in p.members)}") for p in rows]
-
-
-def _failed(error: DomainError, form=None, *, default_field: str | None = None) -> list[str]:
-    """Undo whatever the failed service call changed and put its errors on the form."""
-    db.session.rollback()
-    return attach_errors(form, error, default_field=default_field)
 
 
 def _upload(form, rally: Rally, *, image_only: bool = False):
@@ -164,17 +168,13 @@ def editor_rally_create():
         return _render_list(422, new_form=form)
     owner = _owner(form.institution_id.data)
     partnership = db.session.get(Partnership, form.partnership_id.data) if form.partnership_id.data else None
-    try:
-        rally = authoring.create_rally(
+    return submit(
+        lambda: authoring.create_rally(
             owner, actor=current_user, partnership=partnership, title=form.title.data, theme=form.theme.data or "",
             about=form.about.data, language=form.language.data, age_min=form.age_min.data, age_max=form.age_max.data,
-        )
-    except DomainError as error:
-        _failed(error, form, default_field="title")
-        return _render_list(422, new_form=form)
-    db.session.commit()
-    flash(_("Rallye angelegt."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+        ),
+        form=form, default_field="title", again=lambda failed: _render_list(422, new_form=form),
+        done=_("Rallye angelegt."), to=lambda rally: url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/import", methods=["POST"])
@@ -187,15 +187,11 @@ def editor_rally_import():
     form.institution_id.choices = _institution_choices()
     if not form.validate_on_submit():
         return _render_list(422, import_form=form)
-    try:
-        rally = exchange.import_rally(form.file.data.read(), _owner(form.institution_id.data), actor=current_user,
-                                      storage=media_storage(), limits=media_limits())
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_list(422, import_form=form)
-    db.session.commit()
-    flash(_("Rallye importiert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(
+        lambda: exchange.import_rally(form.file.data.read(), _owner(form.institution_id.data), actor=current_user,
+                                      storage=media_storage(), limits=media_limits()),
+        form=form, default_field="file", again=lambda failed: _render_list(422, import_form=form),
+        done=_("Rallye importiert."), to=lambda rally: url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/export.zip")
@@ -219,31 +215,20 @@ def editor_rally_copy(rally_id: int):
     if not form.validate_on_submit():
         flash(_("Bitte eine Ihrer Einrichtungen wählen."), "error")
         return redirect(url_for("editor.editor_rallies"))
-    try:
-        clone = publishing.copy_rally(rally, _owner(form.institution_id.data), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("editor.editor_rallies"))
-    db.session.commit()
-    flash(_("Kopie angelegt: %(title)s", title=clone.title), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=clone.id))
+    target = _owner(form.institution_id.data)
+    return submit(lambda: publishing.copy_rally(rally, target, actor=current_user),
+                  back=url_for("editor.editor_rallies"),
+                  done=lambda clone: _("Kopie angelegt: %(title)s", title=clone.title),
+                  to=lambda clone: url_for("editor.editor_rally", rally_id=clone.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/delete", methods=["POST"])
 @editor_only
 def editor_rally_delete(rally_id: int):
     rally = _rally(rally_id)
-    title = rally.title
-    try:
-        authoring.delete_rally(rally, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(_("Nicht gelöscht: %(reason)s", reason=error.message), "error")
-        return redirect(url_for("editor.editor_rallies"))
-    db.session.commit()
-    flash(_("Rallye gelöscht: %(title)s", title=title), "success")
-    return redirect(url_for("editor.editor_rallies"))
+    return submit(lambda: authoring.delete_rally(rally, actor=current_user),
+                  error_text=lambda error: _("Nicht gelöscht: %(reason)s", reason=say(error.message)),
+                  done=_("Rallye gelöscht: %(title)s", title=rally.title), to=url_for("editor.editor_rallies"))
 
 
 def _reorder_targets(rally: Rally) -> dict[int, dict[str, list[int]]]:
@@ -272,7 +257,7 @@ def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]
         where = path
         if parts[0] == "stations" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(rally.stations):
             station = rally.stations[int(parts[1])]
-            where = f"Station {int(parts[1]) + 1} „{station.title}“"
+            where = _("Station %(number)s „%(title)s“", number=int(parts[1]) + 1, title=station.title)
             if len(parts) > 3 and parts[2] == "tasks" and parts[3].isdigit():
                 where += ", " + _("Aufgabe %(number)s", number=int(parts[3]) + 1)
         elif path == "stations":
@@ -281,7 +266,7 @@ def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]
             where = _("Über die Rallye")
         elif path == "cover_alt":
             where = _("Titelbild")
-        lines.extend(f"{where}: {message}" for message in messages)
+        lines.extend(f"{where}: {message}" for message in say(messages))
     return lines
 
 
@@ -321,18 +306,9 @@ def editor_rally(rally_id: int):
     if request.method == "GET":
         return _render_rally(rally)
     form = RallyForm()
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, form=form)
-    try:
-        authoring.update_rally(rally, actor=current_user, **form.service_fields())
-    except DomainError as error:
-        leftovers = _failed(error, form)
-        for message in leftovers:
-            form.title.errors = [*form.title.errors, message]
-        return _render_rally(rally, 422, form=form)
-    db.session.commit()
-    flash(_("Gespeichert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(lambda: authoring.update_rally(rally, actor=current_user, **form.service_fields()),
+                  form=form, default_field="title", again=lambda failed: _render_rally(rally, 422, form=form),
+                  done=_("Gespeichert."), to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/cover", methods=["POST"])
@@ -340,27 +316,22 @@ def editor_rally(rally_id: int):
 def editor_rally_cover(rally_id: int):
     rally = _rally(rally_id)
     form = CoverForm()
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, cover_form=form)
-    try:
+
+    def store_cover():
         asset = _upload(form, rally, image_only=True)
         authoring.set_cover(rally, asset.id, form.alt.data, actor=current_user)
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_rally(rally, 422, cover_form=form)
-    db.session.commit()
-    flash(_("Titelbild gespeichert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+
+    return submit(store_cover, form=form, default_field="file",
+                  again=lambda failed: _render_rally(rally, 422, cover_form=form),
+                  done=_("Titelbild gespeichert."), to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/cover/remove", methods=["POST"])
 @editor_only
 def editor_rally_cover_remove(rally_id: int):
     rally = _rally(rally_id)
-    authoring.set_cover(rally, None, actor=current_user)
-    db.session.commit()
-    flash(_("Titelbild entfernt."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(lambda: authoring.set_cover(rally, None, actor=current_user),
+                  done=_("Titelbild entfernt."), to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/stations", methods=["POST"])
@@ -368,35 +339,24 @@ def editor_rally_cover_remove(rally_id: int):
 def editor_station_add(rally_id: int):
     rally = _rally(rally_id)
     form = NewStationForm()
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, station_form=form)
-    try:
-        station = authoring.add_station(rally, actor=current_user, **form.service_fields())
-    except DomainError as error:
-        _failed(error, form, default_field="title")
-        return _render_rally(rally, 422, station_form=form)
-    db.session.commit()
-    flash(_("Station angelegt."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id))
+    return submit(lambda: authoring.add_station(rally, actor=current_user, **form.service_fields()),
+                  form=form, default_field="title", again=lambda failed: _render_rally(rally, 422, station_form=form),
+                  done=_("Station angelegt."), to=lambda station: url_for("editor.editor_station", station_id=station.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/reorder", methods=["POST"])
 @editor_only
 def editor_rally_reorder(rally_id: int):
     rally = _rally(rally_id)
+    back = url_for("editor.editor_rally", rally_id=rally.id)
     try:
         order = [int(value) for value in request.form.getlist("station_ids")]
-        authoring.reorder_stations(rally, order, actor=current_user)
     except ValueError:
         flash(_("Ungültige Reihenfolge."), "error")
-        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
-    except DomainError as error:
-        db.session.rollback()
-        flash(f"{error.message} " + _("Bitte neu laden."), "error")
-        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
-    db.session.commit()
-    flash(_("Reihenfolge gespeichert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id) + "#stations")
+        return redirect(back)
+    return submit(lambda: authoring.reorder_stations(rally, order, actor=current_user), back=back,
+                  error_text=lambda error: f"{say(error.message)} " + _("Bitte neu laden."),
+                  done=_("Reihenfolge gespeichert."), to=back + "#stations")
 
 
 @bp.route("/editor/rallies/<int:rally_id>/publish", methods=["POST"])
@@ -404,33 +364,28 @@ def editor_rally_reorder(rally_id: int):
 def editor_rally_publish(rally_id: int):
     rally = _rally(rally_id)
     form = _publish_form(rally, PublishForm())
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, publish_form=form)
-    try:
-        version = publishing.publish(rally, actor=current_user, visibility=form.visibility.data)
-    except DomainError as error:
-        db.session.rollback()
+
+    def again(failed):
+        error = failed.error
+        if error is None:
+            return _render_rally(rally, 422, publish_form=form)
         problems = describe_problems(rally, error.errors or {}) if error.code == "not_publishable" else []
         return _render_rally(rally, 422, publish_form=form,
-                             publish_errors={"message": error.message, "problems": problems})
-    db.session.commit()
-    flash(_("Veröffentlicht als Version %(version)s.", version=version.version), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+                             publish_errors={"message": say(error.message), "problems": problems})
+
+    return submit(lambda: publishing.publish(rally, actor=current_user, visibility=form.visibility.data),
+                  form=form, again=again,
+                  done=lambda version: _("Veröffentlicht als Version %(version)s.", version=version.version),
+                  to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/unpublish", methods=["POST"])
 @editor_only
 def editor_rally_unpublish(rally_id: int):
     rally = _rally(rally_id)
-    try:
-        publishing.unpublish(rally, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
-    db.session.commit()
-    flash(_("Zurückgezogen: keine neuen Klassenläufe."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(lambda: publishing.unpublish(rally, actor=current_user),
+                  done=_("Zurückgezogen: keine neuen Klassenläufe."),
+                  to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/preview")
@@ -452,8 +407,9 @@ def editor_rally_qr_kit(rally_id: int):
     try:
         pdf = qrcodes.kit_pdf(_public_url(), rally)
     except DomainError as error:
-        flash(f"{error.message} " + _("Diese Rallye hat keine QR-Stationen."), "error")
+        flash(f"{say(error.message)} " + _("Diese Rallye hat keine QR-Stationen."), "error")
         return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    db.session.commit()
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"qr-codes-rallye-{rally.id}.pdf")
 
@@ -467,7 +423,7 @@ def _render_station(station: Station, status: int = 200, *, form=None, media_for
     form.after_stations.choices = [(s.id, f"{s.position + 1}. {s.title}") for s in rally.stations if s.id != station.id]
     return render_template(
         "pages/editor/station.html", station=station, rally=rally, form=form,
-        media_form=media_form or MediaForm(formdata=None), task_types=task_type_choices(), task_label=task_label,
+        media_form=media_form or MediaForm(formdata=None), task_types=tasktypes.choices(), task_label=tasktypes.label,
         qr_url=qrcodes.station_url(_public_url(), station) if station.unlock_mode == "qr" and station.qr_token else None,
     ), status
 
@@ -480,17 +436,9 @@ def editor_station(station_id: int):
         return _render_station(station)
     form = StationForm()
     form.after_stations.choices = [(s.id, s.title) for s in station.rally.stations if s.id != station.id]
-    if not form.validate_on_submit():
-        return _render_station(station, 422, form=form)
-    try:
-        authoring.update_station(station, actor=current_user, **form.service_fields())
-    except DomainError as error:
-        for message in _failed(error, form):
-            form.title.errors = [*form.title.errors, message]
-        return _render_station(station, 422, form=form)
-    db.session.commit()
-    flash(_("Station gespeichert."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id))
+    return submit(lambda: authoring.update_station(station, actor=current_user, **form.service_fields()),
+                  form=form, default_field="title", again=lambda failed: _render_station(station, 422, form=form),
+                  done=_("Station gespeichert."), to=url_for("editor.editor_station", station_id=station.id))
 
 
 @bp.route("/editor/stations/<int:station_id>/delete", methods=["POST"])
@@ -498,10 +446,8 @@ def editor_station(station_id: int):
 def editor_station_delete(station_id: int):
     station = _station(station_id)
     rally_id = station.rally_id
-    authoring.delete_station(station, actor=current_user)
-    db.session.commit()
-    flash(_("Station gelöscht."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally_id) + "#stations")
+    return submit(lambda: authoring.delete_station(station, actor=current_user),
+                  done=_("Station gelöscht."), to=url_for("editor.editor_rally", rally_id=rally_id) + "#stations")
 
 
 @bp.route("/editor/stations/<int:station_id>/media", methods=["POST"])
@@ -509,27 +455,22 @@ def editor_station_delete(station_id: int):
 def editor_station_media(station_id: int):
     station = _station(station_id)
     form = MediaForm()
-    if not form.validate_on_submit():
-        return _render_station(station, 422, media_form=form)
-    try:
+
+    def attach():
         asset = _upload(form, station.rally)
         authoring.attach_station_media(station, asset.id, form.alt.data, actor=current_user)
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_station(station, 422, media_form=form)
-    db.session.commit()
-    flash(_("Datei hinzugefügt."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id) + "#media")
+
+    return submit(attach, form=form, default_field="file",
+                  again=lambda failed: _render_station(station, 422, media_form=form),
+                  done=_("Datei hinzugefügt."), to=url_for("editor.editor_station", station_id=station.id) + "#media")
 
 
 @bp.route("/editor/stations/<int:station_id>/media/<int:link_id>/delete", methods=["POST"])
 @editor_only
 def editor_station_media_delete(station_id: int, link_id: int):
     station = _station(station_id)
-    authoring.detach_station_media(station, link_id, actor=current_user)
-    db.session.commit()
-    flash(_("Datei entfernt."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id) + "#media")
+    return submit(lambda: authoring.detach_station_media(station, link_id, actor=current_user),
+                  done=_("Datei entfernt."), to=url_for("editor.editor_station", station_id=station.id) + "#media")
 
 
 @bp.route("/editor/stations/<int:station_id>/qr.png")
@@ -543,19 +484,25 @@ def editor_station_qr(station_id: int):
     return response
 
 
+@bp.route("/editor/stations/<int:station_id>/sign.pdf")
+@editor_only
+def editor_station_sign(station_id: int):
+    """One station's printable sign (QR code and short code), e.g. after regenerating its code."""
+    station = _station(station_id)
+    if station.unlock_mode != "qr" or not station.qr_token:
+        raise NotFound("This station has no QR code.")
+    return send_file(io.BytesIO(qrcodes.sign_pdf(_public_url(), station)), mimetype="application/pdf",
+                     as_attachment=True, download_name=f"station-{station.id}-schild.pdf")
+
+
 @bp.route("/editor/stations/<int:station_id>/qr/regenerate", methods=["POST"])
 @editor_only
 def editor_station_qr_regenerate(station_id: int):
     station = _station(station_id)
-    try:
-        authoring.regenerate_qr_token(station, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("editor.editor_station", station_id=station.id))
-    db.session.commit()
-    flash(_("Neuer QR-Code: bitte neu ausdrucken, der alte gilt nicht mehr."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id) + "#qr")
+    return submit(lambda: authoring.regenerate_qr_token(station, actor=current_user),
+                  back=url_for("editor.editor_station", station_id=station.id),
+                  done=_("Neuer QR-Code: bitte neu ausdrucken, der alte gilt nicht mehr."),
+                  to=url_for("editor.editor_station", station_id=station.id) + "#qr")
 
 
 # --- Tasks ---------------------------------------------------------------------------
@@ -564,14 +511,14 @@ def _split_task_errors(form: TaskForm, error: DomainError) -> tuple[dict[str, li
     """Config errors by their path inside the config (for the type's fields), the rest onto the form."""
     config_errors: dict[str, list[str]] = {}
     other = {}
-    for path, messages in (error.errors or {}).items():
+    for path, messages in say(error.errors or {}).items():
         if path == "config" or path.startswith("config."):
             config_errors.setdefault(path[len("config."):] or "_schema", []).extend(messages)
         else:
             other[path] = messages
     if not error.errors:
-        return config_errors, [error.message]
-    leftovers = attach_errors(form, Invalid(error.message, errors=other)) if other else []
+        return config_errors, [say(error.message)]
+    leftovers = attach_errors(form, Invalid(say(error.message), errors=other)) if other else []
     return config_errors, leftovers
 
 
@@ -598,15 +545,15 @@ def _humanise_path(path: str) -> str:
 
 def _render_task(station: Station, task_type: str, status: int = 200, *, task=None, form=None, config=None,
                  config_errors=None, errors=None, raw_json=None, media_form=None):
-    editor = config_editor(task_type)
-    config = config if config is not None else (task.config if task is not None else empty_config(task_type))
+    ui = tasktypes.ui(task_type)
+    config = config if config is not None else (task.config if task is not None else ui.empty_config())
     preview = None
     if task is not None and status == 200:
         preview = _task_preview(task)
     return render_template(
         "pages/editor/task.html", station=station, rally=station.rally, task=task, task_type=task_type,
-        type_label=task_label(task_type), form=form or (TaskForm.for_task(task) if task else TaskForm(formdata=None)),
-        editor_template=f"pages/editor/task_config/{editor.template}.html", cfg=config,
+        type_label=ui.label, form=form or (TaskForm.for_task(task) if task else TaskForm(formdata=None)),
+        editor_template=ui.editor_template, cfg=config,
         cerr=config_errors or {}, config_error_list=_config_error_list(config_errors or {}), errors=errors or [],
         config_json=raw_json if raw_json is not None else json.dumps(config, ensure_ascii=False, indent=2),
         row_count=row_count, preview=preview, media_form=media_form or MediaForm(formdata=None),
@@ -630,10 +577,9 @@ def _task_preview(task: Task) -> dict | None:
 def _save_task(station: Station, task_type: str, task: Task | None):
     """Parse the common fields and the type's config, then add or update the task."""
     form = TaskForm()
-    editor = config_editor(task_type)
     raw_json = request.form.get("config_json")
     try:
-        config = editor.parse(request.form)
+        config = tasktypes.ui(task_type).parse(request.form)
     except ConfigSyntaxError as error:
         return _render_task(station, task_type, 422, task=task, form=form, config={},
                             config_errors={"_schema": [str(error)]}, raw_json=raw_json)
@@ -681,10 +627,8 @@ def editor_task(task_id: int):
 def editor_task_delete(task_id: int):
     task = _task(task_id)
     station_id = task.station_id
-    authoring.delete_task(task, actor=current_user)
-    db.session.commit()
-    flash(_("Aufgabe gelöscht."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station_id) + "#tasks")
+    return submit(lambda: authoring.delete_task(task, actor=current_user),
+                  done=_("Aufgabe gelöscht."), to=url_for("editor.editor_station", station_id=station_id) + "#tasks")
 
 
 @bp.route("/editor/tasks/<int:task_id>/media", methods=["POST"])
@@ -692,24 +636,19 @@ def editor_task_delete(task_id: int):
 def editor_task_media(task_id: int):
     task = _task(task_id)
     form = MediaForm()
-    if not form.validate_on_submit():
-        return _render_task(task.station, task.type, 422, task=task, media_form=form)
-    try:
+
+    def attach():
         asset = _upload(form, task.station.rally)
         authoring.attach_task_media(task, asset.id, form.alt.data, actor=current_user)
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_task(task.station, task.type, 422, task=task, media_form=form)
-    db.session.commit()
-    flash(_("Datei hinzugefügt."), "success")
-    return redirect(url_for("editor.editor_task", task_id=task.id) + "#media")
+
+    return submit(attach, form=form, default_field="file",
+                  again=lambda failed: _render_task(task.station, task.type, 422, task=task, media_form=form),
+                  done=_("Datei hinzugefügt."), to=url_for("editor.editor_task", task_id=task.id) + "#media")
 
 
 @bp.route("/editor/tasks/<int:task_id>/media/<int:link_id>/delete", methods=["POST"])
 @editor_only
 def editor_task_media_delete(task_id: int, link_id: int):
     task = _task(task_id)
-    authoring.detach_task_media(task, link_id, actor=current_user)
-    db.session.commit()
-    flash(_("Datei entfernt."), "success")
-    return redirect(url_for("editor.editor_task", task_id=task.id) + "#media")
+    return submit(lambda: authoring.detach_task_media(task, link_id, actor=current_user),
+                  done=_("Datei entfernt."), to=url_for("editor.editor_task", task_id=task.id) + "#media")

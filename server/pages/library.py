@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from server.i18n import say
 from flask_login import current_user
 
 from rallies import library as service
@@ -61,7 +62,7 @@ def library_copy(rally_id: int):
         clone = publishing.copy_rally(rally, owner, actor=current_user, library=True)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message if not hasattr(error.message, "render") else error.message.render(_), "error")
+        flash(say(error.message), "error")
         return redirect(url_for("library.library"))
     db.session.commit()
     flash(_("Kopiert: %(title)s. Die Herkunft steht auf der Rallye.", title=clone.title), "success")

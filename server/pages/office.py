@@ -18,6 +18,8 @@ from rallies.errors import DomainError, NotFound, RuleViolation
 from rallies.models import STATUSES, Institution, Partnership, Rally, School, User
 from rallies.runtime import media_storage
 from server.auth import role_required
+from server.i18n import say
+from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_office import (
     ACTION_LABELS, STATUS_LABELS, AgreementForm, InstitutionForm, PartnershipForm, SchoolForm, TransitionForm,
@@ -69,16 +71,10 @@ def office_institutions(form=None, status: int = 200):
 @office_only
 def office_institution_create():
     form = InstitutionForm()
-    if not form.validate_on_submit():
-        return office_institutions(form, 422)
-    try:
-        institution = directory.create_institution(actor=current_user, **form.service_fields())
-    except DomainError as error:
-        _failed(error, form, default_field="name")
-        return office_institutions(form, 422)
-    db.session.commit()
-    flash(_("Einrichtung angelegt: %(name)s", name=institution.name), "success")
-    return redirect(url_for("office.office_institutions"))
+    return submit(lambda: directory.create_institution(actor=current_user, **form.service_fields()),
+                  form=form, default_field="name", again=lambda failed: office_institutions(form, 422),
+                  done=lambda institution: _("Einrichtung angelegt: %(name)s", name=institution.name),
+                  to=url_for("office.office_institutions"))
 
 
 @bp.route("/office/institutions/<int:institution_id>", methods=["GET", "POST"])
@@ -116,16 +112,10 @@ def office_schools(form=None, status: int = 200):
 @office_only
 def office_school_create():
     form = SchoolForm()
-    if not form.validate_on_submit():
-        return office_schools(form, 422)
-    try:
-        school = directory.create_school(actor=current_user, **form.service_fields())
-    except DomainError as error:
-        _failed(error, form, default_field="name")
-        return office_schools(form, 422)
-    db.session.commit()
-    flash(_("Schule angelegt: %(name)s", name=school.name), "success")
-    return redirect(url_for("office.office_schools"))
+    return submit(lambda: directory.create_school(actor=current_user, **form.service_fields()),
+                  form=form, default_field="name", again=lambda failed: office_schools(form, 422),
+                  done=lambda school: _("Schule angelegt: %(name)s", name=school.name),
+                  to=url_for("office.office_schools"))
 
 
 @bp.route("/office/schools/<int:school_id>", methods=["GET", "POST"])
@@ -189,7 +179,7 @@ def office_partnership_new():
                                                       actor=current_user, **form.service_fields())
     except DomainError as error:
         leftovers = _failed(error, form)
-        return _partnership_form_page(form, errors=[error.message, *leftovers] if error.errors else leftovers, status=422)
+        return _partnership_form_page(form, errors=[say(error.message), *leftovers] if error.errors else leftovers, status=422)
     db.session.commit()
     flash(_("Partnerschaft als Entwurf angelegt."), "success")
     return redirect(url_for("office.office_partnership", partnership_id=partnership.id))
@@ -214,7 +204,7 @@ def office_partnership_edit(partnership_id: int):
         partnerships.update_partnership(partnership, actor=current_user, members=form.member_rows(), **fields)
     except DomainError as error:
         leftovers = _failed(error, form)
-        return _partnership_form_page(form, partnership, errors=[error.message, *leftovers] if error.errors else leftovers, status=422)
+        return _partnership_form_page(form, partnership, errors=[say(error.message), *leftovers] if error.errors else leftovers, status=422)
     db.session.commit()
     flash(_("Gespeichert."), "success")
     return redirect(url_for("office.office_partnership", partnership_id=partnership.id))
@@ -256,7 +246,7 @@ def office_partnership_agreement(partnership_id: int):
                                       max_bytes=current_app.config["MAX_AGREEMENT_BYTES"], actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        form.file.errors = [error.message]
+        form.file.errors = [say(error.message)]
         return _render_partnership(partnership, 422, agreement_form=form)
     db.session.commit()
     flash(_("Vereinbarung gespeichert."), "success")
@@ -292,10 +282,10 @@ def office_partnership_transition(partnership_id: int):
                                 **form.details())
     except DomainError as error:
         db.session.rollback()
-        reasons = list(error.reasons) if isinstance(error, RuleViolation) else \
-            [m for messages in (error.errors or {}).values() for m in messages]
+        reasons = say(list(error.reasons)) if isinstance(error, RuleViolation) else \
+            [m for messages in say(error.errors or {}).values() for m in messages]
         return _render_partnership(partnership, 409 if error.status == 409 else 422,
-                                   action_error={"message": error.message, "reasons": reasons,
+                                   action_error={"message": say(error.message), "reasons": reasons,
                                                  "action": ACTION_LABELS.get(action, action)})
     db.session.commit()
     flash(_("%(action)s: jetzt %(status)s.", action=ACTION_LABELS[action], status=STATUS_LABELS[partnership.status]), "success")
@@ -346,16 +336,10 @@ def office_rally_withdraw(rally_id: int):
     if rally is None:
         raise NotFound("No such rally.")
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        return _render_rallies(422, failed_form=form, failed_id=rally.id)
-    try:
-        publishing.unpublish(rally, actor=current_user, reason=form.reason.data)
-    except DomainError as error:
-        _failed(error, form, default_field="reason")
-        return _render_rallies(422, failed_form=form, failed_id=rally.id)
-    db.session.commit()
-    flash(_("Zurückgezogen: %(title)s", title=rally.title), "success")
-    return redirect(url_for("office.office_rallies"))
+    return submit(lambda: publishing.unpublish(rally, actor=current_user, reason=form.reason.data),
+                  form=form, default_field="reason",
+                  again=lambda failed: _render_rallies(422, failed_form=form, failed_id=rally.id),
+                  done=_("Zurückgezogen: %(title)s", title=rally.title), to=url_for("office.office_rallies"))
 
 
 # --- Figures -------------------------------------------------------------------------

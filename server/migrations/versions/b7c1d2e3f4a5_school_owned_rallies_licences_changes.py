@@ -1,7 +1,7 @@
 """rallies owned by schools, co-owning partnerships, licences and attribution, change list
 
 Revision ID: b7c1d2e3f4a5
-Revises: ae499b4d0038
+Revises: c4f1a9e2b7d3
 Create Date: 2026-12-07 03:30:00
 
 Additive: rallies.institution_id becomes nullable beside a new school_id (a check says
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = 'b7c1d2e3f4a5'
-down_revision = 'ae499b4d0038'
+down_revision = 'c4f1a9e2b7d3'
 branch_labels = None
 depends_on = None
 
