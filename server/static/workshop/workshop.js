@@ -2,6 +2,7 @@
 // kept on this phone). A team sees and changes only its own draft; the teacher publishes.
 const app = document.getElementById('app');
 const TOKEN_KEY = 'workshop-token';
+const CODE_KEY = 'workshop-code';
 let token = localStorage.getItem(TOKEN_KEY);
 
 const el = (tag, attrs = {}, ...children) => {
@@ -45,6 +46,7 @@ function joinView() {
     try {
       const joined = await api('/join', { method: 'POST', json: { code: code.value, team_name: name.value } });
       token = joined.token; localStorage.setItem(TOKEN_KEY, token);
+      localStorage.setItem(CODE_KEY, code.value.toUpperCase().replace(/[\s-]/g, ''));
       await draftView();
     } catch (error) { notice(error.message); }
   } },
@@ -147,4 +149,6 @@ async function draftView() {
     } }, title, el('button', { type: 'submit', class: 'primary' }, 'Station anlegen')));
 }
 
-if (token && !app.dataset.code) draftView(); else joinView();
+// A phone that joined this workshop before goes straight back to its draft.
+const sameWorkshop = !app.dataset.code || localStorage.getItem(CODE_KEY) === app.dataset.code.toUpperCase();
+if (token && sameWorkshop) draftView(); else joinView();
