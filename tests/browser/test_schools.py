@@ -158,6 +158,9 @@ def test_a_workshop_with_two_teams_on_phones_the_teacher_comments_copies_and_pub
     expect(page.locator(".team-draft")).to_have_count(2)
     page.locator(".team-draft").first.locator("textarea").fill("Schönes Foto! Wer hat den Brunnen gebaut?")
     page.locator(".team-draft").first.locator("button:has-text('Kommentar speichern')").click()
+    expect(page.locator(".flash, .notice, [role=status]").first).to_be_visible()
+    page.wait_for_load_state("load")
+    page.wait_for_function("[...document.querySelectorAll('.team-draft img')].every(i => i.complete && i.naturalWidth > 0)")
     page.screenshot(path=str(DOCS / "schools-workshop-teacher.png"), full_page=True)
     tab = phones[0][1]
     tab.reload()
