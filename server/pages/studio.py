@@ -23,6 +23,7 @@ from rallies.tasks import REGISTRY
 from server import geocoding, tasktypes
 from server.pages.editor import _rally, bp, editor_only
 from server.pages.forms_editor import TaskForm, row_count
+from server.player import player_page
 from server.security import CSP
 from server.tasktypes import ConfigSyntaxError
 
@@ -120,7 +121,7 @@ def editor_geocode():
 def editor_phone(rally_id: int):
     """The real web player, fed with the working copy instead of a team's bundle (studio preview)."""
     rally = _rally(rally_id)
-    response = make_response(render_template("player/play.html", join_code=None, qr_token=None, preview={
+    response = make_response(player_page(preview={
         "bundle_url": url_for("editor.editor_phone_bundle", rally_id=rally.id), "rally_id": rally.id,
         "title": rally.title, "team": _("Vorschau"), "user": current_user.id}))
     # Framed by the studio (same site only), unlike every other page.

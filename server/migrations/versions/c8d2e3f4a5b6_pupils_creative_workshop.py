@@ -1,7 +1,7 @@
 """the pupils' creative workshop: workshops, teams, draft stations, tasks and media
 
 Revision ID: c8d2e3f4a5b6
-Revises: f1bdaa769342
+Revises: b6d2369a564e
 Create Date: 2026-12-07 04:00:00
 
 Additive: five new tables.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = 'c8d2e3f4a5b6'
-down_revision = 'f1bdaa769342'
+down_revision = 'b6d2369a564e'
 branch_labels = None
 depends_on = None
 
