@@ -92,6 +92,10 @@ def problem(status: int, code: str | None = None, detail: str | Msg | None = Non
 
 # What each problem code means, served at /api/v1/problems/<code> for people reading `type`.
 DESCRIPTIONS = {
+    "workshop_not_started": (409, "The creative workshop opens later; try again at its start."),
+    "workshop_ended": (409, "The creative workshop is over; no new teams join."),
+    "too_many": (409, "The draft has as many stations, tasks or files as it may have."),
+    "alt_required": (422, "Every photo needs an alternative text for people who cannot see it."),
     "not_found": (404, "There is nothing here, or it belongs to another team or rally."),
     "method_not_allowed": (405, "This path does not take this HTTP method."),
     "malformed_json": (400, "The request body is not valid JSON."),

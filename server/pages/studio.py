@@ -70,7 +70,7 @@ def editor_studio(rally_id: int):
 
 
 def _centre(rally) -> list[float] | None:
-    for lat, lon in [(rally.start_lat, rally.start_lon), (rally.institution.lat, rally.institution.lon),
+    for lat, lon in [(rally.start_lat, rally.start_lon), (rally.owner.lat, rally.owner.lon),
                      *((s.lat, s.lon) for s in rally.stations)]:
         if lat is not None and lon is not None:
             return [lat, lon]
