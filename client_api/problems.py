@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, json
+from flask import Response, g, has_request_context, json
 from flask_babel import gettext, lazy_gettext
 from flask_babel.speaklater import LazyString
 
@@ -81,6 +81,9 @@ def problem(status: int, code: str | None = None, detail: str | Msg | None = Non
     if errors:
         body["errors"] = say(errors)
     body.update({k: say(v) for k, v in extra.items() if v is not None})
+    if "instance" not in body and has_request_context() and getattr(g, "request_id", None):
+        # The request id of server/observability.py: it finds this request's log line.
+        body["instance"] = g.request_id
     response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
     for name, value in (headers or {}).items():
         response.headers[name] = value

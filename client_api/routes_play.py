@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, jsonify, request
 
 from client_api.auth import TEAM_SECURITY, authenticate_team, current_team, policy
+from client_api import metrics
 from client_api.files import send_stored
 from client_api.openapi import Blueprint
 from client_api.problems import say
@@ -88,6 +89,7 @@ def upload(form):
     result, created = play.upload(team, client_id=form["id"], task_id=form["task_id"], data=data,
                                   storage=media_storage(), limits=media_limits())
     db.session.commit()
+    metrics.observe_upload("accepted" if created else "duplicate", len(data))
     return result, 201 if created else 200
 
 
@@ -113,6 +115,7 @@ def answers(body):
     team = current_team()
     result = play.submit_answers(team, body["answers"], policy=policy())
     db.session.commit()
+    metrics.observe_answers(result["results"])
     # The service already returns the documented shape (the schemathesis test checks it);
     # skipping the schema's second pass keeps the hottest route cheap. A rejected answer's
     # `error.message` is a Msg, said here in the request's language.

@@ -33,6 +33,7 @@ class Storage(Protocol):
     def exists(self, name: str) -> bool: ...
     def delete(self, name: str) -> None: ...
     def read_range(self, name: str, start: int, end_inclusive: int) -> bytes: ...
+    def names(self) -> Iterator[str]: ...
 
 
 def sha256_hex(data: bytes) -> str:
@@ -101,6 +102,14 @@ class LocalStorage:
 
     def delete(self, name: str) -> None:
         self.path(name).unlink(missing_ok=True)
+
+    def names(self) -> Iterator[str]:
+        """Every stored file's name (for backups), in no particular order."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob("*/*/*"):
+            if path.is_file() and NAME.fullmatch(path.name) and not path.name.startswith("."):
+                yield path.name
 
     def read_range(self, name: str, start: int, end_inclusive: int) -> bytes:
         """Bytes start..end_inclusive; fewer if the file ends sooner."""
@@ -171,6 +180,15 @@ class S3Storage:
 
     def delete(self, name: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self.key(name))
+
+    def names(self) -> Iterator[str]:
+        """Every stored object's name under the prefix (for backups)."""
+        prefix = f"{self.prefix}/" if self.prefix else ""
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                name = item["Key"][len(prefix):]
+                if NAME.fullmatch(name):
+                    yield name
 
     def read_range(self, name: str, start: int, end_inclusive: int) -> bytes:
         """Bytes start..end_inclusive; fewer if the object ends sooner."""

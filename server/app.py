@@ -18,6 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(overrides or {})
     _configure_engine(app)
     _configure_logging(app)
+    register_observability(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -39,6 +40,12 @@ def _configure_engine(app: Flask) -> None:
 def _configure_logging(app: Flask) -> None:
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_observability(app: Flask) -> None:
+    from server.observability import init_observability
+
+    init_observability(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -72,10 +79,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from client_api import init_client_api
     from server.auth import init_auth
+    from server.health import init_health
     from server.manage import init_manage_api
     from server.pages import init_pages
     from server.player import init_player
 
+    init_health(app)
     init_auth(app)
     init_client_api(app)
     init_manage_api(app)

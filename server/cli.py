@@ -4,6 +4,7 @@
     flask --app server users token a@museum.de
     flask --app server demo seed
     flask --app server retention run
+    flask --app server backup create|restore FOLDER   (server/backup.py)
 """
 
 from __future__ import annotations
@@ -97,6 +98,9 @@ def run_retention(dry_run):
 
 
 def register_commands(app: Flask) -> None:
+    from server.backup import backup_cli
+
+    app.cli.add_command(backup_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(retention_cli)

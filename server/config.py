@@ -57,6 +57,9 @@ class Settings:
     SQLALCHEMY_ENGINE_OPTIONS: dict = field(default_factory=dict)
     LOG_LEVEL: str = "INFO"
     TIMEZONE: str = "Europe/Berlin"
+    REQUEST_LOG: bool = True
+    METRICS_TOKEN: str = ""
+    PG_BIN_DIR: str = ""
 
     @classmethod
     def from_env(cls, env: dict | None = None, instance_path: str = "instance") -> "Settings":
@@ -97,6 +100,9 @@ class Settings:
             REMEMBER_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             LOG_LEVEL=env.get("LOG_LEVEL", "INFO"),
             TIMEZONE=_timezone(env.get("TIMEZONE") or "Europe/Berlin"),
+            REQUEST_LOG=_bool(env.get("REQUEST_LOG"), True),
+            METRICS_TOKEN=env.get("METRICS_TOKEN", ""),
+            PG_BIN_DIR=env.get("PG_BIN_DIR", ""),
         )
 
     def as_flask_config(self) -> dict:

@@ -1,4 +1,4 @@
-"""Server-rendered pages for editors, teachers and the programme office."""
+"""Server-rendered pages: the start page here; editor, teacher and office pages each in their own blueprint."""
 
 from __future__ import annotations
 
@@ -14,14 +14,16 @@ def home():
     if not current_user.is_authenticated:
         return render_template("pages/landing.html")
     target = {
-        "editor": "pages.editor_rallies",
-        "teacher": "pages.teacher_runs",
-        "office": "pages.office_partnerships",
+        "editor": "editor.editor_rallies",
+        "teacher": "teacher.teacher_runs",
+        "office": "office.office_partnerships",
     }[current_user.role]
     return redirect(url_for(target))
 
 
 def init_pages(app: Flask) -> None:
-    from server.pages import editor, office, teacher  # noqa: F401 - routes register on bp
+    from server.pages import editor, office, teacher
 
     app.register_blueprint(bp)
+    for module in (editor, teacher, office):
+        app.register_blueprint(module.bp)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_babel import gettext as _
 
@@ -25,12 +25,13 @@ from rallies.runtime import media_limits, media_storage
 from rallies.tasks import REGISTRY
 from server.auth import role_required
 from server.i18n import say
-from server.pages import bp
 from server.pages.forms import attach_errors
 from server.pages.forms_editor import (
     ConfigSyntaxError, CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
     RallyForm, StationForm, TaskForm, config_editor, empty_config, row_count, task_label, task_type_choices,
 )
+
+bp = Blueprint("editor", __name__)
 
 editor_only = role_required("editor")
 
@@ -141,7 +142,7 @@ def editor_rally_create():
         return _render_list(422, new_form=form)
     db.session.commit()
     flash(_("Rallye angelegt."), "success")
-    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/import", methods=["POST"])
@@ -163,7 +164,7 @@ def editor_rally_import():
         return _render_list(422, import_form=form)
     db.session.commit()
     flash(_("Rallye importiert."), "success")
-    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/export.zip")
@@ -186,17 +187,17 @@ def editor_rally_copy(rally_id: int):
     form.institution_id.choices = _institution_choices()
     if not form.validate_on_submit():
         flash(_("Bitte eine Ihrer Einrichtungen wählen."), "error")
-        return redirect(url_for("pages.editor_rallies"))
+        return redirect(url_for("editor.editor_rallies"))
     target = next(i for i in current_user.institutions if i.id == form.institution_id.data)
     try:
         clone = publishing.copy_rally(rally, target, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(say(error.message), "error")
-        return redirect(url_for("pages.editor_rallies"))
+        return redirect(url_for("editor.editor_rallies"))
     db.session.commit()
     flash(_("Kopie angelegt: %(title)s", title=clone.title), "success")
-    return redirect(url_for("pages.editor_rally", rally_id=clone.id))
+    return redirect(url_for("editor.editor_rally", rally_id=clone.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/delete", methods=["POST"])
@@ -209,10 +210,10 @@ def editor_rally_delete(rally_id: int):
     except DomainError as error:
         db.session.rollback()
         flash(_("Nicht gelöscht: %(reason)s", reason=say(error.message)), "error")
-        return redirect(url_for("pages.editor_rallies"))
+        return redirect(url_for("editor.editor_rallies"))
     db.session.commit()
     flash(_("Rallye gelöscht: %(title)s", title=title), "success")
-    return redirect(url_for("pages.editor_rallies"))
+    return redirect(url_for("editor.editor_rallies"))
 
 
 def _reorder_targets(rally: Rally) -> dict[int, dict[str, list[int]]]:
@@ -289,7 +290,7 @@ def editor_rally(rally_id: int):
         return _render_rally(rally, 422, form=form)
     db.session.commit()
     flash(_("Gespeichert."), "success")
-    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/cover", methods=["POST"])
@@ -307,7 +308,7 @@ def editor_rally_cover(rally_id: int):
         return _render_rally(rally, 422, cover_form=form)
     db.session.commit()
     flash(_("Titelbild gespeichert."), "success")
-    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/cover/remove", methods=["POST"])
@@ -317,7 +318,7 @@ def editor_rally_cover_remove(rally_id: int):
     authoring.set_cover(rally, None, actor=current_user)
     db.session.commit()
     flash(_("Titelbild entfernt."), "success")
-    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/stations", methods=["POST"])
@@ -334,7 +335,7 @@ def editor_station_add(rally_id: int):
         return _render_rally(rally, 422, station_form=form)
     db.session.commit()
     flash(_("Station angelegt."), "success")
-    return redirect(url_for("pages.editor_station", station_id=station.id))
+    return redirect(url_for("editor.editor_station", station_id=station.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/reorder", methods=["POST"])
@@ -346,14 +347,14 @@ def editor_rally_reorder(rally_id: int):
         authoring.reorder_stations(rally, order, actor=current_user)
     except ValueError:
         flash(_("Ungültige Reihenfolge."), "error")
-        return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
     except DomainError as error:
         db.session.rollback()
         flash(f"{say(error.message)} " + _("Bitte neu laden."), "error")
-        return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
     db.session.commit()
     flash(_("Reihenfolge gespeichert."), "success")
-    return redirect(url_for("pages.editor_rally", rally_id=rally.id) + "#stations")
+    return redirect(url_for("editor.editor_rally", rally_id=rally.id) + "#stations")
 
 
 @bp.route("/editor/rallies/<int:rally_id>/publish", methods=["POST"])
@@ -372,7 +373,7 @@ def editor_rally_publish(rally_id: int):
                              publish_errors={"message": say(error.message), "problems": problems})
     db.session.commit()
     flash(_("Veröffentlicht als Version %(version)s.", version=version.version), "success")
-    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/unpublish", methods=["POST"])
@@ -384,10 +385,10 @@ def editor_rally_unpublish(rally_id: int):
     except DomainError as error:
         db.session.rollback()
         flash(say(error.message), "error")
-        return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
     db.session.commit()
     flash(_("Zurückgezogen: keine neuen Klassenläufe."), "success")
-    return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/preview")
@@ -410,7 +411,7 @@ def editor_rally_qr_kit(rally_id: int):
         pdf = qrcodes.kit_pdf(_public_url(), rally)
     except DomainError as error:
         flash(f"{say(error.message)} " + _("Diese Rallye hat keine QR-Stationen."), "error")
-        return redirect(url_for("pages.editor_rally", rally_id=rally.id))
+        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"qr-codes-rallye-{rally.id}.pdf")
 
@@ -447,7 +448,7 @@ def editor_station(station_id: int):
         return _render_station(station, 422, form=form)
     db.session.commit()
     flash(_("Station gespeichert."), "success")
-    return redirect(url_for("pages.editor_station", station_id=station.id))
+    return redirect(url_for("editor.editor_station", station_id=station.id))
 
 
 @bp.route("/editor/stations/<int:station_id>/delete", methods=["POST"])
@@ -458,7 +459,7 @@ def editor_station_delete(station_id: int):
     authoring.delete_station(station, actor=current_user)
     db.session.commit()
     flash(_("Station gelöscht."), "success")
-    return redirect(url_for("pages.editor_rally", rally_id=rally_id) + "#stations")
+    return redirect(url_for("editor.editor_rally", rally_id=rally_id) + "#stations")
 
 
 @bp.route("/editor/stations/<int:station_id>/media", methods=["POST"])
@@ -476,7 +477,7 @@ def editor_station_media(station_id: int):
         return _render_station(station, 422, media_form=form)
     db.session.commit()
     flash(_("Datei hinzugefügt."), "success")
-    return redirect(url_for("pages.editor_station", station_id=station.id) + "#media")
+    return redirect(url_for("editor.editor_station", station_id=station.id) + "#media")
 
 
 @bp.route("/editor/stations/<int:station_id>/media/<int:link_id>/delete", methods=["POST"])
@@ -486,7 +487,7 @@ def editor_station_media_delete(station_id: int, link_id: int):
     authoring.detach_station_media(station, link_id, actor=current_user)
     db.session.commit()
     flash(_("Datei entfernt."), "success")
-    return redirect(url_for("pages.editor_station", station_id=station.id) + "#media")
+    return redirect(url_for("editor.editor_station", station_id=station.id) + "#media")
 
 
 @bp.route("/editor/stations/<int:station_id>/qr.png")
@@ -509,10 +510,10 @@ def editor_station_qr_regenerate(station_id: int):
     except DomainError as error:
         db.session.rollback()
         flash(say(error.message), "error")
-        return redirect(url_for("pages.editor_station", station_id=station.id))
+        return redirect(url_for("editor.editor_station", station_id=station.id))
     db.session.commit()
     flash(_("Neuer QR-Code: bitte neu ausdrucken, der alte gilt nicht mehr."), "success")
-    return redirect(url_for("pages.editor_station", station_id=station.id) + "#qr")
+    return redirect(url_for("editor.editor_station", station_id=station.id) + "#qr")
 
 
 # --- Tasks ---------------------------------------------------------------------------
@@ -609,7 +610,7 @@ def _save_task(station: Station, task_type: str, task: Task | None):
                             config=config, config_errors=config_errors, errors=leftovers, raw_json=raw_json)
     db.session.commit()
     flash(_("Aufgabe gespeichert."), "success")
-    return redirect(url_for("pages.editor_task", task_id=task.id))
+    return redirect(url_for("editor.editor_task", task_id=task.id))
 
 
 @bp.route("/editor/stations/<int:station_id>/tasks/new", methods=["GET", "POST"])
@@ -641,7 +642,7 @@ def editor_task_delete(task_id: int):
     authoring.delete_task(task, actor=current_user)
     db.session.commit()
     flash(_("Aufgabe gelöscht."), "success")
-    return redirect(url_for("pages.editor_station", station_id=station_id) + "#tasks")
+    return redirect(url_for("editor.editor_station", station_id=station_id) + "#tasks")
 
 
 @bp.route("/editor/tasks/<int:task_id>/media", methods=["POST"])
@@ -659,7 +660,7 @@ def editor_task_media(task_id: int):
         return _render_task(task.station, task.type, 422, task=task, media_form=form)
     db.session.commit()
     flash(_("Datei hinzugefügt."), "success")
-    return redirect(url_for("pages.editor_task", task_id=task.id) + "#media")
+    return redirect(url_for("editor.editor_task", task_id=task.id) + "#media")
 
 
 @bp.route("/editor/tasks/<int:task_id>/media/<int:link_id>/delete", methods=["POST"])
@@ -669,4 +670,4 @@ def editor_task_media_delete(task_id: int, link_id: int):
     authoring.detach_task_media(task, link_id, actor=current_user)
     db.session.commit()
     flash(_("Datei entfernt."), "success")
-    return redirect(url_for("pages.editor_task", task_id=task.id) + "#media")
+    return redirect(url_for("editor.editor_task", task_id=task.id) + "#media")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_babel import gettext as _
 
@@ -19,12 +19,13 @@ from rallies.models import STATUSES, Institution, Partnership, Rally, School, Us
 from rallies.runtime import media_storage
 from server.auth import role_required
 from server.i18n import say
-from server.pages import bp
 from server.pages.forms import attach_errors
 from server.pages.forms_office import (
     ACTION_LABELS, STATUS_LABELS, AgreementForm, InstitutionForm, PartnershipForm, SchoolForm, TransitionForm,
     WithdrawForm, kind_label,
 )
+
+bp = Blueprint("office", __name__)
 
 office_only = role_required("office")
 
@@ -78,7 +79,7 @@ def office_institution_create():
         return office_institutions(form, 422)
     db.session.commit()
     flash(_("Einrichtung angelegt: %(name)s", name=institution.name), "success")
-    return redirect(url_for("pages.office_institutions"))
+    return redirect(url_for("office.office_institutions"))
 
 
 @bp.route("/office/institutions/<int:institution_id>", methods=["GET", "POST"])
@@ -97,7 +98,7 @@ def office_institution(institution_id: int):
             else:
                 db.session.commit()
                 flash(_("Gespeichert."), "success")
-                return redirect(url_for("pages.office_institution", institution_id=institution.id))
+                return redirect(url_for("office.office_institution", institution_id=institution.id))
     rallies = db.session.scalars(db.select(Rally).filter_by(institution_id=institution.id).order_by(Rally.title)).all()
     return render_template("pages/office/institution.html", institution=institution, form=form, rallies=rallies,
                            kind_label=kind_label), (422 if form.errors else 200)
@@ -125,7 +126,7 @@ def office_school_create():
         return office_schools(form, 422)
     db.session.commit()
     flash(_("Schule angelegt: %(name)s", name=school.name), "success")
-    return redirect(url_for("pages.office_schools"))
+    return redirect(url_for("office.office_schools"))
 
 
 @bp.route("/office/schools/<int:school_id>", methods=["GET", "POST"])
@@ -144,7 +145,7 @@ def office_school(school_id: int):
             else:
                 db.session.commit()
                 flash(_("Gespeichert."), "success")
-                return redirect(url_for("pages.office_school", school_id=school.id))
+                return redirect(url_for("office.office_school", school_id=school.id))
     school_partnerships = db.session.scalars(
         db.select(Partnership).filter_by(school_id=school.id).order_by(Partnership.id.desc())).all()
     return render_template("pages/office/school.html", school=school, form=form, partnerships=school_partnerships,
@@ -192,7 +193,7 @@ def office_partnership_new():
         return _partnership_form_page(form, errors=[say(error.message), *leftovers] if error.errors else leftovers, status=422)
     db.session.commit()
     flash(_("Partnerschaft als Entwurf angelegt."), "success")
-    return redirect(url_for("pages.office_partnership", partnership_id=partnership.id))
+    return redirect(url_for("office.office_partnership", partnership_id=partnership.id))
 
 
 @bp.route("/office/partnerships/<int:partnership_id>/edit", methods=["GET", "POST"])
@@ -217,7 +218,7 @@ def office_partnership_edit(partnership_id: int):
         return _partnership_form_page(form, partnership, errors=[say(error.message), *leftovers] if error.errors else leftovers, status=422)
     db.session.commit()
     flash(_("Gespeichert."), "success")
-    return redirect(url_for("pages.office_partnership", partnership_id=partnership.id))
+    return redirect(url_for("office.office_partnership", partnership_id=partnership.id))
 
 
 def _legal_actions(partnership: Partnership) -> list[str]:
@@ -260,7 +261,7 @@ def office_partnership_agreement(partnership_id: int):
         return _render_partnership(partnership, 422, agreement_form=form)
     db.session.commit()
     flash(_("Vereinbarung gespeichert."), "success")
-    return redirect(url_for("pages.office_partnership", partnership_id=partnership.id))
+    return redirect(url_for("office.office_partnership", partnership_id=partnership.id))
 
 
 @bp.route("/office/partnerships/<int:partnership_id>/agreement.pdf")
@@ -299,7 +300,7 @@ def office_partnership_transition(partnership_id: int):
                                                  "action": ACTION_LABELS.get(action, action)})
     db.session.commit()
     flash(_("%(action)s: jetzt %(status)s.", action=ACTION_LABELS[action], status=STATUS_LABELS[partnership.status]), "success")
-    return redirect(url_for("pages.office_partnership", partnership_id=partnership.id))
+    return redirect(url_for("office.office_partnership", partnership_id=partnership.id))
 
 
 @bp.route("/office/due")
@@ -319,7 +320,7 @@ def office_due_refresh():
     flagged = partnerships.refresh_due(actor=current_user)
     db.session.commit()
     flash(_("%(count)s Partnerschaft(en) auf „Evaluation fällig“ gesetzt.", count=len(flagged)), "success")
-    return redirect(url_for("pages.office_due"))
+    return redirect(url_for("office.office_due"))
 
 
 # --- Rallies -------------------------------------------------------------------------
@@ -355,7 +356,7 @@ def office_rally_withdraw(rally_id: int):
         return _render_rallies(422, failed_form=form, failed_id=rally.id)
     db.session.commit()
     flash(_("Zurückgezogen: %(title)s", title=rally.title), "success")
-    return redirect(url_for("pages.office_rallies"))
+    return redirect(url_for("office.office_rallies"))
 
 
 # --- Figures -------------------------------------------------------------------------

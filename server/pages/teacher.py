@@ -12,6 +12,7 @@ import datetime as dt
 from urllib.parse import quote
 
 from flask import (
+    Blueprint,
     Response, flash, jsonify, redirect, render_template, request, stream_with_context, url_for,
 )
 from flask_login import current_user
@@ -25,11 +26,12 @@ from rallies.models import ClassRun, Rally
 from rallies.runtime import media_storage, setting
 from server.auth import role_required
 from server.i18n import say
-from server.pages import bp
 from server.pages.forms import attach_errors
 from server.pages.forms_teacher import (
     LOCAL_ZONE, DeleteRunForm, EditWindowForm, GradeForm, NewRunForm, RetentionForm, utc_to_local,
 )
+
+bp = Blueprint("teacher", __name__)
 
 STATE_LABELS = {
     "scheduled": _l("geplant"),
@@ -56,7 +58,7 @@ def _run(run_id: int) -> ClassRun:
 def _gone(run: ClassRun):
     """Pages of a run whose pupil data was deleted send the teacher back to its overview."""
     flash(_("Die Daten dieses Laufs wurden gelöscht."), "error")
-    return redirect(url_for("pages.teacher_run", run_id=run.id))
+    return redirect(url_for("teacher.teacher_run", run_id=run.id))
 
 
 def _attachment(data, filename: str, mimetype: str) -> Response:
@@ -155,7 +157,7 @@ def teacher_new_run():
     """
     rally_id = request.args.get("rally", type=int)
     if rally_id is None:
-        return redirect(url_for("pages.teacher_rallies"))
+        return redirect(url_for("teacher.teacher_rallies"))
     rally = access.readable_rally(_actor(), db.session.get(Rally, rally_id) if rally_id else None)
     schools = sorted(current_user.schools, key=lambda s: s.name)
     form = NewRunForm()
@@ -185,7 +187,7 @@ def teacher_new_run():
         else:
             db.session.commit()
             flash(_("Der Klassenlauf ist angelegt. Code: %(code)s", code=run.join_code), "success")
-            return redirect(url_for("pages.teacher_run", run_id=run.id))
+            return redirect(url_for("teacher.teacher_run", run_id=run.id))
     else:
         status = 422
     return render_template("pages/teacher/new_run.html", rally=rally, form=form, allowed=allowed, reason=reason,
@@ -241,7 +243,7 @@ def teacher_run_window(run_id: int):
                            status=error.status)
     db.session.commit()
     flash(_("Klasse und Zeitraum gespeichert."), "success")
-    return redirect(url_for("pages.teacher_run", run_id=run.id))
+    return redirect(url_for("teacher.teacher_run", run_id=run.id))
 
 
 @bp.route("/teacher/runs/<int:run_id>/retention", methods=["POST"])
@@ -263,7 +265,7 @@ def teacher_run_retention(run_id: int):
                            status=error.status)
     db.session.commit()
     flash(_("Gespeichert: Daten werden am %(date)s gelöscht.", date=teacher_time(run.delete_after, '%d.%m.%Y')), "success")
-    return redirect(url_for("pages.teacher_run", run_id=run.id))
+    return redirect(url_for("teacher.teacher_run", run_id=run.id))
 
 
 @bp.route("/teacher/runs/<int:run_id>/delete", methods=["POST"])
@@ -282,7 +284,7 @@ def teacher_run_delete(run_id: int):
         return _render_run(run, delete_form=form, form_errors=[say(error.message)], status=error.status)
     db.session.commit()
     flash(_("Gelöscht: %(count)s Teams mit ihren Antworten und Uploads.", count=counts.get('teams', 0)), "success")
-    return redirect(url_for("pages.teacher_runs"))
+    return redirect(url_for("teacher.teacher_runs"))
 
 
 @bp.route("/teacher/runs/<int:run_id>/poster.pdf")
@@ -401,7 +403,7 @@ def teacher_grade(run_id: int, answer_id: int):
     total = teacher_points(play.load_state(team).score)
     flash(_("Bewertung für „%(team)s“ gespeichert, Punktestand jetzt %(total)s.", team=team.name, total=total), "success")
     args = {"offen": "1"} if request.args.get("offen") == "1" else {}
-    return redirect(url_for("pages.teacher_grading", run_id=run.id, **args) + f"#answer-{answer_id}")
+    return redirect(url_for("teacher.teacher_grading", run_id=run.id, **args) + f"#answer-{answer_id}")
 
 
 @bp.route("/teacher/uploads/<media_id>")
@@ -454,7 +456,7 @@ def teacher_results_csv(run_id: int):
         data = exports.results_csv(run, view=view, sep=sep)
     except DomainError as error:
         flash(say(error.message), "error")
-        return redirect(url_for("pages.teacher_results", run_id=run.id))
+        return redirect(url_for("teacher.teacher_results", run_id=run.id))
     return _attachment(data, f"{_file_stem(run, view)}.csv", "text/csv")
 
 
@@ -483,5 +485,5 @@ def teacher_certificates(run_id: int):
         pdf = exports.certificates(run)
     except DomainError as error:
         flash(_("Keine Urkunden: %(reason)s", reason=say(error.message)), "error")
-        return redirect(url_for("pages.teacher_results", run_id=run.id))
+        return redirect(url_for("teacher.teacher_results", run_id=run.id))
     return _attachment(pdf, f"{_file_stem(run, 'urkunden')}.pdf", "application/pdf")
