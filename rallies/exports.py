@@ -27,6 +27,7 @@ from rallies.errors import Invalid, NotFound
 from rallies.models import ClassRun, Team, Upload
 from rallies.results import RunData, load_run, ranking, survey_tallies, task_statistics
 from rallies.runs import require_not_purged
+from rallies.messages import msg
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
 VIEWS = ("teams", "answers", "tasks", "survey")
@@ -45,7 +46,7 @@ def timezone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(name or DEFAULT_TIMEZONE)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid("Unknown time zone.", errors={"tz": ["An IANA time zone such as Europe/Berlin."]}) from None
+        raise Invalid(msg("Unbekannte Zeitzone."), errors={"tz": [msg("Eine IANA-Zeitzone wie Europe/Berlin.")]}) from None
 
 
 def plain_text(html_text: str, limit: int = 200) -> str:
@@ -184,9 +185,9 @@ def results_csv(run: ClassRun, *, view: str = "teams", sep: str = ",", tz: str |
     With `sep=";"` (what German spreadsheet programs expect) decimals get a comma as well.
     """
     if view not in VIEWS:
-        raise Invalid("Unknown view.", errors={"view": [f"One of {', '.join(VIEWS)}."]})
+        raise Invalid(msg("Unbekannte Ansicht."), errors={"view": [f"One of {', '.join(VIEWS)}."]})
     if sep not in CSV_SEPARATORS:
-        raise Invalid("The separator is , or ;.", errors={"sep": ["Use , or ;."]})
+        raise Invalid(msg("Das Trennzeichen ist , oder ;."), errors={"sep": [msg("Bitte , oder ; verwenden.")]})
     require_not_purged(run)
     zone = timezone(tz)
     data = load_run(run)
@@ -325,9 +326,9 @@ def certificates(run: ClassRun, *, team_id: int | None = None, tz: str | None = 
     if team_id is not None:
         rows = [r for r in rows if r["team"].id == team_id]
         if not rows:
-            raise NotFound("No such team in this class run.")
+            raise NotFound(msg("Dieses Team gibt es in dieser Klassenrallye nicht."))
     if not rows:
-        raise Invalid("No team has joined this class run yet.", code="no_teams")
+        raise Invalid(msg("Noch kein Team ist dieser Klassenrallye beigetreten."), code="no_teams")
     note = programme_note(run)
     day = run.starts_at.astimezone(zone).strftime("%d.%m.%Y")
     certs = [Certificate(team_name=r["team"].name, rally_title=data.rally_title,

@@ -12,6 +12,7 @@ from rallies.models import Rally, RallyVersion
 from rallies.richtext import markdown_to_html
 from rallies.tasks import get_task_type
 from rallies.tokens import new_join_code
+from rallies.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +120,10 @@ def _option_media(config: dict) -> dict[str, dict]:
 def publish(rally: Rally, *, actor, visibility: str) -> RallyVersion:
     """Freeze the current content as a new version that new class runs and teams will use."""
     if visibility not in ("partners", "public"):
-        raise Invalid("Publish for partners or for everyone.", errors={"visibility": ["partners or public"]})
+        raise Invalid(msg("Für Partner oder für alle veröffentlichen."), errors={"visibility": ["partners or public"]})
     problems = publish_problems(rally)
     if problems:
-        raise Invalid("The rally cannot be published yet.", code="not_publishable", errors=problems)
+        raise Invalid(msg("Die Rallye kann noch nicht veröffentlicht werden."), code="not_publishable", errors=problems)
     rally.version += 1
     version = RallyVersion(rally_id=rally.id, version=rally.version, snapshot=build_snapshot(rally),
                            published_by_id=getattr(actor, "id", None))
@@ -145,13 +146,13 @@ def unpublish(rally: Rally, *, actor, reason: str = "") -> Rally:
     """Withdraw a rally: no new runs or free play; runs already started keep their version."""
     reason = reason or ""
     if rally.visibility == "draft":
-        raise Conflict("The rally is not published.", code="not_published")
+        raise Conflict(msg("Die Rallye ist nicht veröffentlicht."), code="not_published")
     if getattr(actor, "role", None) == "office":
         if not reason.strip():
-            raise Invalid("Tell the editor why the rally is withdrawn.", errors={"reason": ["Required."]})
+            raise Invalid(msg("Bitte der Redaktion sagen, warum die Rallye zurückgezogen wird."), errors={"reason": [msg("Pflichtfeld.")]})
         rally.review_note = reason.strip()
     elif getattr(actor, "role", None) != "editor":
-        raise Forbidden("Only editors and the programme office can unpublish.")
+        raise Forbidden(msg("Nur die Redaktion und das Programmbüro können zurückziehen."))
     rally.visibility = "draft"
     db.session.flush()
     log.info("rally %s unpublished by user %s (%s)", rally.id, getattr(actor, "id", None), reason.strip() or "no reason")

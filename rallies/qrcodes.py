@@ -7,12 +7,13 @@ from media.qr import qr_png, qr_svg
 
 from rallies.errors import Invalid
 from rallies.models import Rally, Station
+from rallies.messages import msg
 
 
 def station_url(public_url: str, station: Station) -> str:
     """`{PUBLIC_URL}/q/{token}`: opens the web player on a phone camera; the app reads the token."""
     if station.unlock_mode != "qr" or not station.qr_token:
-        raise Invalid("Only QR stations have a code.", code="not_a_qr_station")
+        raise Invalid(msg("Nur QR-Stationen haben einen Code."), code="not_a_qr_station")
     return f"{public_url.rstrip('/')}/q/{station.qr_token}"
 
 
@@ -31,5 +32,5 @@ def kit_pdf(public_url: str, rally: Rally) -> bytes:
         for index, station in enumerate(rally.stations) if station.unlock_mode == "qr" and station.qr_token
     ]
     if not stations:
-        raise Invalid("The rally has no QR stations.", code="no_qr_stations")
+        raise Invalid(msg("Die Rallye hat keine QR-Stationen."), code="no_qr_stations")
     return qr_kit_pdf(rally.title, stations)

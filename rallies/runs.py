@@ -19,6 +19,7 @@ from rallies.errors import Conflict, Forbidden, Invalid, NotFound
 from rallies.models import Answer, Checkin, ClassRun, Rally, Scan, School, StationUnlock, Team, Upload, User
 from rallies.partnerships import current_partnership
 from rallies.publishing import unique_join_code
+from rallies.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def _check_window(starts_at, ends_at, *, now: dt.datetime) -> dict[str, list[str
 def _clean_label(raw) -> str:
     label = " ".join(raw.split()) if isinstance(raw, str) else ""
     if not 1 <= len(label) <= CLASS_LABEL_MAX:
-        raise Invalid("The class label has 1 to 40 characters.",
+        raise Invalid(msg("Die Klassenbezeichnung hat 1 bis 40 Zeichen."),
                       errors={"class_label": ["1 to 40 characters, e.g. 7b."]})
     return label
 
@@ -107,15 +108,15 @@ def start_run(rally: Rally, *, school: School, teacher: User, class_label: str, 
     """
     now = now or utcnow()
     if school.id not in {s.id for s in _teacher_schools(teacher)}:
-        raise Forbidden("Only teachers of the school start its class runs.", code="not_your_school")
+        raise Forbidden(msg("Nur Lehrkräfte der Schule starten ihre Klassenrallyes."), code="not_your_school")
     label = _clean_label(class_label)
     errors = _check_window(starts_at, ends_at, now=now)
     if errors:
-        raise Invalid("The play window is not valid.", errors=errors)
+        raise Invalid(msg("Das Spielfenster ist ungültig."), errors=errors)
     days = _check_retention(default_retention_days if retention_days is None else retention_days,
                             max_retention_days=max_retention_days)
     if not rally.is_published:
-        raise Conflict("The rally is not published.", code="not_published")
+        raise Conflict(msg("Die Rallye ist nicht veröffentlicht."), code="not_published")
     partnership = current_partnership(school.id, rally.institution_id, now.date())
     if rally.visibility == "partners" and partnership is None:
         _, reason = may_run(rally, teacher, school, today=now.date())
@@ -136,7 +137,7 @@ def start_run(rally: Rally, *, school: School, teacher: User, class_label: str, 
             continue
         break
     else:
-        raise Conflict("No free join code was found; please try again.", code="join_code_unavailable")
+        raise Conflict(msg("Kein freier Beitrittscode gefunden; bitte noch einmal versuchen."), code="join_code_unavailable")
     log.info("class run %s of rally %s v%s started by user %s", run.id, rally.id, rally.version, teacher.id)
     return run
 
@@ -146,12 +147,12 @@ def start_run(rally: Rally, *, school: School, teacher: User, class_label: str, 
 def require_run_teacher(run: ClassRun, actor: User) -> None:
     """Only teachers of the run's school change it, grade it or delete it."""
     if getattr(actor, "role", None) != "teacher" or run.school_id not in actor.school_ids:
-        raise Forbidden("Only the class's teachers can do this.", code="not_run_teacher")
+        raise Forbidden(msg("Das können nur die Lehrkräfte der Klasse."), code="not_run_teacher")
 
 
 def require_not_purged(run: ClassRun) -> None:
     if run.purged_at is not None:
-        raise Conflict("The pupil data of this class run has been deleted.", code="run_deleted")
+        raise Conflict(msg("Die Daten der Schülerinnen und Schüler dieser Klassenrallye sind gelöscht."), code="run_deleted")
 
 
 def update_run(run: ClassRun, *, actor: User, max_retention_days: int, now: dt.datetime | None = None,
@@ -166,9 +167,9 @@ def update_run(run: ClassRun, *, actor: User, max_retention_days: int, now: dt.d
     require_not_purged(run)
     unknown = set(fields) - {"class_label", "starts_at", "ends_at", "retention_days", "share_uploads_with_institution"}
     if unknown:
-        raise Invalid("Unknown fields.", errors={name: ["Unknown field."] for name in sorted(unknown)})
+        raise Invalid(msg("Unbekannte Felder."), errors={name: [msg("Unbekanntes Feld.")] for name in sorted(unknown)})
     if {"class_label", "starts_at", "ends_at"} & set(fields) and now >= run.starts_at:
-        raise Conflict("The class label and play window can only change before the run starts.",
+        raise Conflict(msg("Klassenbezeichnung und Spielfenster lassen sich nur vor dem Start ändern."),
                        code="run_started")
     if "class_label" in fields:
         run.class_label = _clean_label(fields["class_label"])
@@ -177,7 +178,7 @@ def update_run(run: ClassRun, *, actor: User, max_retention_days: int, now: dt.d
         ends_at = fields.get("ends_at", run.ends_at)
         errors = _check_window(starts_at, ends_at, now=now)
         if errors:
-            raise Invalid("The play window is not valid.", errors=errors)
+            raise Invalid(msg("Das Spielfenster ist ungültig."), errors=errors)
         run.starts_at = starts_at.astimezone(dt.timezone.utc)
         run.ends_at = ends_at.astimezone(dt.timezone.utc)
     if "retention_days" in fields:
@@ -265,7 +266,7 @@ def delete_run(run: ClassRun, *, actor: User, storage, now: dt.datetime | None =
 def get_run(run_id: int) -> ClassRun:
     run = db.session.get(ClassRun, run_id)
     if run is None:
-        raise NotFound("No such class run.")
+        raise NotFound(msg("Diese Klassenrallye gibt es nicht."))
     return run
 
 
@@ -278,7 +279,7 @@ def runs_for(user: User, *, rally_id: int | None = None) -> list[ClassRun]:
         query = query.join(Rally, Rally.id == ClassRun.rally_id).where(
             Rally.institution_id.in_(user.institution_ids or {-1}))
     else:
-        raise Forbidden("The programme office sees aggregate figures only.")
+        raise Forbidden(msg("Das Programmbüro sieht nur zusammengefasste Kennzahlen."))
     if rally_id is not None:
         query = query.where(ClassRun.rally_id == rally_id)
     return list(db.session.scalars(query))

@@ -18,6 +18,7 @@ from rallies.errors import DomainError, Forbidden
 from rallies.models import User
 from server.extensions import limiter, login_manager
 from server.i18n import say
+from rallies.messages import msg
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -72,7 +73,7 @@ def role_required(*roles: str):
         @login_required
         def wrapper(*args, **kwargs):
             if current_user.role not in roles:
-                raise Forbidden("This page is not for your role.")
+                raise Forbidden(msg("Diese Seite ist nicht für Ihre Rolle."))
             return view(*args, **kwargs)
 
         return wrapper

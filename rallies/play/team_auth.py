@@ -8,6 +8,7 @@ from rallies.db import db, utcnow
 from rallies.errors import Unauthorized
 from rallies.models import ClassRun, Team
 from rallies.tokens import hash_secret
+from rallies.messages import msg
 
 
 def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, for_write: bool = False) -> Team:
@@ -19,7 +20,7 @@ def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, 
     scheme, _, secret = (header_value or "").partition(" ")
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret or len(secret) > 200:
-        raise Unauthorized("A team token is required: Authorization: Bearer <token>.")
+        raise Unauthorized(msg("Ein Team-Token ist nötig: Authorization: Bearer <token>."))
     # The run's end comes along, so that judging answers needs no query of its own.
     query = (db.select(Team, ClassRun.ends_at).outerjoin(ClassRun, Team.class_run_id == ClassRun.id)
              .where(Team.token_hash == hash_secret(secret)))
@@ -28,11 +29,11 @@ def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, 
         query = query.with_for_update(of=Team).execution_options(populate_existing=True)
     row = db.session.execute(query).first()
     if row is None:
-        raise Unauthorized("This team token is not valid.")
+        raise Unauthorized(msg("Dieser Team-Token ist ungültig."))
     team = row[0]
     team._run_ends_at = row[1]
     if now > team.expires_at:
-        raise Unauthorized("This team token has expired.", code="token_expired")
+        raise Unauthorized(msg("Dieser Team-Token ist abgelaufen."), code="token_expired")
     if postgres:
         team._locked_in = db.session().get_transaction()
     return team

@@ -10,6 +10,7 @@ from .. import geo
 from .base import RIGHT, WRONG, InvalidValue, Score, TaskType, task_type
 from .schemas import StrictSchema
 from .values import format_number, is_number
+from rallies.messages import msg
 
 MIN_RADIUS_M = 10
 MAX_RADIUS_M = 5000
@@ -33,7 +34,7 @@ class LocationTask(TaskType):
     def parse_value(self, config: dict, value: Any) -> dict[str, float]:
         """`{lat, lon, accuracy_m}`, all numbers, coordinates in range, accuracy not negative."""
         if not isinstance(value, dict):
-            raise InvalidValue("The answer must be an object with lat, lon and accuracy_m.")
+            raise InvalidValue(msg("Die Antwort muss ein Objekt mit lat, lon und accuracy_m sein."))
         missing = [key for key in VALUE_KEYS if key not in value]
         if missing:
             raise InvalidValue(f"The answer lacks {', '.join(missing)}.")

@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from .base import RIGHT, InvalidValue, Score, TaskType, task_type
 from .schemas import MAX_OPTIONS, OptionSchema, StrictSchema, fill_ids
 from .shuffle import shuffled
+from rallies.messages import msg
 
 SIDES = ("left", "right")
 
@@ -64,7 +65,7 @@ class MatchTask(TaskType):
     def parse_value(self, config: dict, value: Any) -> dict[str, str]:
         """Every left id mapped to a right id; a right id may be used twice (and then scores so)."""
         if not isinstance(value, dict):
-            raise InvalidValue("The answer must be an object from left item ids to right item ids.")
+            raise InvalidValue(msg("Die Antwort muss ein Objekt von linken zu rechten Element-IDs sein."))
         left_ids = [pair["left"]["id"] for pair in config["pairs"]]
         right_ids = {pair["right"]["id"] for pair in config["pairs"]}
         unknown = [key for key in value if key not in left_ids]

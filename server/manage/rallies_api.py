@@ -24,6 +24,7 @@ from server.manage.schemas_rallies import (
     RallyQuerySchema, RallySchema, RallySummarySchema, RallyWriteSchema, StationOrderSchema, StationSchema,
     StationWriteSchema, TaskSchema, TaskWriteSchema, UnpublishSchema, VersionSchema,
 )
+from rallies.messages import msg
 
 blp = Blueprint("manage_rallies", __name__, description="Rallies, stations, tasks, media and QR codes")
 guard(blp)
@@ -61,7 +62,7 @@ def _own_institution(user, institution_id: int) -> Institution:
     """An institution whose content the editor changes; 403 for any other (existing or not)."""
     institution = db.session.get(Institution, institution_id)
     if institution is None or not can_edit_institution_content(user, institution.id):
-        raise Forbidden("You edit the content of your own institutions only.")
+        raise Forbidden(msg("Sie bearbeiten nur Inhalte Ihrer eigenen Einrichtungen."))
     return institution
 
 
@@ -380,7 +381,7 @@ def get_media(media_id):
     user = _editor()
     asset = db.session.get(MediaAsset, media_id)
     if asset is None or not (asset.institution_ids & user.institution_ids):
-        raise NotFound("No such media.")
+        raise NotFound(msg("Diese Mediendatei gibt es nicht."))
     return asset
 
 

@@ -18,6 +18,7 @@ from rallies import exports, results, runs
 from rallies.access import may_see_uploads, readable_rally, visible_run
 from rallies.db import db
 from rallies.errors import Forbidden, Invalid, NotFound
+from rallies.messages import msg
 from rallies.models import ClassRun, Rally, RallyVersion, School, User
 from rallies.runtime import media_storage, setting
 from server.manage.common import commit, current_api_user, guard
@@ -43,7 +44,7 @@ def _file(payload: bytes, mimetype: str, name: str):
 
 def _not_office(user: User) -> None:
     if user.role == "office":
-        raise Forbidden("The programme office sees aggregate figures only, never a class run.",
+        raise Forbidden(msg("Das Programmbüro sieht nur zusammengefasste Kennzahlen, nie eine Klassenrallye."),
                         code="aggregates_only")
 
 
@@ -55,7 +56,7 @@ def _run(run_id: int, *, teacher_only: bool = False, uploads: bool = False) -> t
     if teacher_only:
         runs.require_run_teacher(run, user)
     if uploads and not may_see_uploads(user, run):
-        raise Forbidden("The teacher has not shared the pupils' uploads with the institution.",
+        raise Forbidden(msg("Die Lehrkraft hat die Uploads der Schülerinnen und Schüler nicht mit der Einrichtung geteilt."),
                         code="uploads_not_shared")
     return user, run
 
@@ -112,17 +113,17 @@ def create_run(body):
     user = current_api_user()
     _not_office(user)
     if user.role != "teacher":
-        raise Forbidden("Only teachers start class runs.", code="not_a_teacher")
+        raise Forbidden(msg("Nur Lehrkräfte starten Klassenrallyes."), code="not_a_teacher")
     rally = readable_rally(user, db.session.get(Rally, body.pop("rally_id")))
     school_id = body.pop("school_id", None)
     if school_id is None:
         if len(user.schools) != 1:
-            raise Invalid("Say for which of your schools.", errors={"school_id": ["Required: you teach at several schools."]})
+            raise Invalid(msg("Bitte angeben, für welche Ihrer Schulen."), errors={"school_id": [msg("Pflichtfeld: Sie unterrichten an mehreren Schulen.")]})
         school = user.schools[0]
     else:
         school = db.session.get(School, school_id)
         if school is None:
-            raise Invalid("Unknown school.", errors={"school_id": ["Unknown school."]})
+            raise Invalid(msg("Unbekannte Schule."), errors={"school_id": [msg("Unbekannte Schule.")]})
     run = runs.start_run(rally, school=school, teacher=user, max_retention_days=setting("RETENTION_DAYS_MAX"),
                          default_retention_days=setting("RETENTION_DAYS_DEFAULT"), **body)
     commit()
@@ -194,7 +195,7 @@ def grade(body, answer_id):
     answer = results.get_answer(answer_id)
     run = answer.team.class_run
     if run is None:
-        raise NotFound("No such answer.")
+        raise NotFound(msg("Diese Antwort gibt es nicht."))
     visible_run(user, run)
     results.grade_answer(answer, body["points"], body["feedback"], user)
     commit()

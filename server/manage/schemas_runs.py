@@ -10,6 +10,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from rallies.exports import VIEWS
+from server.manage.common import Said
 
 
 class RunCreateSchema(Schema):
@@ -266,7 +267,7 @@ class CertificatesQuerySchema(ExportQuerySchema):
 class FigureRowSchema(Schema):
     region = fields.String()
     institution_kind = fields.String()
-    institution_kind_label = fields.String()
+    institution_kind_label = Said()
     rallies_published = fields.Integer()
     runs_held = fields.Integer()
     teams = fields.Integer()

@@ -30,6 +30,7 @@ from server.pages.forms_editor import (
     ConfigSyntaxError, CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
     RallyForm, StationForm, TaskForm, config_editor, empty_config, row_count, task_label, task_type_choices,
 )
+from rallies.messages import msg
 
 bp = Blueprint("editor", __name__)
 
@@ -54,7 +55,7 @@ def _rally(rally_id: int) -> Rally:
 def _station(station_id: int) -> Station:
     station = db.session.get(Station, station_id)
     if station is None:
-        raise NotFound("No such station.")
+        raise NotFound(msg("Diese Station gibt es nicht."))
     access.editable_rally(current_user, station.rally)
     return station
 
@@ -62,7 +63,7 @@ def _station(station_id: int) -> Station:
 def _task(task_id: int) -> Task:
     task = db.session.get(Task, task_id)
     if task is None:
-        raise NotFound("No such task.")
+        raise NotFound(msg("Diese Aufgabe gibt es nicht."))
     access.editable_rally(current_user, task.station.rally)
     return task
 
@@ -81,10 +82,10 @@ def _upload(form, institution_id: int, *, image_only: bool = False):
     """Store an uploaded rally file; an image without alternative text is refused before storing."""
     data = form.file.data.read()
     if image_only and not _is_image(data):
-        raise Invalid("The cover must be an image (JPEG, PNG, WebP or GIF).", code="not_an_image",
+        raise Invalid(msg("Das Titelbild muss ein Bild sein (JPEG, PNG, WebP oder GIF)."), code="not_an_image",
                       errors={"file": [_("Bitte eine Bilddatei.")]})
     if not (form.alt.data or "").strip() and _is_image(data):
-        raise Invalid("Every image needs an alternative text.", code="alt_required",
+        raise Invalid(msg("Jedes Bild braucht einen Alternativtext."), code="alt_required",
                       errors={"alt": [_("Beschreiben Sie das Bild für Menschen, die es nicht sehen.")]})
     return media_library.add_media(data, storage=media_storage(), limits=media_limits(), institution_id=institution_id)
 
@@ -495,7 +496,7 @@ def editor_station_media_delete(station_id: int, link_id: int):
 def editor_station_qr(station_id: int):
     station = _station(station_id)
     if station.unlock_mode != "qr" or not station.qr_token:
-        raise NotFound("This station has no QR code.")
+        raise NotFound(msg("Diese Station hat keinen QR-Code."))
     response = send_file(io.BytesIO(qrcodes.station_png(_public_url(), station)), mimetype="image/png")
     response.headers["Cache-Control"] = "private, no-cache"
     return response
@@ -619,7 +620,7 @@ def editor_task_new(station_id: int):
     station = _station(station_id)
     task_type = request.values.get("type", "")
     if task_type not in REGISTRY:
-        raise NotFound("Unknown task type.")
+        raise NotFound(msg("Unbekannter Aufgabentyp."))
     if request.method == "GET":
         return _render_task(station, task_type)
     return _save_task(station, task_type, None)

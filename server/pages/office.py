@@ -24,6 +24,7 @@ from server.pages.forms_office import (
     ACTION_LABELS, STATUS_LABELS, AgreementForm, InstitutionForm, PartnershipForm, SchoolForm, TransitionForm,
     WithdrawForm, kind_label,
 )
+from rallies.messages import msg
 
 bp = Blueprint("office", __name__)
 
@@ -269,11 +270,11 @@ def office_partnership_agreement(partnership_id: int):
 def office_partnership_agreement_pdf(partnership_id: int):
     partnership = partnerships.get_partnership(partnership_id)
     if not partnership.agreement_name:
-        raise NotFound("No agreement has been uploaded.")
+        raise NotFound(msg("Es ist keine Vereinbarung hochgeladen."))
     try:
         data = media_storage().get(partnership.agreement_name)
     except (FileNotFoundError, KeyError):
-        raise NotFound("The agreement file is missing from storage.") from None
+        raise NotFound(msg("Die Datei der Vereinbarung fehlt im Speicher.")) from None
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=f"kooperationsvereinbarung-{partnership.id}.pdf")
 
@@ -345,7 +346,7 @@ def office_rallies():
 def office_rally_withdraw(rally_id: int):
     rally = db.session.get(Rally, rally_id)
     if rally is None:
-        raise NotFound("No such rally.")
+        raise NotFound(msg("Diese Rallye gibt es nicht."))
     form = WithdrawForm()
     if not form.validate_on_submit():
         return _render_rallies(422, failed_form=form, failed_id=rally.id)

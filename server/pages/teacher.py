@@ -30,6 +30,7 @@ from server.pages.forms import attach_errors
 from server.pages.forms_teacher import (
     LOCAL_ZONE, DeleteRunForm, EditWindowForm, GradeForm, NewRunForm, RetentionForm, utc_to_local,
 )
+from rallies.messages import msg
 
 bp = Blueprint("teacher", __name__)
 
@@ -339,7 +340,7 @@ def teacher_live_json(run_id: int):
     """What the live page's script polls; uses the page session (GET only, changes nothing)."""
     run = _run(run_id)
     if run.purged_at is not None:
-        raise NotFound("The pupil data of this class run has been deleted.")
+        raise NotFound(msg("Die Daten der Schülerinnen und Schüler dieser Klassenrallye sind gelöscht."))
     progress = results_service.live_progress(run)
     response = jsonify({**_live_summary(progress), "teams": _live_rows(progress)})
     response.headers["Cache-Control"] = "no-store"
@@ -387,7 +388,7 @@ def teacher_grade(run_id: int, answer_id: int):
         return _gone(run)
     answer = results_service.get_answer(answer_id)
     if results_service.run_of_answer(answer).id != run.id:
-        raise NotFound("No such answer.")
+        raise NotFound(msg("Diese Antwort gibt es nicht."))
     form = GradeForm(prefix=f"a{answer_id}")
     if not form.validate_on_submit():
         return _render_grading(run, posted=form, posted_id=answer_id, status=422)
@@ -468,7 +469,7 @@ def teacher_uploads_zip(run_id: int):
     if run.purged_at is not None:
         return _gone(run)
     if not access.may_see_uploads(_actor(), run):
-        raise NotFound("No such class run.")
+        raise NotFound(msg("Diese Klassenrallye gibt es nicht."))
     entries = exports.upload_entries(run)
     stream = exports.stream_zip(entries, storage=media_storage())
     return _attachment(stream_with_context(stream), f"{_file_stem(run, 'uploads')}.zip", "application/zip")
