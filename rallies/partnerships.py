@@ -157,7 +157,7 @@ def _municipal_partner_rule(institutions: list[Institution]) -> RuleResult:
     if non_municipal and not any(i.municipal for i in institutions):
         names = ", ".join(i.name for i in non_municipal)
         return RuleResult("municipal_partner", False, msg(
-            "Nicht kommunal: %(names)s. Deshalb muss eine kommunale Einrichtung als dritte Partnerin dazukommen.",
+            "Nicht kommunal: %(names)s – deshalb muss eine kommunale Einrichtung als dritte Partnerin dazukommen.",
             names=names))
     return RuleResult("municipal_partner", True, msg("Eine kommunale Einrichtung ist beteiligt."))
 

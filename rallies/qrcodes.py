@@ -25,7 +25,7 @@ def station_svg(public_url: str, station: Station) -> bytes:
     return qr_svg(station_url(public_url, station))
 
 
-def kit_pdf(public_url: str, rally: Rally) -> bytes:
+def kit_pdf(public_url: str, rally: Rally, *, say=str) -> bytes:
     """Overview sheet(s) and one A4 sign per QR station, numbered by their place in the rally."""
     stations = [
         QrStation(title=station.title, url=station_url(public_url, station), position=index + 1)
@@ -33,4 +33,6 @@ def kit_pdf(public_url: str, rally: Rally) -> bytes:
     ]
     if not stations:
         raise Invalid(msg("Die Rallye hat keine QR-Stationen."), code="no_qr_stations")
-    return qr_kit_pdf(rally.title, stations)
+    from rallies.exports import pdf_words
+
+    return qr_kit_pdf(rally.title, stations, pdf_words(say))

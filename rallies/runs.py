@@ -36,7 +36,7 @@ def _teacher_schools(teacher: User) -> list[School]:
 
 def _rally_refusal(rally: Rally) -> str | None:
     if not rally.is_published:
-        return "The rally is not published."
+        return msg("Die Rallye ist nicht veröffentlicht.")
     return None
 
 
@@ -45,34 +45,35 @@ def may_run(rally: Rally, teacher: User, school: School | None = None, *,
     """Whether the teacher may start a class run of the rally (for `school`, or any of theirs), and why (not)."""
     schools = _teacher_schools(teacher)
     if not schools:
-        return False, "Only teachers of a school start class runs."
+        return False, msg("Nur Lehrkräfte einer Schule starten Klassenrallyes.")
     if school is not None:
         if school.id not in {s.id for s in schools}:
-            return False, "You are not a teacher of this school."
+            return False, msg("Sie sind keine Lehrkraft dieser Schule.")
         schools = [school]
     refusal = _rally_refusal(rally)
     if refusal:
         return False, refusal
     if rally.visibility == "public":
-        return True, "The rally is open to every class."
+        return True, msg("Die Rallye steht jeder Klasse offen.")
     for candidate in schools:
         if current_partnership(candidate.id, rally.institution_id, today) is not None:
-            return True, f"{candidate.name} has a registered partnership with {rally.institution.name}."
-    return False, (f"This rally is for partner schools of {rally.institution.name}; "
-                   "your school has no registered, current partnership with it.")
+            return True, msg("%(school)s hat eine registrierte Partnerschaft mit %(institution)s.",
+                             school=candidate.name, institution=rally.institution.name)
+    return False, msg("Diese Rallye ist für Partnerschulen von %(institution)s; Ihre Schule hat keine registrierte, "
+                      "laufende Partnerschaft mit ihr.", institution=rally.institution.name)
 
 
 def _check_window(starts_at, ends_at, *, now: dt.datetime) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
-            errors[name] = ["A time with an offset is required."]
+            errors[name] = [msg("Ein Zeitpunkt mit Zeitzone ist nötig.")]
     if errors:
         return errors
     if ends_at <= starts_at:
-        errors["ends_at"] = ["The end must be after the start."]
+        errors["ends_at"] = [msg("Das Ende muss nach dem Beginn liegen.")]
     elif ends_at - starts_at > MAX_WINDOW:
-        errors["ends_at"] = [f"A play window is at most {MAX_WINDOW.days} days long."]
+        errors["ends_at"] = [msg("Ein Spielfenster ist höchstens %(days)s Tage lang.", days=MAX_WINDOW.days)]
     elif ends_at <= now:
         errors["ends_at"] = ["The end must be in the future."]
     return errors

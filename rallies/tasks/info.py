@@ -36,8 +36,8 @@ class InfoTask(TaskType):
 
     def describe_value(self, config: dict, value: Any) -> str:
         """Every accepted answer means the same."""
-        return "read"
+        return msg("gelesen")
 
     def describe_solution(self, config: dict) -> str:
         """There is nothing to get right."""
-        return "no answer needed"
+        return msg("keine Antwort nötig")

@@ -68,7 +68,8 @@ class LocationTask(TaskType):
 
     def describe_solution(self, config: dict) -> str:
         """The place and its radius."""
-        return f"within {format_number(config['radius_m'])} m of {config['lat']:.6f}, {config['lon']:.6f}"
+        return msg("im Umkreis von %(radius)s m um %(lat)s, %(lon)s", radius=format_number(config["radius_m"]),
+                   lat=f"{config['lat']:.6f}", lon=f"{config['lon']:.6f}")
 
     @staticmethod
     def _inside(config: dict, value: dict[str, float]) -> bool:

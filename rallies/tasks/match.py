@@ -24,7 +24,8 @@ class PairSchema(StrictSchema):
 class MatchConfigSchema(StrictSchema):
     """2..20 pairs; ids are unique across both sides, so an answer cannot mix them up."""
 
-    pairs = fields.List(fields.Nested(PairSchema), required=True, validate=validate.Length(2, MAX_OPTIONS))
+    pairs = fields.List(fields.Nested(PairSchema), required=True, validate=validate.Length(
+        2, MAX_OPTIONS, error=msg("%(min)s bis %(max)s Paare.")))
 
     @validates_schema
     def unique_ids(self, data: dict, **kwargs: Any) -> None:

@@ -49,7 +49,8 @@ class MediaAnswerTask(TaskType):
     def describe_solution(self, config: dict) -> str:
         """The instructions the teacher grades by."""
         instructions = config.get("instructions")
-        return f"graded by the teacher: {instructions}" if instructions else "graded by the teacher"
+        return msg("bewertet von der Lehrkraft: %(instructions)s", instructions=instructions) if instructions \
+            else msg("bewertet von der Lehrkraft")
 
 
 @task_type("photo")

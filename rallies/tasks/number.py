@@ -86,7 +86,8 @@ class NumberTask(TaskType):
         """Like "1642 (±5)", "300 m (±10 %)", with the partial band when there is one."""
         spread = f"±{self._tolerance(config, config['tolerance'])}"
         if config["partial_band"] is not None:
-            spread += f", partly right up to ±{self._tolerance(config, config['partial_band'])}"
+            return msg("%(value)s (%(spread)s, teilweise richtig bis ±%(band)s)", value=self._with_unit(config, config["value"]),
+                       spread=spread, band=self._tolerance(config, config["partial_band"]))
         return f"{self._with_unit(config, config['value'])} ({spread})"
 
     @staticmethod

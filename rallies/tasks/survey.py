@@ -94,4 +94,4 @@ class SurveyTask(TaskType):
 
     def describe_solution(self, config: dict) -> str:
         """There is none."""
-        return "no right answer (survey)"
+        return msg("keine richtige Antwort (Umfrage)")

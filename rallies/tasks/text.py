@@ -111,8 +111,8 @@ class TextTask(TaskType):
     def describe_solution(self, config: dict) -> str:
         """The accepted answers, and how much is forgiven."""
         if config["teacher_graded"]:
-            return "graded by the teacher"
+            return msg("bewertet von der Lehrkraft")
         answers = " / ".join(config["accepted_answers"])
         if config["max_typos"]:
-            return f"{answers} (up to {config['max_typos']} typos)"
+            return msg("%(answers)s (bis zu %(typos)s Tippfehler)", answers=answers, typos=config["max_typos"])
         return answers

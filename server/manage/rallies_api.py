@@ -17,6 +17,7 @@ from rallies.errors import Forbidden, NotFound
 from rallies.media_library import add_media
 from rallies.models import Institution, MediaAsset, Rally, Station, Task
 from rallies.runtime import media_limits, media_storage
+from client_api.problems import say
 from server.manage.common import commit, current_api_user, guard
 from server.manage.schemas_rallies import (
     AttachMediaSchema, CopySchema, CoverSchema, ImportFileSchema, ImportFormSchema, MediaAssetSchema,
@@ -301,7 +302,7 @@ def regenerate_qr(station_id):
 @blp.response(200, content_type="application/pdf", description="A4: overview sheet, then one page per QR station.")
 def qr_kit(rally_id):
     _, rally = _rally_to_edit(rally_id)
-    return _download(qrcodes.kit_pdf(_public_url(), rally), "application/pdf", f"qr-kit-rally-{rally.id}.pdf")
+    return _download(qrcodes.kit_pdf(_public_url(), rally, say=say), "application/pdf", f"qr-kit-rally-{rally.id}.pdf")
 
 
 # --- Tasks -----------------------------------------------------------------------------

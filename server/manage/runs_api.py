@@ -21,6 +21,7 @@ from rallies.errors import Forbidden, Invalid, NotFound
 from rallies.messages import msg
 from rallies.models import ClassRun, Rally, RallyVersion, School, User
 from rallies.runtime import media_storage, setting
+from client_api.problems import say
 from server.manage.common import commit, current_api_user, guard
 from server.manage.schemas_runs import (
     CertificatesQuerySchema, CsvQuerySchema, ExportQuerySchema, GradedAnswerSchema, GradeSchema,
@@ -233,7 +234,7 @@ def _stem(run: ClassRun) -> str:
 def export_xlsx(query, run_id):
     """The results as a spreadsheet (team names only)."""
     _, run = _run(run_id)
-    return _file(exports.results_xlsx(run, tz=query.get("tz")), XLSX, f"{_stem(run)}.xlsx")
+    return _file(exports.results_xlsx(run, tz=query.get("tz"), say=say), XLSX, f"{_stem(run)}.xlsx")
 
 
 @blp.route("/runs/<int:run_id>/export.csv", methods=["GET"])
@@ -242,7 +243,7 @@ def export_xlsx(query, run_id):
 def export_csv(query, run_id):
     """One view (teams, answers, tasks, survey) as CSV; `sep=;` for German spreadsheet programs."""
     _, run = _run(run_id)
-    payload = exports.results_csv(run, view=query["view"], sep=query["sep"], tz=query.get("tz"))
+    payload = exports.results_csv(run, view=query["view"], sep=query["sep"], tz=query.get("tz"), say=say)
     return _file(payload, "text/csv; charset=utf-8", f"{_stem(run)}-{query['view']}.csv")
 
 
@@ -264,7 +265,7 @@ def uploads_zip(run_id):
 def certificates(query, run_id):
     """Certificates for every team (or `team_id`'s), in ranking order."""
     _, run = _run(run_id)
-    payload = exports.certificates(run, team_id=query.get("team_id"), tz=query.get("tz"))
+    payload = exports.certificates(run, team_id=query.get("team_id"), tz=query.get("tz"), say=say)
     return _file(payload, "application/pdf", f"{_stem(run)}-certificates.pdf")
 
 
@@ -273,7 +274,7 @@ def certificates(query, run_id):
 def poster(run_id):
     """The classroom poster with the join code and a QR code of the join link (teachers only)."""
     _, run = _run(run_id, teacher_only=True)
-    return _file(exports.join_poster(run, public_url=setting("PUBLIC_URL")), "application/pdf",
+    return _file(exports.join_poster(run, public_url=setting("PUBLIC_URL"), say=say), "application/pdf",
                  f"{_stem(run)}-poster.pdf")
 
 
@@ -288,5 +289,5 @@ def runnable(rally_id):
     schools = []
     for school in (user.schools if user.role == "teacher" else []):
         school_ok, school_reason = runs.may_run(rally, user, school)
-        schools.append({"id": school.id, "name": school.name, "runnable": school_ok, "reason": school_reason})
+        schools.append({"id": school.id, "name": school.name, "runnable": school_ok, "reason": say(school_reason)})
     return {"runnable": ok, "reason": reason, "schools": schools}

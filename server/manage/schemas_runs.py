@@ -80,7 +80,7 @@ class RunListSchema(Schema):
 
 class RunnableSchema(Schema):
     runnable = fields.Boolean()
-    reason = fields.String()
+    reason = Said()
     schools = fields.List(fields.Dict(), metadata={"description": "Per school of the teacher: runnable and reason."})
 
 

@@ -409,7 +409,7 @@ def _public_url() -> str:
 def editor_rally_qr_kit(rally_id: int):
     rally = _rally(rally_id)
     try:
-        pdf = qrcodes.kit_pdf(_public_url(), rally)
+        pdf = qrcodes.kit_pdf(_public_url(), rally, say=say)
     except DomainError as error:
         flash(f"{say(error.message)} " + _("Diese Rallye hat keine QR-Stationen."), "error")
         return redirect(url_for("editor.editor_rally", rally_id=rally.id))

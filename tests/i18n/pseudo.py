@@ -92,7 +92,7 @@ _NOT_WORDS = [
     re.compile(r"[\d]+"),                               # numbers, dates, times
 ]
 WORD = re.compile(r"[^\W\d_]{2,}")
-CODE = re.compile(r"^[a-z][a-z0-9_]*$")  # stored codes (`draft`, `single_choice`) are said through the catalogue
+CODE = re.compile(r"^[a-z][a-z_]*$")  # stored codes (`draft`, `single_choice`) are said through the catalogue
 
 
 def unmarked_words(text: str, data: list[str], allowed: frozenset[str]) -> list[str]:
