@@ -382,5 +382,5 @@ def office_figures_csv():
     if monitoring is None or not hasattr(monitoring, "figures_csv"):
         abort(404)
     sep = ";" if request.args.get("sep") == "semicolon" else ","
-    data = monitoring.figures_csv(monitoring.figures(), sep=sep)
+    data = monitoring.figures_csv(monitoring.figures(), sep=sep, say=say)
     return send_file(io.BytesIO(data), mimetype="text/csv", as_attachment=True, download_name="kennzahlen.csv")

@@ -19,6 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from server.pages.forms_editor import LANGUAGE_NAMES
 from tests.i18n.pseudo import PSEUDO, build_catalogue, data_strings, unmarked_words, visible_text
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "server" / "translations"
@@ -28,9 +29,10 @@ ALLOWED = frozenset({
     "Deutsch", "English",   # the language switch names each language in itself
     "Kulturrallye",         # the product's name
     "QR", "PDF", "CSV", "XLSX", "ZIP", "API", "JSON", "OpenAPI",
-})
+}) | frozenset(word for name in LANGUAGE_NAMES.values() for word in name.split())  # a rally's language, named in itself
 # Not pages for people of these roles: the web player (its own JSON catalogues), machine endpoints.
-UPLOADED = re.compile(r"/agreement(\.pdf)?$")  # a signed agreement is the partners' own file
+# A signed agreement is the partners' own file; a rally archive and the API's figures CSV are for programs.
+NOT_FOR_READING = re.compile(r"/agreement(\.pdf)?$|/export\.zip$|^/api/manage/v1/office/figures\.csv$")
 SKIPPED_PREFIXES = ("/static/", "/play", "/join/", "/q/", "/sw.js", "/metrics", "/healthz", "/readyz", "/media/",
                     "/api/")
 
@@ -103,8 +105,8 @@ def _texts(response) -> list[str]:
     if 300 <= response.status_code < 400:
         return []
     body = response.get_data()
-    if kind == "text/html":
-        return visible_text(body.decode("utf-8"))
+    if kind == "text/html":  # one text: a translated sentence may hold a link
+        return ["\n".join(visible_text(body.decode("utf-8")))]
     if kind in ("application/json", "application/problem+json"):
         return _problem_texts(response.get_json()) if response.status_code >= 400 else []
     if kind == "text/csv":
@@ -137,7 +139,7 @@ def _problem_texts(body) -> list[str]:
 def _findings(client, paths, data, **kwargs) -> dict[str, list[str]]:
     found = {}
     for path in paths:
-        if UPLOADED.search(path):
+        if NOT_FOR_READING.search(path):
             continue
         response = client.get(path, **kwargs)
         words = [w for text in _texts(response) for w in unmarked_words(text, data, ALLOWED)]
