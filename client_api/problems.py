@@ -124,6 +124,8 @@ DESCRIPTIONS = {
     "run_not_open": (409, "The class run is not open now; see starts_at and ends_at."),
     "not_a_location_station": (422, "This station is not unlocked by location."),
     "too_large": (413, "The file is larger than allowed for its kind."),
+    "quota_exceeded": (413, "The uploads of the class run (or free-play game) have reached the operator's "
+                            "storage quota; nothing more can be uploaded."),
     "unsupported_media": (415, "The file is not an accepted image, audio or video format."),
     "wrong_task_type": (422, "This task takes no upload."),
     "station_locked": (409, "The task's station is still locked."),

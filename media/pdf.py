@@ -36,6 +36,7 @@ class Words:
     station: str = "Station {position}"
     qr_of_station: str = "QR-Code der Station {position}"
     scan: str = "Scanne diesen Code mit der Rallye-App oder der Handykamera, um die Station freizuschalten."
+    no_camera: str = "Keine Kamera? Diesen Code in der Rallye-App unter „Code eingeben“ eintippen."
     join_code: str = "Code zum Mitmachen"
     qr_of_join_link: str = "QR-Code des Links zum Mitmachen"
     join: str = "Öffne die Rallye-App und gib den Code ein – oder scanne den QR-Code mit der Handykamera."
@@ -60,6 +61,7 @@ class QrStation:
     title: str
     url: str
     position: int
+    short_code: str | None = None  # as printed, e.g. "K7M-3P"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,13 @@ def qr_kit_pdf(rally_title: str, stations: list[QrStation], words: Words = GERMA
         _overview_page(pdf, rally_title, coded[first : first + per_page], continued=first > 0, words=words)
     for station, code in coded:
         _station_page(pdf, rally_title, station, code, words)
+    return bytes(pdf.output())
+
+
+def station_sign_pdf(rally_title: str, station: QrStation) -> bytes:
+    """One station's sign on its own, to reprint a lost or regenerated code without the whole kit."""
+    pdf = _document(f"{station.title} – {rally_title}")
+    _station_page(pdf, rally_title, station, io.BytesIO(qr_png(station.url, box_size=8)))
     return bytes(pdf.output())
 
 
@@ -211,6 +220,10 @@ def _overview_page(
         if len(lines) > 2:
             label = lines[0] + " " + lines[1][: max(len(lines[1]) - 1, 0)] + "…"
         pdf.multi_cell(cell_w - 2, 3.6, label, align=Align.C, max_line_height=3.6)
+        if station.short_code:
+            pdf.set_x(x + 1)
+            pdf.set_font(FONT, "B", 11)
+            pdf.cell(cell_w - 2, 5, station.short_code, align=Align.C)
     _footer(pdf, rally_title)
 
 
@@ -220,7 +233,7 @@ def _station_page(pdf: FPDF, rally_title: str, station: QrStation, code: io.Byte
     _text(pdf, words.station.format(position=station.position), 14, colour=GREY, top=MARGIN + 3)
     pdf.ln(2)
     _fitted_title(pdf, station.title, (32, 28, 24, 20, 16), max_lines=2)
-    qr_mm = 120.0
+    qr_mm = 100.0 if station.short_code else 120.0
     top = max(pdf.get_y() + 6, 70.0)
     pdf.image(
         code,
@@ -231,8 +244,15 @@ def _station_page(pdf: FPDF, rally_title: str, station: QrStation, code: io.Byte
         alt_text=words.qr_of_station.format(position=station.position),
     )
     pdf.set_y(top + qr_mm + 2)
+    if station.short_code:
+        # Large enough to read from two metres and to type without a camera.
+        pdf.set_font(FONT, "B", 54)
+        pdf.set_text_color(*INK)
+        pdf.cell(pdf.epw, 22, station.short_code, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        _text(pdf, words.no_camera, 11, colour=GREY)
+        pdf.ln(2)
     _text(pdf, station.url, 8, colour=GREY)
-    pdf.ln(6)
+    pdf.ln(4)
     _text(pdf, words.scan, 13)
     _footer(pdf, rally_title)
 

@@ -19,7 +19,8 @@ def _check_kind(kind: str) -> None:
     if kind in REFUSED_KINDS:
         raise Invalid(REFUSED_KINDS[kind], code="kind_not_admitted", errors={"kind": [REFUSED_KINDS[kind]]})
     if kind not in ADMITTED_KINDS:
-        raise Invalid(f"Unknown kind {kind!r}.", errors={"kind": [f"One of: {', '.join(ADMITTED_KINDS)}."]})
+        raise Invalid(msg("Unbekannte Art %(kind)s.", kind=kind),
+                      errors={"kind": [msg("Muss einer dieser Werte sein: %(choices)s.", choices=", ".join(ADMITTED_KINDS))]})
 
 
 def _check_place(lat, lon) -> None:

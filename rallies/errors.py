@@ -35,6 +35,13 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class PreconditionFailed(DomainError):
+    """The caller's copy is stale: someone else changed the thing since it was read (If-Match)."""
+
+    status = 412
+    code = "precondition_failed"
+
+
 class Invalid(DomainError):
     status = 422
     code = "invalid_request"

@@ -332,6 +332,7 @@ def pdf_words(say: Callable = str):
         qr_codes=say(msg("QR-Codes – {title}")), continued=say(msg("(Fortsetzung)")),
         station=say(msg("Station {position}")), qr_of_station=say(msg("QR-Code der Station {position}")),
         scan=say(msg("Scanne diesen Code mit der Rallye-App oder der Handykamera, um die Station freizuschalten.")),
+        no_camera=say(msg("Keine Kamera? Diesen Code in der Rallye-App unter „Code eingeben“ eintippen.")),
         join_code=say(msg("Code zum Mitmachen")), qr_of_join_link=say(msg("QR-Code des Links zum Mitmachen")),
         join=say(msg("Öffne die Rallye-App und gib den Code ein – oder scanne den QR-Code mit der Handykamera.")),
         certificate=say(msg("Urkunde")), awarded_to=say(msg("für das Team")),
@@ -346,7 +347,7 @@ def programme_note(run: ClassRun):
     partnership = run.partnership
     if partnership is None:
         return None
-    institutions = " & ".join(m.institution.name for m in partnership.members) or run.rally.institution.name
+    institutions = " & ".join(m.institution.name for m in partnership.members) or run.rally.owner_name
     return msg("Im Rahmen der Bildungspartnerschaft von %(school)s und %(institutions)s im Partnerschaftsprogramm.",
                school=partnership.school.name, institutions=institutions)
 
@@ -370,7 +371,7 @@ def certificates(run: ClassRun, *, team_id: int | None = None, tz: str | None = 
     note = say(note) if note is not None else None
     day = day(run.starts_at) if day else run.starts_at.astimezone(zone).strftime("%d.%m.%Y")
     certs = [Certificate(team_name=r["team"].name, rally_title=data.rally_title,
-                         institution=data.institution_name or run.rally.institution.name, date=day,
+                         institution=data.institution_name or run.rally.owner_name, date=day,
                          score=r["score"], max_score=r["max_score"], programme_note=note) for r in rows]
     return certificates_pdf(certs, pdf_words(say))
 
@@ -388,6 +389,6 @@ def join_poster(run: ClassRun, *, public_url: str, say: Callable = str) -> bytes
     snapshot = run.rally_version.snapshot["rally"]
     return join_poster_pdf(code=run.join_code, join_url=join_url(run, public_url), rally_title=snapshot["title"],
                            class_label=run.class_label,
-                           institution=snapshot.get("institution", {}).get("name") or run.rally.institution.name,
+                           institution=snapshot.get("institution", {}).get("name") or run.rally.owner_name,
                            words=pdf_words(say))
 

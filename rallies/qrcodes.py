@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from media.pdf import QrStation, qr_kit_pdf
+from media.pdf import QrStation, qr_kit_pdf, station_sign_pdf
 from media.qr import qr_png, qr_svg
 
 from rallies.errors import Invalid
 from rallies.models import Rally, Station
 from rallies.messages import msg
+from rallies.short_codes import display_short_code
 
 
 def station_url(public_url: str, station: Station) -> str:
@@ -26,13 +27,23 @@ def station_svg(public_url: str, station: Station) -> bytes:
 
 
 def kit_pdf(public_url: str, rally: Rally, *, say=str) -> bytes:
-    """Overview sheet(s) and one A4 sign per QR station, numbered by their place in the rally."""
-    stations = [
-        QrStation(title=station.title, url=station_url(public_url, station), position=index + 1)
-        for index, station in enumerate(rally.stations) if station.unlock_mode == "qr" and station.qr_token
-    ]
+    """Overview sheet(s) and one A4 sign per QR station, numbered by their place in the rally.
+
+    The codes in it count as printed (the caller commits); a regenerated code is not printed.
+    """
+    stations = [_printable(public_url, station, index + 1)
+                for index, station in enumerate(rally.stations) if station.unlock_mode == "qr" and station.qr_token]
     if not stations:
         raise Invalid(msg("Die Rallye hat keine QR-Stationen."), code="no_qr_stations")
     from rallies.exports import pdf_words
 
-    return qr_kit_pdf(rally.title, stations, pdf_words(say))
+    pdf = qr_kit_pdf(rally.title, stations, pdf_words(say))
+    for station in rally.stations:
+        if station.unlock_mode == "qr" and station.qr_token:
+            station.qr_printed_token = station.qr_token  # the checklist stops asking for a print-out
+    return pdf
+
+
+def _printable(public_url: str, station: Station, position: int) -> QrStation:
+    return QrStation(title=station.title, url=station_url(public_url, station), position=position,
+                     short_code=display_short_code(station.short_code) or None)

@@ -66,8 +66,8 @@ def _discard_changes() -> None:
 def handle_domain_error(error: DomainError):
     _discard_changes()
     if wants_problem_json():
-        return problem(error.status, error.code, error.message, errors=error.errors, **error.extra)
-    return _page(error.status, error.message)
+        return problem(error.status, error.code, say(error.message), errors=say(error.errors), **error.extra)
+    return _page(error.status, say(error.message))
 
 
 def handle_http_exception(error: HTTPException):

@@ -8,6 +8,8 @@ locale's way ("12,5" in German) and whole numbers without ".0". Templates use th
 
 from __future__ import annotations
 
+import math
+
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -86,7 +88,10 @@ def parse_number(text: str) -> float:
     else:
         text = text.replace(",", ".")
     text = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-    return float(text)
+    number = float(text)
+    if not math.isfinite(number):  # "inf", "nan", "1e999": no one types these as a number
+        raise ValueError(text)
+    return number
 
 
 class DecimalInput(TextInput):

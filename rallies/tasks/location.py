@@ -37,10 +37,10 @@ class LocationTask(TaskType):
             raise InvalidValue(msg("Die Antwort muss ein Objekt mit lat, lon und accuracy_m sein."))
         missing = [key for key in VALUE_KEYS if key not in value]
         if missing:
-            raise InvalidValue(f"The answer lacks {', '.join(missing)}.")
+            raise InvalidValue(msg("Der Antwort fehlt: %(fields)s.", fields=", ".join(missing)))
         extra = sorted(set(value) - set(VALUE_KEYS))
         if extra:
-            raise InvalidValue(f"The answer has unknown keys: {', '.join(map(str, extra))}.")
+            raise InvalidValue(msg("Die Antwort hat unbekannte Schlüssel: %(keys)s.", keys=", ".join(map(str, extra))))
         try:
             lat, lon = geo.validate_lat_lon(value["lat"], value["lon"])
         except ValueError as error:

@@ -74,7 +74,7 @@ class MatchTask(TaskType):
             raise InvalidValue(f"{unknown[0]!r} is not a left item of this task.")
         missing = [left_id for left_id in left_ids if left_id not in value]
         if missing:
-            raise InvalidValue(f"The left item {missing[0]!r} has no partner.")
+            raise InvalidValue(msg("Das linke Element %(item)s hat keinen Partner.", item=missing[0]))
         for left_id in left_ids:
             right_id = value[left_id]
             if not isinstance(right_id, str) or right_id not in right_ids:

@@ -87,7 +87,7 @@ class TextTask(TaskType):
         if not isinstance(value, str):
             raise InvalidValue(msg("Die Antwort muss ein Text sein."))
         if len(value) > config["max_length"]:
-            raise InvalidValue(f"The answer is longer than {config['max_length']} characters.")
+            raise InvalidValue(msg("Die Antwort ist länger als %(count)s Zeichen.", count=config["max_length"]))
         return value
 
     def score(self, config: dict, value: str) -> Score:

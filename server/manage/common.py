@@ -1,8 +1,10 @@
 """What every module of the management API shares: who is calling, and committing.
 
-The management API is exempt from CSRF, so it accepts only personal bearer tokens: a
-browser's session cookie alone never authorises a call here (otherwise any page the
-user visits could make their browser act on the API).
+The management API is exempt from Flask-WTF's form CSRF check, so it accepts personal
+bearer tokens, or a signed-in session only together with the page's CSRF token in the
+`X-CSRFToken` header (the studio page calls the API from JavaScript). A browser's session
+cookie alone never authorises a call here: otherwise any page the user visits could make
+their browser act on the API.
 """
 
 from __future__ import annotations
@@ -28,13 +30,30 @@ def current_api_user() -> User:
         from server.auth import load_user_from_bearer  # noqa: PLC0415 - avoids an import cycle
 
         # Always from the header: Flask-Login would prefer a session cookie when one is present.
-        user = load_user_from_bearer(request)
+        user = load_user_from_bearer(request) or _session_user_with_csrf()
         if user is None:
             raise Unauthorized(msg("Ein gültiger persönlicher API-Token ist nötig (Authorization: Bearer <token>)."),
                                headers=UNAUTHORIZED_HEADERS)
         request.environ[_ENVIRON_KEY] = user
         g._login_user = user  # so that flask_login.current_user agrees for the rest of the request
     return user
+
+
+def _session_user_with_csrf() -> User | None:
+    """The signed-in user of this browser session, if the request proves it comes from our page."""
+    token = request.headers.get("X-CSRFToken")
+    if not token or request.headers.get("Authorization"):
+        return None
+    from flask_login import current_user  # noqa: PLC0415
+    from flask_wtf.csrf import validate_csrf  # noqa: PLC0415
+    from wtforms import ValidationError  # noqa: PLC0415
+
+    try:
+        validate_csrf(token)
+    except ValidationError:
+        return None
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    return user if isinstance(user, User) else None
 
 
 def require_api_user() -> None:

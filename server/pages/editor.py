@@ -16,25 +16,36 @@ from flask_babel import gettext as _
 
 from media.errors import MediaError
 from media.sniff import sniff
-from rallies import access, authoring, media_library, publishing, qrcodes
+from rallies import access, authoring, changes, media_library, publishing, qrcodes
+from rallies.library import LICENCE_NAMES, LICENCE_URLS
 from rallies.bundle import build_bundle
 from rallies.db import db
 from rallies.errors import DomainError, Invalid, NotFound
-from rallies.models import Rally, Station, Task
+from rallies.models import Partnership, Rally, Station, Task
 from rallies.runtime import media_limits, media_storage
 from rallies.tasks import REGISTRY
 from server.auth import role_required
 from server.i18n import say
+from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_editor import (
-    ConfigSyntaxError, CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
-    RallyForm, StationForm, TaskForm, config_editor, empty_config, row_count, task_label, task_type_choices,
+    CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
+    RallyForm, StationForm, TaskForm, row_count,
 )
 from rallies.messages import msg
+from server import tasktypes
+from server.tasktypes import ConfigSyntaxError
 
 bp = Blueprint("editor", __name__)
 
-editor_only = role_required("editor")
+# Teachers author their school's rallies on the same pages; rallies.access says which rallies.
+editor_only = role_required("editor", "teacher")
+
+
+@bp.app_context_processor
+def _task_types():
+    """Templates ask a task type's UI module for its partials (`task_ui(t.type).preview_template`)."""
+    return {"task_ui": tasktypes.ui}
 
 
 def _exchange():
@@ -68,17 +79,36 @@ def _task(task_id: int) -> Task:
     return task
 
 
+def _owners():
+    """Whom the user authors for: an editor's institutions, a teacher's schools."""
+    owners = current_user.institutions if current_user.role == "editor" else current_user.schools
+    return sorted(owners, key=lambda o: o.name)
+
+
 def _institution_choices() -> list[tuple[int, str]]:
-    return [(i.id, i.name) for i in sorted(current_user.institutions, key=lambda i: i.name)]
+    """Choices of the forms' owner field (named institution_id; a teacher's are schools)."""
+    return [(o.id, o.name) for o in _owners()]
 
 
-def _failed(error: DomainError, form=None, *, default_field: str | None = None) -> list[str]:
-    """Undo whatever the failed service call changed and put its errors on the form."""
-    db.session.rollback()
-    return attach_errors(form, error, default_field=default_field)
+def _owner(owner_id: int):
+    return next(o for o in _owners() if o.id == owner_id)
 
 
-def _upload(form, institution_id: int, *, image_only: bool = False):
+def _owner_label(form_field) -> None:
+    if current_user.role == "teacher":
+        form_field.label.text = _("Schule")
+
+
+def _partnership_choices() -> list[tuple[int, str]]:
+    """Registered, current partnerships the user's side belongs to, as co-owner choices."""
+    from rallies.partnerships import is_current, list_partnerships
+
+    rows = [p for p in list_partnerships(current_user) if is_current(p)]
+    return [(0, _("keine – nur wir"))] + [
+        (p.id, f"{p.school.name} + {', '.join(m.institution.name for m in p.members)}") for p in rows]
+
+
+def _upload(form, rally: Rally, *, image_only: bool = False):
     """Store an uploaded rally file; an image without alternative text is refused before storing."""
     data = form.file.data.read()
     if image_only and not _is_image(data):
@@ -87,7 +117,10 @@ def _upload(form, institution_id: int, *, image_only: bool = False):
     if not (form.alt.data or "").strip() and _is_image(data):
         raise Invalid(msg("Jedes Bild braucht einen Alternativtext."), code="alt_required",
                       errors={"alt": [_("Beschreiben Sie das Bild für Menschen, die es nicht sehen.")]})
-    return media_library.add_media(data, storage=media_storage(), limits=media_limits(), institution_id=institution_id)
+    asset = media_library.add_media(data, storage=media_storage(), limits=media_limits(),
+                                    institution_id=rally.institution_id, school_id=rally.school_id)
+    media_library.grant_to_owner(asset, rally)
+    return asset
 
 
 def _is_image(data: bytes) -> bool:
@@ -100,15 +133,16 @@ def _is_image(data: bytes) -> bool:
 # --- Rallies -------------------------------------------------------------------------
 
 def _render_list(status: int = 200, *, new_form=None, import_form=None):
-    ids = current_user.institution_ids
-    rallies = db.session.scalars(
-        db.select(Rally).where(Rally.institution_id.in_(ids)).order_by(Rally.updated_at.desc(), Rally.id.desc())
-    ).all() if ids else []
+    rallies = [r for r in authoring.rallies_for(current_user)
+               if access.owns_rally(current_user, r) or access.in_co_owning_partnership(current_user, r)]
     choices = _institution_choices()
     new_form = new_form or NewRallyForm(formdata=None)
     new_form.institution_id.choices = choices
+    new_form.partnership_id.choices = _partnership_choices()
+    _owner_label(new_form.institution_id)
     import_form = import_form or ImportForm(formdata=None)
     import_form.institution_id.choices = choices
+    _owner_label(import_form.institution_id)
     copy_form = CopyRallyForm(formdata=None)
     copy_form.institution_id.choices = choices
     exchange = _exchange()
@@ -130,20 +164,18 @@ def editor_rallies():
 def editor_rally_create():
     form = NewRallyForm()
     form.institution_id.choices = _institution_choices()
+    form.partnership_id.choices = _partnership_choices()
     if not form.validate_on_submit():
         return _render_list(422, new_form=form)
-    institution = next(i for i in current_user.institutions if i.id == form.institution_id.data)
-    try:
-        rally = authoring.create_rally(
-            institution, actor=current_user, title=form.title.data, theme=form.theme.data or "",
+    owner = _owner(form.institution_id.data)
+    partnership = db.session.get(Partnership, form.partnership_id.data) if form.partnership_id.data else None
+    return submit(
+        lambda: authoring.create_rally(
+            owner, actor=current_user, partnership=partnership, title=form.title.data, theme=form.theme.data or "",
             about=form.about.data, language=form.language.data, age_min=form.age_min.data, age_max=form.age_max.data,
-        )
-    except DomainError as error:
-        _failed(error, form, default_field="title")
-        return _render_list(422, new_form=form)
-    db.session.commit()
-    flash(_("Rallye angelegt."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+        ),
+        form=form, default_field="title", again=lambda failed: _render_list(422, new_form=form),
+        done=_("Rallye angelegt."), to=lambda rally: url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/import", methods=["POST"])
@@ -156,16 +188,11 @@ def editor_rally_import():
     form.institution_id.choices = _institution_choices()
     if not form.validate_on_submit():
         return _render_list(422, import_form=form)
-    institution = next(i for i in current_user.institutions if i.id == form.institution_id.data)
-    try:
-        rally = exchange.import_rally(form.file.data.read(), institution, actor=current_user,
-                                      storage=media_storage(), limits=media_limits())
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_list(422, import_form=form)
-    db.session.commit()
-    flash(_("Rallye importiert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(
+        lambda: exchange.import_rally(form.file.data.read(), _owner(form.institution_id.data), actor=current_user,
+                                      storage=media_storage(), limits=media_limits()),
+        form=form, default_field="file", again=lambda failed: _render_list(422, import_form=form),
+        done=_("Rallye importiert."), to=lambda rally: url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/export.zip")
@@ -189,32 +216,20 @@ def editor_rally_copy(rally_id: int):
     if not form.validate_on_submit():
         flash(_("Bitte eine Ihrer Einrichtungen wählen."), "error")
         return redirect(url_for("editor.editor_rallies"))
-    target = next(i for i in current_user.institutions if i.id == form.institution_id.data)
-    try:
-        clone = publishing.copy_rally(rally, target, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(say(error.message), "error")
-        return redirect(url_for("editor.editor_rallies"))
-    db.session.commit()
-    flash(_("Kopie angelegt: %(title)s", title=clone.title), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=clone.id))
+    target = _owner(form.institution_id.data)
+    return submit(lambda: publishing.copy_rally(rally, target, actor=current_user),
+                  back=url_for("editor.editor_rallies"),
+                  done=lambda clone: _("Kopie angelegt: %(title)s", title=clone.title),
+                  to=lambda clone: url_for("editor.editor_rally", rally_id=clone.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/delete", methods=["POST"])
 @editor_only
 def editor_rally_delete(rally_id: int):
     rally = _rally(rally_id)
-    title = rally.title
-    try:
-        authoring.delete_rally(rally, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(_("Nicht gelöscht: %(reason)s", reason=say(error.message)), "error")
-        return redirect(url_for("editor.editor_rallies"))
-    db.session.commit()
-    flash(_("Rallye gelöscht: %(title)s", title=title), "success")
-    return redirect(url_for("editor.editor_rallies"))
+    return submit(lambda: authoring.delete_rally(rally, actor=current_user),
+                  error_text=lambda error: _("Nicht gelöscht: %(reason)s", reason=say(error.message)),
+                  done=_("Rallye gelöscht: %(title)s", title=rally.title), to=url_for("editor.editor_rallies"))
 
 
 def _reorder_targets(rally: Rally) -> dict[int, dict[str, list[int]]]:
@@ -264,13 +279,25 @@ def _render_rally(rally: Rally, status: int = 200, *, form=None, cover_form=None
         form=form or RallyForm.for_rally(rally),
         cover_form=cover_form or CoverForm(formdata=None),
         station_form=station_form or NewStationForm(formdata=None),
-        publish_form=publish_form or PublishForm(formdata=None, visibility=rally.visibility
-                                                 if rally.visibility != "draft" else "partners"),
+        publish_form=_publish_form(rally, publish_form),
+        change_list=changes.change_list(rally), licences=LICENCE_NAMES, licence_urls=LICENCE_URLS,
         problems=describe_problems(rally, publishing.publish_problems(rally)),
         publish_errors=publish_errors, reorder=_reorder_targets(rally),
         qr_count=sum(1 for s in rally.stations if s.unlock_mode == "qr"),
         can_export=bool(exchange and hasattr(exchange, "export_rally")),
     ), status
+
+
+def _publish_form(rally: Rally, form=None) -> PublishForm:
+    """The audiences this rally's owner may publish for (a school's: itself or everyone)."""
+    allowed = publishing.publish_visibilities(rally)
+    form = form or PublishForm(formdata=None, visibility=rally.visibility if rally.visibility in allowed else allowed[0])
+    labels = dict(form.visibility.choices)
+    labels.setdefault("school", _("Unsere Schule"))
+    if rally.partnership_id is not None:
+        labels["partners"] = _("Die Schule der Partnerschaft")
+    form.visibility.choices = [(value, labels[value]) for value in allowed]
+    return form
 
 
 @bp.route("/editor/rallies/<int:rally_id>", methods=["GET", "POST"])
@@ -280,18 +307,9 @@ def editor_rally(rally_id: int):
     if request.method == "GET":
         return _render_rally(rally)
     form = RallyForm()
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, form=form)
-    try:
-        authoring.update_rally(rally, actor=current_user, **form.service_fields())
-    except DomainError as error:
-        leftovers = _failed(error, form)
-        for message in leftovers:
-            form.title.errors = [*form.title.errors, message]
-        return _render_rally(rally, 422, form=form)
-    db.session.commit()
-    flash(_("Gespeichert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(lambda: authoring.update_rally(rally, actor=current_user, **form.service_fields()),
+                  form=form, default_field="title", again=lambda failed: _render_rally(rally, 422, form=form),
+                  done=_("Gespeichert."), to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/cover", methods=["POST"])
@@ -299,27 +317,22 @@ def editor_rally(rally_id: int):
 def editor_rally_cover(rally_id: int):
     rally = _rally(rally_id)
     form = CoverForm()
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, cover_form=form)
-    try:
-        asset = _upload(form, rally.institution_id, image_only=True)
+
+    def store_cover():
+        asset = _upload(form, rally, image_only=True)
         authoring.set_cover(rally, asset.id, form.alt.data, actor=current_user)
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_rally(rally, 422, cover_form=form)
-    db.session.commit()
-    flash(_("Titelbild gespeichert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+
+    return submit(store_cover, form=form, default_field="file",
+                  again=lambda failed: _render_rally(rally, 422, cover_form=form),
+                  done=_("Titelbild gespeichert."), to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/cover/remove", methods=["POST"])
 @editor_only
 def editor_rally_cover_remove(rally_id: int):
     rally = _rally(rally_id)
-    authoring.set_cover(rally, None, actor=current_user)
-    db.session.commit()
-    flash(_("Titelbild entfernt."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(lambda: authoring.set_cover(rally, None, actor=current_user),
+                  done=_("Titelbild entfernt."), to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/stations", methods=["POST"])
@@ -327,69 +340,53 @@ def editor_rally_cover_remove(rally_id: int):
 def editor_station_add(rally_id: int):
     rally = _rally(rally_id)
     form = NewStationForm()
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, station_form=form)
-    try:
-        station = authoring.add_station(rally, actor=current_user, **form.service_fields())
-    except DomainError as error:
-        _failed(error, form, default_field="title")
-        return _render_rally(rally, 422, station_form=form)
-    db.session.commit()
-    flash(_("Station angelegt."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id))
+    return submit(lambda: authoring.add_station(rally, actor=current_user, **form.service_fields()),
+                  form=form, default_field="title", again=lambda failed: _render_rally(rally, 422, station_form=form),
+                  done=_("Station angelegt."), to=lambda station: url_for("editor.editor_station", station_id=station.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/reorder", methods=["POST"])
 @editor_only
 def editor_rally_reorder(rally_id: int):
     rally = _rally(rally_id)
+    back = url_for("editor.editor_rally", rally_id=rally.id)
     try:
         order = [int(value) for value in request.form.getlist("station_ids")]
-        authoring.reorder_stations(rally, order, actor=current_user)
     except ValueError:
         flash(_("Ungültige Reihenfolge."), "error")
-        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
-    except DomainError as error:
-        db.session.rollback()
-        flash(f"{say(error.message)} " + _("Bitte neu laden."), "error")
-        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
-    db.session.commit()
-    flash(_("Reihenfolge gespeichert."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id) + "#stations")
+        return redirect(back)
+    return submit(lambda: authoring.reorder_stations(rally, order, actor=current_user), back=back,
+                  error_text=lambda error: f"{say(error.message)} " + _("Bitte neu laden."),
+                  done=_("Reihenfolge gespeichert."), to=back + "#stations")
 
 
 @bp.route("/editor/rallies/<int:rally_id>/publish", methods=["POST"])
 @editor_only
 def editor_rally_publish(rally_id: int):
     rally = _rally(rally_id)
-    form = PublishForm()
-    if not form.validate_on_submit():
-        return _render_rally(rally, 422, publish_form=form)
-    try:
-        version = publishing.publish(rally, actor=current_user, visibility=form.visibility.data)
-    except DomainError as error:
-        db.session.rollback()
+    form = _publish_form(rally, PublishForm())
+
+    def again(failed):
+        error = failed.error
+        if error is None:
+            return _render_rally(rally, 422, publish_form=form)
         problems = describe_problems(rally, error.errors or {}) if error.code == "not_publishable" else []
         return _render_rally(rally, 422, publish_form=form,
                              publish_errors={"message": say(error.message), "problems": problems})
-    db.session.commit()
-    flash(_("Veröffentlicht als Version %(version)s.", version=version.version), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+
+    return submit(lambda: publishing.publish(rally, actor=current_user, visibility=form.visibility.data),
+                  form=form, again=again,
+                  done=lambda version: _("Veröffentlicht als Version %(version)s.", version=version.version),
+                  to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/unpublish", methods=["POST"])
 @editor_only
 def editor_rally_unpublish(rally_id: int):
     rally = _rally(rally_id)
-    try:
-        publishing.unpublish(rally, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(say(error.message), "error")
-        return redirect(url_for("editor.editor_rally", rally_id=rally.id))
-    db.session.commit()
-    flash(_("Zurückgezogen: keine neuen Klassenläufe."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    return submit(lambda: publishing.unpublish(rally, actor=current_user),
+                  done=_("Zurückgezogen: keine neuen Klassenläufe."),
+                  to=url_for("editor.editor_rally", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/<int:rally_id>/preview")
@@ -413,6 +410,7 @@ def editor_rally_qr_kit(rally_id: int):
     except DomainError as error:
         flash(f"{say(error.message)} " + _("Diese Rallye hat keine QR-Stationen."), "error")
         return redirect(url_for("editor.editor_rally", rally_id=rally.id))
+    db.session.commit()
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"qr-codes-rallye-{rally.id}.pdf")
 
@@ -426,7 +424,7 @@ def _render_station(station: Station, status: int = 200, *, form=None, media_for
     form.after_stations.choices = [(s.id, f"{s.position + 1}. {s.title}") for s in rally.stations if s.id != station.id]
     return render_template(
         "pages/editor/station.html", station=station, rally=rally, form=form,
-        media_form=media_form or MediaForm(formdata=None), task_types=task_type_choices(), task_label=task_label,
+        media_form=media_form or MediaForm(formdata=None), task_types=tasktypes.choices(), task_label=tasktypes.label,
         qr_url=qrcodes.station_url(_public_url(), station) if station.unlock_mode == "qr" and station.qr_token else None,
     ), status
 
@@ -439,17 +437,9 @@ def editor_station(station_id: int):
         return _render_station(station)
     form = StationForm()
     form.after_stations.choices = [(s.id, s.title) for s in station.rally.stations if s.id != station.id]
-    if not form.validate_on_submit():
-        return _render_station(station, 422, form=form)
-    try:
-        authoring.update_station(station, actor=current_user, **form.service_fields())
-    except DomainError as error:
-        for message in _failed(error, form):
-            form.title.errors = [*form.title.errors, message]
-        return _render_station(station, 422, form=form)
-    db.session.commit()
-    flash(_("Station gespeichert."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id))
+    return submit(lambda: authoring.update_station(station, actor=current_user, **form.service_fields()),
+                  form=form, default_field="title", again=lambda failed: _render_station(station, 422, form=form),
+                  done=_("Station gespeichert."), to=url_for("editor.editor_station", station_id=station.id))
 
 
 @bp.route("/editor/stations/<int:station_id>/delete", methods=["POST"])
@@ -457,10 +447,8 @@ def editor_station(station_id: int):
 def editor_station_delete(station_id: int):
     station = _station(station_id)
     rally_id = station.rally_id
-    authoring.delete_station(station, actor=current_user)
-    db.session.commit()
-    flash(_("Station gelöscht."), "success")
-    return redirect(url_for("editor.editor_rally", rally_id=rally_id) + "#stations")
+    return submit(lambda: authoring.delete_station(station, actor=current_user),
+                  done=_("Station gelöscht."), to=url_for("editor.editor_rally", rally_id=rally_id) + "#stations")
 
 
 @bp.route("/editor/stations/<int:station_id>/media", methods=["POST"])
@@ -468,27 +456,22 @@ def editor_station_delete(station_id: int):
 def editor_station_media(station_id: int):
     station = _station(station_id)
     form = MediaForm()
-    if not form.validate_on_submit():
-        return _render_station(station, 422, media_form=form)
-    try:
-        asset = _upload(form, station.rally.institution_id)
+
+    def attach():
+        asset = _upload(form, station.rally)
         authoring.attach_station_media(station, asset.id, form.alt.data, actor=current_user)
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_station(station, 422, media_form=form)
-    db.session.commit()
-    flash(_("Datei hinzugefügt."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id) + "#media")
+
+    return submit(attach, form=form, default_field="file",
+                  again=lambda failed: _render_station(station, 422, media_form=form),
+                  done=_("Datei hinzugefügt."), to=url_for("editor.editor_station", station_id=station.id) + "#media")
 
 
 @bp.route("/editor/stations/<int:station_id>/media/<int:link_id>/delete", methods=["POST"])
 @editor_only
 def editor_station_media_delete(station_id: int, link_id: int):
     station = _station(station_id)
-    authoring.detach_station_media(station, link_id, actor=current_user)
-    db.session.commit()
-    flash(_("Datei entfernt."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id) + "#media")
+    return submit(lambda: authoring.detach_station_media(station, link_id, actor=current_user),
+                  done=_("Datei entfernt."), to=url_for("editor.editor_station", station_id=station.id) + "#media")
 
 
 @bp.route("/editor/stations/<int:station_id>/qr.png")
@@ -502,19 +485,25 @@ def editor_station_qr(station_id: int):
     return response
 
 
+@bp.route("/editor/stations/<int:station_id>/sign.pdf")
+@editor_only
+def editor_station_sign(station_id: int):
+    """One station's printable sign (QR code and short code), e.g. after regenerating its code."""
+    station = _station(station_id)
+    if station.unlock_mode != "qr" or not station.qr_token:
+        raise NotFound(msg("Diese Station hat keinen QR-Code."))
+    return send_file(io.BytesIO(qrcodes.sign_pdf(_public_url(), station)), mimetype="application/pdf",
+                     as_attachment=True, download_name=f"station-{station.id}-schild.pdf")
+
+
 @bp.route("/editor/stations/<int:station_id>/qr/regenerate", methods=["POST"])
 @editor_only
 def editor_station_qr_regenerate(station_id: int):
     station = _station(station_id)
-    try:
-        authoring.regenerate_qr_token(station, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(say(error.message), "error")
-        return redirect(url_for("editor.editor_station", station_id=station.id))
-    db.session.commit()
-    flash(_("Neuer QR-Code: bitte neu ausdrucken, der alte gilt nicht mehr."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station.id) + "#qr")
+    return submit(lambda: authoring.regenerate_qr_token(station, actor=current_user),
+                  back=url_for("editor.editor_station", station_id=station.id),
+                  done=_("Neuer QR-Code: bitte neu ausdrucken, der alte gilt nicht mehr."),
+                  to=url_for("editor.editor_station", station_id=station.id) + "#qr")
 
 
 # --- Tasks ---------------------------------------------------------------------------
@@ -557,15 +546,15 @@ def _humanise_path(path: str) -> str:
 
 def _render_task(station: Station, task_type: str, status: int = 200, *, task=None, form=None, config=None,
                  config_errors=None, errors=None, raw_json=None, media_form=None):
-    editor = config_editor(task_type)
-    config = config if config is not None else (task.config if task is not None else empty_config(task_type))
+    ui = tasktypes.ui(task_type)
+    config = config if config is not None else (task.config if task is not None else ui.empty_config())
     preview = None
     if task is not None and status == 200:
         preview = _task_preview(task)
     return render_template(
         "pages/editor/task.html", station=station, rally=station.rally, task=task, task_type=task_type,
-        type_label=task_label(task_type), form=form or (TaskForm.for_task(task) if task else TaskForm(formdata=None)),
-        editor_template=f"pages/editor/task_config/{editor.template}.html", cfg=config,
+        type_label=ui.label, form=form or (TaskForm.for_task(task) if task else TaskForm(formdata=None)),
+        editor_template=ui.editor_template, cfg=config,
         cerr=config_errors or {}, config_error_list=_config_error_list(config_errors or {}), errors=errors or [],
         config_json=raw_json if raw_json is not None else json.dumps(config, ensure_ascii=False, indent=2),
         row_count=row_count, preview=preview, media_form=media_form or MediaForm(formdata=None),
@@ -589,10 +578,9 @@ def _task_preview(task: Task) -> dict | None:
 def _save_task(station: Station, task_type: str, task: Task | None):
     """Parse the common fields and the type's config, then add or update the task."""
     form = TaskForm()
-    editor = config_editor(task_type)
     raw_json = request.form.get("config_json")
     try:
-        config = editor.parse(request.form)
+        config = tasktypes.ui(task_type).parse(request.form)
     except ConfigSyntaxError as error:
         return _render_task(station, task_type, 422, task=task, form=form, config={},
                             config_errors={"_schema": [str(error)]}, raw_json=raw_json)
@@ -640,10 +628,8 @@ def editor_task(task_id: int):
 def editor_task_delete(task_id: int):
     task = _task(task_id)
     station_id = task.station_id
-    authoring.delete_task(task, actor=current_user)
-    db.session.commit()
-    flash(_("Aufgabe gelöscht."), "success")
-    return redirect(url_for("editor.editor_station", station_id=station_id) + "#tasks")
+    return submit(lambda: authoring.delete_task(task, actor=current_user),
+                  done=_("Aufgabe gelöscht."), to=url_for("editor.editor_station", station_id=station_id) + "#tasks")
 
 
 @bp.route("/editor/tasks/<int:task_id>/media", methods=["POST"])
@@ -651,24 +637,19 @@ def editor_task_delete(task_id: int):
 def editor_task_media(task_id: int):
     task = _task(task_id)
     form = MediaForm()
-    if not form.validate_on_submit():
-        return _render_task(task.station, task.type, 422, task=task, media_form=form)
-    try:
-        asset = _upload(form, task.station.rally.institution_id)
+
+    def attach():
+        asset = _upload(form, task.station.rally)
         authoring.attach_task_media(task, asset.id, form.alt.data, actor=current_user)
-    except DomainError as error:
-        _failed(error, form, default_field="file")
-        return _render_task(task.station, task.type, 422, task=task, media_form=form)
-    db.session.commit()
-    flash(_("Datei hinzugefügt."), "success")
-    return redirect(url_for("editor.editor_task", task_id=task.id) + "#media")
+
+    return submit(attach, form=form, default_field="file",
+                  again=lambda failed: _render_task(task.station, task.type, 422, task=task, media_form=form),
+                  done=_("Datei hinzugefügt."), to=url_for("editor.editor_task", task_id=task.id) + "#media")
 
 
 @bp.route("/editor/tasks/<int:task_id>/media/<int:link_id>/delete", methods=["POST"])
 @editor_only
 def editor_task_media_delete(task_id: int, link_id: int):
     task = _task(task_id)
-    authoring.detach_task_media(task, link_id, actor=current_user)
-    db.session.commit()
-    flash(_("Datei entfernt."), "success")
-    return redirect(url_for("editor.editor_task", task_id=task.id) + "#media")
+    return submit(lambda: authoring.detach_task_media(task, link_id, actor=current_user),
+                  done=_("Datei entfernt."), to=url_for("editor.editor_task", task_id=task.id) + "#media")

@@ -10,14 +10,18 @@ points range); the forms only parse.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
+
+from rallies.validation import TIME_MESSAGE, time_in_bounds
 
 from server.formatting import DecimalField, zone
 
@@ -53,6 +57,11 @@ class LocalDateTimeField(DateTimeLocalField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, format=[LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S"], **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is not None and not time_in_bounds(self.data):
+            self.data = None  # converting a time near year 1 or 9999 to UTC would overflow
+            raise StopValidation(TIME_MESSAGE.render(gettext))
 
     @property
     def utc(self) -> dt.datetime | None:

@@ -19,6 +19,7 @@ from rallies.models import STATUSES, Institution, Partnership, Rally, School, Us
 from rallies.runtime import media_storage
 from server.auth import role_required
 from server.i18n import say
+from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_office import (
     ACTION_LABELS, STATUS_LABELS, AgreementForm, InstitutionForm, PartnershipForm, SchoolForm, TransitionForm,
@@ -71,16 +72,10 @@ def office_institutions(form=None, status: int = 200):
 @office_only
 def office_institution_create():
     form = InstitutionForm()
-    if not form.validate_on_submit():
-        return office_institutions(form, 422)
-    try:
-        institution = directory.create_institution(actor=current_user, **form.service_fields())
-    except DomainError as error:
-        _failed(error, form, default_field="name")
-        return office_institutions(form, 422)
-    db.session.commit()
-    flash(_("Einrichtung angelegt: %(name)s", name=institution.name), "success")
-    return redirect(url_for("office.office_institutions"))
+    return submit(lambda: directory.create_institution(actor=current_user, **form.service_fields()),
+                  form=form, default_field="name", again=lambda failed: office_institutions(form, 422),
+                  done=lambda institution: _("Einrichtung angelegt: %(name)s", name=institution.name),
+                  to=url_for("office.office_institutions"))
 
 
 @bp.route("/office/institutions/<int:institution_id>", methods=["GET", "POST"])
@@ -118,16 +113,10 @@ def office_schools(form=None, status: int = 200):
 @office_only
 def office_school_create():
     form = SchoolForm()
-    if not form.validate_on_submit():
-        return office_schools(form, 422)
-    try:
-        school = directory.create_school(actor=current_user, **form.service_fields())
-    except DomainError as error:
-        _failed(error, form, default_field="name")
-        return office_schools(form, 422)
-    db.session.commit()
-    flash(_("Schule angelegt: %(name)s", name=school.name), "success")
-    return redirect(url_for("office.office_schools"))
+    return submit(lambda: directory.create_school(actor=current_user, **form.service_fields()),
+                  form=form, default_field="name", again=lambda failed: office_schools(form, 422),
+                  done=lambda school: _("Schule angelegt: %(name)s", name=school.name),
+                  to=url_for("office.office_schools"))
 
 
 @bp.route("/office/schools/<int:school_id>", methods=["GET", "POST"])
@@ -348,16 +337,10 @@ def office_rally_withdraw(rally_id: int):
     if rally is None:
         raise NotFound(msg("Diese Rallye gibt es nicht."))
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        return _render_rallies(422, failed_form=form, failed_id=rally.id)
-    try:
-        publishing.unpublish(rally, actor=current_user, reason=form.reason.data)
-    except DomainError as error:
-        _failed(error, form, default_field="reason")
-        return _render_rallies(422, failed_form=form, failed_id=rally.id)
-    db.session.commit()
-    flash(_("Zurückgezogen: %(title)s", title=rally.title), "success")
-    return redirect(url_for("office.office_rallies"))
+    return submit(lambda: publishing.unpublish(rally, actor=current_user, reason=form.reason.data),
+                  form=form, default_field="reason",
+                  again=lambda failed: _render_rallies(422, failed_form=form, failed_id=rally.id),
+                  done=_("Zurückgezogen: %(title)s", title=rally.title), to=url_for("office.office_rallies"))
 
 
 # --- Figures -------------------------------------------------------------------------

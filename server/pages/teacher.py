@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from client_api.files import send_stored
+from client_api.files import send_stored, upload_disposition
 from rallies import access, authoring, exports, play, results as results_service, runs
 from rallies.db import db, utcnow
 from rallies.errors import DomainError, NotFound
@@ -27,6 +27,8 @@ from rallies.runtime import media_storage, setting
 from server.auth import role_required
 from server.formatting import format_clock, format_day, format_number, format_when, zone
 from server.i18n import say
+from server.i18n import say
+from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_teacher import (
     LOCAL_ZONE, DeleteRunForm, EditWindowForm, GradeForm, NewRunForm, RetentionForm, utc_to_local,
@@ -130,7 +132,7 @@ def teacher_rallies():
     rows = []
     for rally in authoring.rallies_for(_actor()):
         if needle and not any(needle in (text or "").casefold()
-                              for text in (rally.title, rally.theme, rally.institution.name)):
+                              for text in (rally.title, rally.theme, rally.owner_name)):
             continue
         allowed, reason = runs.may_run(rally, _actor())
         rows.append({"rally": rally, "allowed": allowed, "reason": reason})
@@ -234,19 +236,13 @@ def teacher_run_window(run_id: int):
     """Change class label and play window (before the run starts)."""
     run = _run(run_id)
     form = EditWindowForm()
-    if not form.validate_on_submit():
-        return _render_run(run, window_form=form, status=422)
-    try:
-        runs.update_run(run, actor=_actor(), max_retention_days=setting("RETENTION_DAYS_MAX"),
-                        class_label=form.class_label.data, starts_at=form.starts_at.utc, ends_at=form.ends_at.utc)
-    except DomainError as error:
-        db.session.rollback()
-        run = _run(run_id)
-        return _render_run(run, window_form=form, form_errors=[say(error.message), *attach_errors(form, error)],
-                           status=error.status)
-    db.session.commit()
-    flash(_("Klasse und Zeitraum gespeichert."), "success")
-    return redirect(url_for("teacher.teacher_run", run_id=run.id))
+    return submit(
+        lambda: runs.update_run(run, actor=_actor(), max_retention_days=setting("RETENTION_DAYS_MAX"),
+                                class_label=form.class_label.data, starts_at=form.starts_at.utc,
+                                ends_at=form.ends_at.utc),
+        form=form, again=lambda failed: _render_run(_run(run_id), window_form=form, form_errors=failed.messages,
+                                                    status=failed.status),
+        done=_("Klasse und Zeitraum gespeichert."), to=url_for("teacher.teacher_run", run_id=run.id))
 
 
 @bp.route("/teacher/runs/<int:run_id>/retention", methods=["POST"])
@@ -255,20 +251,15 @@ def teacher_run_retention(run_id: int):
     """Change the retention period (counted from the end) and upload sharing."""
     run = _run(run_id)
     form = RetentionForm()
-    if not form.validate_on_submit():
-        return _render_run(run, retention_form=form, status=422)
-    try:
-        runs.update_run(run, actor=_actor(), max_retention_days=setting("RETENTION_DAYS_MAX"),
-                        retention_days=form.retention_days.data,
-                        share_uploads_with_institution=form.share_uploads_with_institution.data)
-    except DomainError as error:
-        db.session.rollback()
-        run = _run(run_id)
-        return _render_run(run, retention_form=form, form_errors=[say(error.message), *attach_errors(form, error)],
-                           status=error.status)
-    db.session.commit()
-    flash(_("Gespeichert: Daten werden am %(date)s gelöscht.", date=teacher_time(run.delete_after, '%d.%m.%Y')), "success")
-    return redirect(url_for("teacher.teacher_run", run_id=run.id))
+    return submit(
+        lambda: runs.update_run(run, actor=_actor(), max_retention_days=setting("RETENTION_DAYS_MAX"),
+                                retention_days=form.retention_days.data,
+                                share_uploads_with_institution=form.share_uploads_with_institution.data),
+        form=form, again=lambda failed: _render_run(_run(run_id), retention_form=form, form_errors=failed.messages,
+                                                    status=failed.status),
+        done=lambda result: _("Gespeichert: Daten werden am %(date)s gelöscht.",
+                              date=teacher_time(run.delete_after, '%d.%m.%Y')),
+        to=url_for("teacher.teacher_run", run_id=run.id))
 
 
 @bp.route("/teacher/runs/<int:run_id>/delete", methods=["POST"])
@@ -277,17 +268,13 @@ def teacher_run_delete(run_id: int):
     """Delete the run's teams, answers and uploads now, for good."""
     run = _run(run_id)
     form = DeleteRunForm()
-    if not form.validate_on_submit():
-        return _render_run(run, delete_form=form, status=422)
-    try:
-        counts = runs.delete_run(run, actor=_actor(), storage=media_storage())
-    except DomainError as error:
-        db.session.rollback()
-        run = _run(run_id)
-        return _render_run(run, delete_form=form, form_errors=[say(error.message)], status=error.status)
-    db.session.commit()
-    flash(_("Gelöscht: %(count)s Teams mit ihren Antworten und Uploads.", count=counts.get('teams', 0)), "success")
-    return redirect(url_for("teacher.teacher_runs"))
+    return submit(
+        lambda: runs.delete_run(run, actor=_actor(), storage=media_storage()),
+        form=form, again=lambda failed: _render_run(_run(run_id), delete_form=form, form_errors=failed.messages,
+                                                    status=failed.status),
+        done=lambda counts: _("Gelöscht: %(count)s Teams mit ihren Antworten und Uploads.",
+                              count=counts.get('teams', 0)),
+        to=url_for("teacher.teacher_runs"))
 
 
 @bp.route("/teacher/runs/<int:run_id>/poster.pdf")
@@ -331,9 +318,11 @@ def teacher_live(run_id: int):
     run = _run(run_id)
     if run.purged_at is not None:
         return _gone(run)
-    progress = results_service.live_progress(run)
-    return render_template("pages/teacher/live.html", run=run, rows=_live_rows(progress),
-                           summary=_live_summary(progress))
+    from server.pages.visit import live_payload
+
+    payload = live_payload(run)
+    return render_template("pages/teacher/live.html", run=run, rows=payload["teams"], summary=payload,
+                           stations=payload["stations"])
 
 
 @bp.route("/teacher/runs/<int:run_id>/live.json")
@@ -392,21 +381,15 @@ def teacher_grade(run_id: int, answer_id: int):
     if results_service.run_of_answer(answer).id != run.id:
         raise NotFound(msg("Diese Antwort gibt es nicht."))
     form = GradeForm(prefix=f"a{answer_id}")
-    if not form.validate_on_submit():
-        return _render_grading(run, posted=form, posted_id=answer_id, status=422)
-    try:
-        results_service.grade_answer(answer, form.points.data, form.feedback.data or "", _actor())
-    except DomainError as error:
-        db.session.rollback()
-        run = _run(run_id)
-        return _render_grading(run, posted=form, posted_id=answer_id,
-                               form_errors=[say(error.message), *attach_errors(form, error)], status=error.status)
     team = answer.team
-    db.session.commit()
-    total = teacher_points(play.load_state(team).score)
-    flash(_("Bewertung für „%(team)s“ gespeichert, Punktestand jetzt %(total)s.", team=team.name, total=total), "success")
     args = {"offen": "1"} if request.args.get("offen") == "1" else {}
-    return redirect(url_for("teacher.teacher_grading", run_id=run.id, **args) + f"#answer-{answer_id}")
+    return submit(
+        lambda: results_service.grade_answer(answer, form.points.data, form.feedback.data or "", _actor()),
+        form=form, again=lambda failed: _render_grading(_run(run_id), posted=form, posted_id=answer_id,
+                                                        form_errors=failed.messages, status=failed.status),
+        done=lambda result: _("Bewertung für „%(team)s“ gespeichert, Punktestand jetzt %(total)s.", team=team.name,
+                              total=teacher_points(play.load_state(team).score)),
+        to=url_for("teacher.teacher_grading", run_id=run.id, **args) + f"#answer-{answer_id}")
 
 
 @bp.route("/teacher/uploads/<media_id>")
@@ -415,7 +398,7 @@ def teacher_upload(media_id: str):
     """A pupil's upload, only for those `access.may_see_uploads` allows; never cached publicly."""
     upload = results_service.visible_upload(_actor(), media_id)
     return send_stored(media_storage(), upload.storage_name, upload.content_type, cache_control="private, no-store",
-                       extra_headers={"Content-Disposition": "inline"})
+                       extra_headers=upload_disposition(upload.content_type))
 
 
 # --- Results and downloads -------------------------------------------------------------

@@ -426,9 +426,15 @@ def test_editor_of_another_institution_gets_404(client, db, make_rally, make_ins
     assert "Anderes Museum" not in text(client.get("/editor/rallies"))
 
 
-def test_other_roles_cannot_open_editor_pages(client, teacher):
-    login(client, teacher)
+def test_other_roles_cannot_open_editor_pages(client, office, teacher, make_rally):
+    """The office never authors; teachers (authors of their schools' rallies since issue 15) see none of a museum's."""
+    rally = make_rally(publish=None, title="Museumsentwurf")
+    login(client, office)
     assert client.get("/editor/rallies").status_code == 403
+    client.post("/logout")
+    login(client, teacher)
+    assert "Museumsentwurf" not in text(client.get("/editor/rallies"))
+    assert client.get(f"/editor/rallies/{rally.id}").status_code == 404
 
 
 # --- Crawl -----------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 // What the phone remembers: the team's session (token) and its play state in localStorage,
 // the bundle and every media file in Cache Storage so the rally plays without a network.
 
-const SESSION_KEY = "rallye.session";
-const STATE_KEY = "rallye.state";
-const PENDING_QR_KEY = "rallye.pendingQr";
+// The studio's phone preview (preview.js) keeps its own keys, so an author's own team stays.
+const PREFIX = globalThis.RALLY_STORAGE_PREFIX || "rallye.";
+const SESSION_KEY = `${PREFIX}session`;
+const STATE_KEY = `${PREFIX}state`;
+const PENDING_QR_KEY = `${PREFIX}pendingQr`;
 export const BUNDLE_CACHE = "rallye-bundle";
 export const MEDIA_CACHE = "rallye-media";
 
@@ -24,7 +26,7 @@ function write(key, value) {
 export function emptyState() {
   return {
     etag: null, progress: null, tasks: {}, unlocked: {}, checkins: {}, scans: {},
-    uploads: {}, hints: {}, shownAt: {}, finishedAt: null, finishQueued: false,
+    uploads: {}, hints: {}, shownAt: {}, finishedAt: null, finishQueued: false, changed: [],
   };
 }
 

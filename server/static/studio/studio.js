@@ -1,0 +1,657 @@
+// The studio: stations and the selected station's tasks edited in place, saved through the
+// management API (session + CSRF token, If-Match with the rally's ETag), the real player beside.
+// Without this script the page is a list of links to the classic forms.
+
+import { setupMap } from "./map.js";
+
+const root = document.getElementById("studio");
+const config = JSON.parse(root.dataset.config);
+const T = JSON.parse(document.getElementById("studio-texts").dataset.texts);
+const csrf = document.querySelector("input[name=csrf_token]").value;
+const API = config.api;
+
+const studio = {
+  rally: null,        // the working copy as the API last sent it
+  etag: null,
+  selected: config.selected,   // station id
+  openTask: null,              // task id whose editor is open
+  drafts: new Map(),           // unsaved new tasks: key -> {type, station_id}
+  timers: new Map(),
+  chains: new Map(),
+  pending: 0,
+};
+
+// --- text helpers ----------------------------------------------------------------------
+
+function fmt(text, params) {
+  return text.replace(/%\((\w+)\)s/g, (_, key) => String(params[key] ?? ""));
+}
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else if (key === "html") el.innerHTML = value;
+    else el.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) el.append(child);
+  }
+  return el;
+}
+
+function status(text, kind = "") {
+  const el = document.getElementById("save-state");
+  el.textContent = text;
+  el.className = `save-state ${kind}`;
+}
+
+// --- the API ----------------------------------------------------------------------------
+
+class Stale extends Error {}
+
+async function call(method, path, body, { ifMatch = true } = {}) {
+  const headers = { Accept: "application/json", "X-CSRFToken": csrf };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (ifMatch && method !== "GET" && studio.etag) headers["If-Match"] = studio.etag;
+  let response;
+  try {
+    response = await fetch(`${API}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin", cache: "no-store" });
+  } catch {
+    status(T.offline, "error");
+    throw new Error("offline");
+  }
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (response.headers.get("ETag")) studio.etag = response.headers.get("ETag");
+  if (response.status === 412) {
+    await showConflict();
+    throw new Stale();
+  }
+  if (!response.ok) {
+    const error = new Error((data && (data.detail || data.title)) || `HTTP ${response.status}`);
+    error.status = response.status;
+    error.errors = (data && data.errors) || {};
+    throw error;
+  }
+  return data;
+}
+
+async function save(label, action) {
+  studio.pending += 1;
+  status(T.saving, "busy");
+  try {
+    const result = await action();
+    studio.pending -= 1;
+    if (!studio.pending) status(T.saved, "ok");
+    return result;
+  } catch (error) {
+    studio.pending -= 1;
+    if (!(error instanceof Stale) && error.message !== "offline") status(`${T.notSaved} ${label}`, "error");
+    throw error;
+  }
+}
+
+async function loadRally() {
+  studio.rally = await call("GET", `/rallies/${config.rallyId}`);
+  if (!studio.rally.stations.some((s) => s.id === studio.selected)) {
+    studio.selected = studio.rally.stations.length ? studio.rally.stations[0].id : null;
+  }
+}
+
+/** After any saved change: fresh copy, redraw what is not being typed in, checklist and phone. */
+async function refresh({ redrawStation = true } = {}) {
+  await loadRally();
+  drawStations();
+  if (redrawStation) drawStation();
+  else drawTaskHeaders();
+  drawChecklist();
+  reloadPhone();
+}
+
+// --- two authors -------------------------------------------------------------------------
+
+function summary(rally) {
+  const items = new Map();
+  rally.stations.forEach((s, i) => {
+    items.set(`s${s.id}`, `${fmt(T.stationN, { n: i + 1 })} „${s.title}“`);
+    s.tasks.forEach((t, j) => items.set(`t${t.id}`, `${s.title}, ${j + 1}: ${(t.prompt_md || T.noPrompt).slice(0, 40)}`));
+  });
+  return items;
+}
+
+async function showConflict() {
+  const before = studio.rally ? summary(studio.rally) : new Map();
+  let fresh = null;
+  try {
+    const response = await fetch(`${API}/rallies/${config.rallyId}`, { headers: { Accept: "application/json", "X-CSRFToken": csrf },
+      credentials: "same-origin", cache: "no-store" });
+    fresh = await response.json();
+  } catch { /* show the notice without the list */ }
+  const after = fresh ? summary(fresh) : new Map();
+  const lines = [];
+  for (const [key, text] of after) {
+    if (!before.has(key)) lines.push(`${T.added}: ${text}`);
+    else if (before.get(key) !== text) lines.push(`${T.renamed}: ${before.get(key)} → ${text}`);
+  }
+  for (const [key, text] of before) if (!after.has(key)) lines.push(`${T.removed}: ${text}`);
+  const banner = document.getElementById("studio-banner");
+  banner.replaceChildren(
+    h("p", { role: "alert" }, h("strong", {}, T.conflict)),
+    lines.length ? h("ul", { class: "changes" }, lines.slice(0, 12).map((line) => h("li", {}, line))) : null,
+    h("button", { type: "button", class: "primary", onclick: async () => {
+      banner.hidden = true;
+      studio.drafts.clear();
+      await refresh();
+    } }, T.reload));
+  banner.hidden = false;
+  banner.querySelector("button").focus();
+  status(T.conflict, "error");
+}
+
+// --- undo --------------------------------------------------------------------------------
+
+function offerUndo(text, undo) {
+  const banner = document.getElementById("studio-banner");
+  const button = h("button", { type: "button", onclick: async () => {
+    banner.hidden = true;
+    await save(text, undo);
+    await refresh();
+  } }, T.undo);
+  banner.replaceChildren(h("p", { role: "status" }, `${T.deleted} ${text} `, button));
+  banner.hidden = false;
+  clearTimeout(studio.undoTimer);
+  studio.undoTimer = setTimeout(() => { banner.hidden = true; }, 15000);
+}
+
+function taskBody(task) {
+  const body = { type: task.type, prompt_md: task.prompt_md, points: task.points, config: task.config,
+    hint_text: task.hint_text, hint_cost: task.hint_cost, time_limit_s: task.time_limit_s,
+    feedback_correct: task.feedback_correct, feedback_wrong: task.feedback_wrong };
+  return body;
+}
+
+function stationBody(station) {
+  const body = { title: station.title, body_md: station.body_md, unlock_mode: station.unlock_mode,
+    conditions: station.conditions };
+  if (station.unlock_mode === "location") Object.assign(body, { lat: station.lat, lon: station.lon, radius_m: station.radius_m });
+  return body;
+}
+
+async function recreateStation(station, position) {
+  const created = await call("POST", `/rallies/${config.rallyId}/stations`, stationBody(station), { ifMatch: false });
+  for (const task of station.tasks) await call("POST", `/stations/${created.id}/tasks`, taskBody(task), { ifMatch: false });
+  const ids = studio.rally.stations.map((s) => s.id);
+  ids.splice(Math.min(position, ids.length), 0, created.id);
+  await call("PUT", `/rallies/${config.rallyId}/station-order`, { station_ids: ids }, { ifMatch: false });
+  studio.selected = created.id;
+}
+
+async function recreateTask(task, stationId, position) {
+  const created = await call("POST", `/stations/${stationId}/tasks`, taskBody(task), { ifMatch: false });
+  const station = studio.rally.stations.find((s) => s.id === stationId);
+  const ids = station.tasks.map((t) => t.id);
+  ids.splice(Math.min(position, ids.length), 0, created.id);
+  await call("PUT", `/stations/${stationId}/task-order`, { task_ids: ids }, { ifMatch: false });
+  return created;
+}
+
+// --- stations list -------------------------------------------------------------------------
+
+function unlockLabel(mode) {
+  return { open: T.free, qr: "QR", location: T.place }[mode] || mode;
+}
+
+function moveButtons(label, index, count, move) {
+  return h("span", { class: "move" },
+    h("button", { type: "button", class: "icon", "aria-label": `${label}: ${T.up}`, disabled: index === 0,
+      onclick: () => move(index, index - 1) }, "▲"),
+    h("button", { type: "button", class: "icon", "aria-label": `${label}: ${T.down}`, disabled: index === count - 1,
+      onclick: () => move(index, index + 1) }, "▼"));
+}
+
+function announce(text) {
+  status(text, "ok");
+}
+
+async function moveStation(from, to) {
+  const ids = studio.rally.stations.map((s) => s.id);
+  const [id] = ids.splice(from, 1);
+  ids.splice(to, 0, id);
+  await save(T.stationN, () => call("PUT", `/rallies/${config.rallyId}/station-order`, { station_ids: ids }));
+  await refresh({ redrawStation: false });
+  const station = studio.rally.stations.find((s) => s.id === id);
+  announce(fmt(T.moved, { item: station.title, n: to + 1 }));
+  const again = document.querySelector(`#station-${id} .move button:not([disabled])`);
+  if (again) again.focus();
+}
+
+function drawStations() {
+  const list = document.getElementById("station-list");
+  const stations = studio.rally.stations;
+  list.replaceChildren(...stations.map((station, index) => h("li", {
+    id: `station-${station.id}`, "data-id": station.id, "aria-current": station.id === studio.selected ? "true" : null },
+  h("span", { class: "drag", title: T.drag, "aria-hidden": "true" }, "⠿"),
+  h("a", { href: `?station=${station.id}`, onclick: (event) => {
+    event.preventDefault();
+    select(station.id);
+  } }, `${index + 1}. ${station.title}`),
+  h("span", { class: "muted" }, `${unlockLabel(station.unlock_mode)} · ${fmt(T.count, { n: station.tasks.length })}`),
+  moveButtons(station.title, index, stations.length, moveStation))));
+  if (window.Sortable && !list._sortable) {
+    list._sortable = window.Sortable.create(list, { handle: ".drag", animation: 150, onEnd: (event) => {
+      if (event.oldIndex !== event.newIndex) moveStation(event.oldIndex, event.newIndex);
+    } });
+  }
+  const phoneSelect = document.getElementById("phone-station");
+  phoneSelect.replaceChildren(...stations.map((s, i) => h("option", { value: s.id, selected: s.id === studio.selected },
+    `${i + 1}. ${s.title}`)));
+}
+
+function select(stationId, { focus = true } = {}) {
+  studio.selected = stationId;
+  studio.openTask = null;
+  history.replaceState(null, "", `?station=${stationId}`);
+  drawStations();
+  drawStation();
+  reloadPhone();
+  if (focus) document.getElementById("station-heading").focus();
+}
+
+async function addStation(event) {
+  event.preventDefault();
+  const form = event.target;
+  const input = form.querySelector("input[name=title]");
+  const mode = event.submitter ? event.submitter.value : "open";
+  const title = input.value.trim();
+  if (!title) {
+    input.focus();
+    input.setAttribute("aria-invalid", "true");
+    return;
+  }
+  input.removeAttribute("aria-invalid");
+  // A place-bound station starts open until its place is set on the map (then it saves as "location").
+  const created = await save(title, () => call("POST", `/rallies/${config.rallyId}/stations`,
+    { title, unlock_mode: mode === "location" ? "open" : mode }));
+  input.value = "";
+  studio.pendingLocation = mode === "location" ? created.id : null;
+  studio.selected = created.id;
+  await refresh();
+  document.getElementById("station-heading").focus();
+}
+
+// --- the selected station ------------------------------------------------------------------
+
+function currentStation() {
+  return studio.rally.stations.find((s) => s.id === studio.selected) || null;
+}
+
+function field(label, input, hint) {
+  const id = input.id || `f-${Math.random().toString(36).slice(2, 8)}`;
+  input.id = id;
+  return h("div", { class: "field" }, h("label", { for: id }, label), input, hint ? h("p", { class: "hint muted" }, hint) : null);
+}
+
+/** Run `fn` once typing pauses; saves of one editor run one after another, never side by side. */
+function debounce(key, fn, delay = 600) {
+  clearTimeout(studio.timers.get(key));
+  studio.timers.set(key, setTimeout(() => {
+    const previous = studio.chains.get(key) || Promise.resolve();
+    studio.chains.set(key, previous.then(fn).catch(() => {}));
+  }, delay));
+}
+
+/** Resolves when no save is waiting or running (tests and the undo button wait for it). */
+window.studioIdle = async () => {
+  for (;;) {
+    const chains = [...studio.chains.values()];
+    await Promise.all(chains);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    if (![...studio.chains.values()].some((c, i) => c !== chains[i]) && !studio.pending) return;
+  }
+};
+
+function showErrors(container, error) {
+  container.querySelectorAll(".error.live").forEach((el) => el.remove());
+  if (!error) return;
+  const messages = Object.entries(error.errors || {}).map(([path, list]) => `${path}: ${[].concat(list).join(" ")}`);
+  container.prepend(h("div", { class: "error live", role: "alert" }, h("strong", {}, T.notYetSaved), " ",
+    messages.length ? messages.join(" · ") : error.message));
+}
+
+function drawStation() {
+  const panel = document.getElementById("station-panel");
+  const station = currentStation();
+  if (!station) {
+    panel.replaceChildren(h("h2", { id: "station-heading", tabindex: "-1" }, T.stationN.replace("%(n)s", "–")));
+    return;
+  }
+  const index = studio.rally.stations.indexOf(station);
+  const others = studio.rally.stations.filter((s) => s.id !== station.id);
+  const after = new Set((station.conditions || []).filter((c) => "after_station" in c).map((c) => c.after_station));
+  const minScore = (station.conditions || []).find((c) => "min_score" in c);
+  const wantsLocation = station.unlock_mode === "location" || studio.pendingLocation === station.id;
+
+  const title = h("input", { type: "text", name: "title", maxlength: "200", value: station.title, id: "station-title" });
+  const body = h("textarea", { name: "body_md", rows: "3", id: "station-body" });
+  body.value = station.body_md || "";
+  const unlock = h("select", { name: "unlock_mode", id: "station-unlock" },
+    ["open", "qr", "location"].map((mode) => h("option", { value: mode, selected: (wantsLocation ? "location" : station.unlock_mode) === mode },
+      T[mode])));
+  const lat = h("input", { type: "text", inputmode: "decimal", name: "lat", id: "station-lat", value: station.lat ?? "" });
+  const lon = h("input", { type: "text", inputmode: "decimal", name: "lon", id: "station-lon", value: station.lon ?? "" });
+  const radius = h("input", { type: "number", name: "radius_m", id: "station-radius", min: "10", max: "5000",
+    value: station.radius_m ?? 30 });
+  const place = h("fieldset", { class: "place", hidden: !wantsLocation },
+    h("legend", {}, T.location),
+    station.lat === null && wantsLocation ? h("p", { class: "hint" }, T.setPlace) : null,
+    h("div", { class: "map-box", id: "station-map" }),
+    h("div", { class: "row" }, field(T.lat, lat), field(T.lon, lon), field(T.radius, radius)));
+  const conditions = h("fieldset", { class: "conditions" }, h("legend", {}, T.after),
+    others.map((other) => h("label", { class: "check" },
+      h("input", { type: "checkbox", name: "after_station", value: other.id, checked: after.has(other.id) }),
+      ` ${studio.rally.stations.indexOf(other) + 1}. ${other.title}`)),
+    field(T.minScore, h("input", { type: "text", inputmode: "decimal", name: "min_score", id: "station-min-score",
+      value: minScore ? minScore.min_score : "" })));
+
+  const form = h("form", { class: "station-form", novalidate: true, onsubmit: (e) => e.preventDefault() },
+    field(T.title, title), field(T.body, body), field(T.unlock, unlock), place, conditions);
+
+  const collect = () => {
+    const mode = unlock.value;
+    const data = { title: title.value.trim(), body_md: body.value, conditions: [] };
+    form.querySelectorAll("input[name=after_station]:checked").forEach((box) => data.conditions.push({ after_station: Number(box.value) }));
+    const min = parseFloat(form.querySelector("input[name=min_score]").value.replace(",", "."));
+    if (Number.isFinite(min)) data.conditions.push({ min_score: min });
+    const la = parseFloat(String(lat.value).replace(",", ".")), lo = parseFloat(String(lon.value).replace(",", "."));
+    if (mode === "location") {
+      if (!Number.isFinite(la) || !Number.isFinite(lo)) {
+        studio.pendingLocation = station.id;   // keep what it was until the place is known
+        return data;
+      }
+      Object.assign(data, { unlock_mode: "location", lat: la, lon: lo, radius_m: Number(radius.value) || 30 });
+    } else {
+      data.unlock_mode = mode;
+    }
+    return data;
+  };
+  const persist = () => debounce(`station-${station.id}`, async () => {
+    const data = collect();
+    if (!data.title) return;
+    try {
+      await save(data.title, () => call("PATCH", `/stations/${station.id}`, data));
+      showErrors(form, null);
+      if (data.unlock_mode === "location") studio.pendingLocation = null;
+      await refresh({ redrawStation: false });
+    } catch (error) {
+      if (error.errors) showErrors(form, error);
+    }
+  });
+  form.addEventListener("input", persist);
+  form.addEventListener("change", (event) => {
+    if (event.target === unlock) {
+      place.hidden = unlock.value !== "location";
+      if (!place.hidden) map.show();
+    }
+    persist();
+  });
+
+  const tools = h("p", { class: "station-tools" },
+    h("a", { href: `/editor/stations/${station.id}` }, T.classic),
+    station.unlock_mode === "qr" ? h("a", { href: `/editor/rallies/${config.rallyId}/qr-kit.pdf` }, T.qrKit) : null,
+    h("button", { type: "button", onclick: () => duplicateStation(station) }, T.duplicate),
+    h("button", { type: "button", class: "danger", onclick: () => deleteStation(station, index) }, T.delete));
+
+  const tasks = h("ol", { class: "task-list", id: "task-list" });
+  const adders = h("div", { class: "add-task-buttons", role: "group", "aria-label": T.addTask },
+    h("span", {}, T.addTask), Object.entries(config.labels).map(([type, label]) =>
+      h("button", { type: "button", class: "small", "data-type": type, onclick: () => addTask(type) }, label)));
+
+  panel.replaceChildren(
+    h("h2", { id: "station-heading", tabindex: "-1" }, `${fmt(T.stationN, { n: index + 1 })}: ${station.title}`),
+    form, tools, h("h3", {}, T.tasks), tasks, adders);
+
+  const map = setupMap(document.getElementById("station-map"), {
+    lat, lon, radius, texts: T, geocodeUrl: config.geocodeUrl,
+    center: config.center, stations: studio.rally.stations,
+    onPick: () => { persist(); },
+  });
+  if (!place.hidden) map.show();
+  drawTasks();
+}
+
+// --- tasks -------------------------------------------------------------------------------
+
+function drawTaskHeaders() {
+  const station = currentStation();
+  if (!station) return;
+  const heading = document.getElementById("station-heading");
+  if (heading) heading.textContent = `${fmt(T.stationN, { n: studio.rally.stations.indexOf(station) + 1 })}: ${station.title}`;
+  for (const task of station.tasks) {
+    const summaryEl = document.querySelector(`#task-${task.id} .task-summary`);
+    if (summaryEl) summaryEl.textContent = (task.prompt_md || T.noPrompt).split("\n")[0].slice(0, 80);
+  }
+}
+
+function drawTasks() {
+  const station = currentStation();
+  const list = document.getElementById("task-list");
+  if (!station || !list) return;
+  const items = station.tasks.map((task, index) => taskItem(task, index, station));
+  for (const [key, draft] of studio.drafts) {
+    if (draft.station_id === station.id) items.push(taskItem(draft.task, station.tasks.length, station, key));
+  }
+  list.replaceChildren(...items);
+  if (window.Sortable && !list._sortable) {
+    list._sortable = window.Sortable.create(list, { handle: ".drag", animation: 150, filter: ".draft", onEnd: (event) => {
+      if (event.oldIndex !== event.newIndex) moveTask(event.oldIndex, event.newIndex);
+    } });
+  }
+}
+
+async function moveTask(from, to) {
+  const station = currentStation();
+  const ids = station.tasks.map((t) => t.id);
+  if (to >= ids.length) to = ids.length - 1;
+  const [id] = ids.splice(from, 1);
+  ids.splice(to, 0, id);
+  await save(T.tasks, () => call("PUT", `/stations/${station.id}/task-order`, { task_ids: ids }));
+  await refresh();
+  announce(fmt(T.moved, { item: `${T.tasks} ${from + 1}`, n: to + 1 }));
+  const again = document.querySelector(`#task-${id} .move button:not([disabled])`);
+  if (again) again.focus();
+}
+
+function taskItem(task, index, station, draftKey = null) {
+  const id = draftKey || `task-${task.id}`;
+  const open = draftKey ? true : studio.openTask === task.id;
+  const label = config.labels[task.type] || task.type;
+  const head = h("div", { class: "task-head" },
+    draftKey ? null : h("span", { class: "drag", title: T.drag, "aria-hidden": "true" }, "⠿"),
+    h("button", { type: "button", class: "task-toggle", "aria-expanded": open ? "true" : "false", onclick: () => {
+      studio.openTask = studio.openTask === task.id ? null : task.id;
+      drawTasks();
+      reloadPhone();
+    } }, h("span", { class: "badge" }, label), " ",
+    h("span", { class: "task-summary" }, (task.prompt_md || T.noPrompt).split("\n")[0].slice(0, 80))),
+    draftKey ? null : moveButtons(`${T.tasks} ${index + 1}`, index, station.tasks.length, moveTask),
+    draftKey ? null : h("button", { type: "button", class: "small", onclick: () => duplicateTask(task, station) }, T.duplicate),
+    h("button", { type: "button", class: "small danger", onclick: () => deleteTask(task, station, index, draftKey) }, T.delete));
+  const item = h("li", { id, class: draftKey ? "task draft" : "task", "data-id": task.id || "" }, head);
+  if (open) item.append(taskEditor(task, station, draftKey));
+  return item;
+}
+
+function taskEditor(task, station, draftKey) {
+  const prompt = h("textarea", { name: "prompt_md", rows: "3", id: `prompt-${draftKey || task.id}` });
+  prompt.value = task.prompt_md || "";
+  const points = h("input", { type: "text", inputmode: "decimal", name: "points", id: `points-${draftKey || task.id}`,
+    value: task.points ?? 10 });
+  const typeBox = h("div", { class: "type-config" });
+  const form = h("form", { class: "task-form", novalidate: true, onsubmit: (e) => e.preventDefault() },
+    field(T.prompt, prompt), field(T.points, points), typeBox);
+  const url = config.editorUrl.replace("__type__", task.type) + `?config=${encodeURIComponent(JSON.stringify(task.config || {}))}`;
+  fetch(url, { credentials: "same-origin" }).then((r) => r.text()).then((html) => {
+    typeBox.innerHTML = html;
+    // A new single choice: the first option is the right one until the author picks another.
+    const radios = typeBox.querySelectorAll("input[type=radio][name=correct]");
+    if (radios.length && ![...radios].some((r) => r.checked)) radios[0].checked = true;
+    typeBox.querySelectorAll("[data-survey]").forEach((fs) => { fs.hidden = false; });
+  });
+  const persist = () => debounce(draftKey || `task-${task.id}`, async () => {
+    const parsed = await fetch(config.editorUrl.replace("__type__", task.type), { method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf }, body: new FormData(form) }).then((r) => r.json()).catch(() => ({}));
+    if (!parsed.config) {
+      showErrors(form, { message: "", errors: parsed.errors || {} });
+      return;
+    }
+    const body = { prompt_md: prompt.value, points: parseFloat(String(points.value).replace(",", ".")) || 0, config: parsed.config };
+    try {
+      if (draftKey) {
+        const created = await save(T.tasks, () => call("POST", `/stations/${station.id}/tasks`, { type: task.type, ...body }));
+        studio.drafts.delete(draftKey);
+        studio.openTask = created.id;
+        await loadRally();
+        // Keep the author's place: the draft's form becomes the saved task's form without redrawing.
+        const item = document.getElementById(draftKey);
+        if (item) {
+          item.id = `task-${created.id}`;
+          item.classList.remove("draft");
+          item.dataset.id = created.id;
+        }
+        draftKey = null;
+        task = created;
+        drawStations();
+        drawChecklist();
+        reloadPhone();
+      } else {
+        await save(T.tasks, () => call("PATCH", `/tasks/${task.id}`, body));
+        await refresh({ redrawStation: false });
+      }
+      showErrors(form, null);
+    } catch (error) {
+      if (error.errors) showErrors(form, error);
+    }
+  });
+  form.addEventListener("input", persist);
+  form.addEventListener("change", persist);
+  return form;
+}
+
+let draftCount = 0;
+
+function addTask(type) {
+  const station = currentStation();
+  const key = `draft-${++draftCount}`;
+  studio.drafts.set(key, { station_id: station.id, task: { type, prompt_md: "", points: 10, config: {} } });
+  studio.openTask = null;
+  drawTasks();
+  const prompt = document.getElementById(`prompt-${key}`);
+  if (prompt) prompt.focus();
+}
+
+async function duplicateTask(task, station) {
+  const position = station.tasks.indexOf(task) + 1;
+  const created = await save(T.duplicate, () => recreateTask(task, station.id, position));
+  studio.openTask = created.id;
+  await refresh();
+}
+
+async function deleteTask(task, station, index, draftKey) {
+  if (draftKey) {
+    studio.drafts.delete(draftKey);
+    drawTasks();
+    return;
+  }
+  const copy = JSON.parse(JSON.stringify(task));
+  await save(T.delete, () => call("DELETE", `/tasks/${task.id}`));
+  await refresh();
+  offerUndo(`${config.labels[task.type] || task.type} „${(task.prompt_md || T.noPrompt).slice(0, 40)}“`,
+    () => recreateTask(copy, station.id, index));
+}
+
+async function duplicateStation(station) {
+  const copy = JSON.parse(JSON.stringify(station));
+  copy.title = `${station.title} (2)`;
+  await save(T.duplicate, () => recreateStation(copy, studio.rally.stations.indexOf(station) + 1));
+  await refresh();
+}
+
+async function deleteStation(station, index) {
+  const copy = JSON.parse(JSON.stringify(station));
+  await save(T.delete, () => call("DELETE", `/stations/${station.id}`));
+  studio.selected = null;
+  await refresh();
+  offerUndo(`„${station.title}“`, () => recreateStation(copy, index));
+}
+
+// --- checklist ---------------------------------------------------------------------------
+
+async function drawChecklist() {
+  const data = await fetch(config.checklistUrl, { credentials: "same-origin", cache: "no-store" }).then((r) => r.json()).catch(() => null);
+  if (!data) return;
+  const list = document.getElementById("checklist");
+  list.replaceChildren(...(data.items.length ? data.items.map((item) => h("li", { class: item.blocking ? "blocker" : "warning" },
+    h("a", { href: item.url, onclick: (event) => { event.preventDefault(); goTo(item); } }, item.text)))
+    : [h("li", { class: "ok" }, T.ready)]));
+}
+
+function goTo(item) {
+  if (item.station_id) select(item.station_id, { focus: false });
+  if (item.task_id) {
+    studio.openTask = item.task_id;
+    drawTasks();
+    const target = document.querySelector(`#task-${item.task_id} [name=${item.field === "config" ? "points" : item.field}]`)
+      || document.querySelector(`#task-${item.task_id} textarea`);
+    if (target) target.focus();
+  } else if (item.field) {
+    const target = document.querySelector(`#station-panel [name=${item.field}]`) || document.getElementById("station-title");
+    if (target) target.focus();
+  }
+}
+
+// --- the phone ---------------------------------------------------------------------------
+
+function reloadPhone() {
+  const frame = document.getElementById("phone");
+  const state = document.querySelector("input[name=phone-state]:checked").value;
+  const station = document.getElementById("phone-station").value || studio.selected;
+  const ids = studio.rally.stations.map((s) => s.id).join(",");
+  const url = `${config.phoneUrl}?state=${state}&stations=${ids}&t=${Date.now()}#/station/${station || ""}`;
+  frame.onload = () => {
+    const doc = frame.contentDocument;
+    if (!doc || !studio.openTask) return;
+    const tryScroll = (attempt) => {
+      const card = doc.getElementById(`task-${studio.openTask}`);
+      if (card) card.scrollIntoView({ block: "start" });
+      else if (attempt < 20) setTimeout(() => tryScroll(attempt + 1), 100);
+    };
+    tryScroll(0);
+  };
+  frame.src = url;
+}
+
+// --- start -------------------------------------------------------------------------------
+
+async function start() {
+  await loadRally();
+  document.getElementById("add-station").addEventListener("submit", addStation);
+  document.getElementById("phone-controls").hidden = false;
+  document.getElementById("phone-station").addEventListener("change", reloadPhone);
+  document.querySelectorAll("input[name=phone-state]").forEach((radio) => radio.addEventListener("change", reloadPhone));
+  const target = location.hash.match(/^#(station|task)-(\d+)$/);
+  if (target && target[1] === "task") {
+    const owner = studio.rally.stations.find((s) => s.tasks.some((t) => t.id === Number(target[2])));
+    if (owner) studio.selected = owner.id;
+    studio.openTask = Number(target[2]);
+  } else if (target) {
+    studio.selected = Number(target[2]);
+  }
+  drawStations();
+  drawStation();
+  drawChecklist();
+  root.classList.add("live");
+}
+
+start().catch((error) => status(`${T.notSaved} ${error.message}`, "error"));

@@ -1,0 +1,191 @@
+"""The studio: a museum educator builds "Farben der Moderne" on one page, with the phone beside it.
+
+The author's inputs (fills, clicks, checks) and full page loads are counted; the issue's
+budget is at most 30 inputs and 3 page loads. The map tiles are blocked, as without a
+network: the location station is placed on the offline coordinate grid. Each step checks
+what the live phone preview (the real player in an iframe) shows. The steps are data, so
+further task types and station kinds add a step each (see STEPS).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+TABLET_OR_DESKTOP = {"width": 1280, "height": 900}
+PASSWORD = "correct horse battery"
+
+
+class Author:
+    """The page with every input and page load the author makes counted."""
+
+    def __init__(self, page):
+        self.page = page
+        self.inputs = 0
+        self.loads = 0
+        page.on("load", lambda _: self._loaded())
+
+    def _loaded(self):
+        self.loads += 1
+
+    def fill(self, selector: str, value: str):
+        self.inputs += 1
+        self.page.fill(selector, value)
+
+    def click(self, selector: str, **options):
+        self.inputs += 1
+        self.page.click(selector, **options)
+
+    def check(self, selector: str):
+        self.inputs += 1
+        self.page.check(selector)
+
+    def idle(self):
+        """Wait until the studio has saved everything typed so far."""
+        self.page.evaluate("window.studioIdle()")
+
+    @property
+    def phone(self):
+        return self.page.frame_locator("#phone")
+
+
+@dataclass
+class Step:
+    """One thing the author does in the studio, and what the phone must show afterwards."""
+
+    name: str
+    act: Callable[[Author], None]
+    phone_shows: list[str] = field(default_factory=list)
+
+
+def add_station(title: str, kind: str) -> Callable[[Author], None]:
+    label = {"open": "+ frei", "qr": "+ QR", "location": "+ Ort"}[kind]
+
+    def act(author: Author):
+        author.fill("#new-station-title", title)
+        author.click(f"#add-station button:has-text('{label}')")
+        expect(author.page.locator("#station-heading")).to_contain_text(title)
+        if kind == "location":
+            # No tiles: the notice and the coordinate grid; a click in it places the station.
+            expect(author.page.locator(".map-notice")).to_be_visible()
+            author.click(".coord-grid", position={"x": 200, "y": 120})
+            author.idle()
+            expect(author.page.locator("#station-list li").last).to_contain_text("Ort")
+
+    return act
+
+
+def add_task(kind: str, prompt: str, **fields: str) -> Callable[[Author], None]:
+    def act(author: Author):
+        author.click(f".add-task-buttons button[data-type={kind}]")
+        author.fill(".task.draft textarea[name=prompt_md]", prompt)
+        for name, value in fields.items():
+            selector = f".task-form [name='{name}']"
+            if value is True:
+                author.page.wait_for_selector(selector)
+                author.check(selector)
+            else:
+                author.page.wait_for_selector(selector)
+                author.fill(selector, value)
+        author.idle()
+        expect(author.page.locator(".task.draft")).to_have_count(0)
+
+    return act
+
+
+STEPS = [
+    Step("Station 1, frei", add_station("Eingangshalle", "open"), ["Eingangshalle"]),
+    Step("Einfachauswahl", add_task("single_choice", "Welche Farbe dominiert Kandinskys *Gelb-Rot-Blau*?",
+                                    **{"options-0-text": "Blau", "options-1-text": "Grün"}),
+         ["Welche Farbe dominiert", "Blau", "Grün"]),
+    Step("Reihenfolge", add_task("order", "Ordnet die Bilder nach ihrer Entstehung.",
+                                 **{"options-0-text": "Der Schrei", "options-1-text": "Guernica",
+                                    "options-2-text": "Campbell's Soup Cans"}),
+         ["Ordnet die Bilder", "Guernica"]),
+    Step("Station 2, QR", add_station("Saal der Expressionisten", "qr"), ["Saal der Expressionisten"]),
+    Step("Freitext, Lehrkraft bewertet", add_task("text", "Beschreibt in zwei Sätzen, was euch an Marcs Blauem Pferd auffällt.",
+                                                  teacher_graded=True), ["Blauem Pferd"]),
+    Step("Station 3, Ort", add_station("Skulpturengarten", "location"), ["Skulpturengarten"]),
+    Step("Zahl", add_task("number", "Wie viele Skulpturen stehen im Garten?", value="12"), ["Wie viele Skulpturen"]),
+    Step("Foto", add_task("photo", "Fotografiert eure Lieblingsskulptur aus einem ungewöhnlichen Blickwinkel."),
+         ["Lieblingsskulptur"]),
+]
+
+
+@pytest.fixture
+def editor_account(live_server):
+    from rallies import accounts
+    from rallies.db import db
+    from rallies.models import Institution
+
+    institution = Institution(name="Kunsthalle Beispielstadt", kind="museum", municipal=True, region="Mitte",
+                              address="Museumsplatz 2", lat=52.52, lon=13.40)
+    db.session.add(institution)
+    db.session.flush()
+    editor = accounts.create_user(email="kuratorin@example.org", password=PASSWORD, role="editor",
+                                  display_name="Kuratorin", institution_ids=[institution.id], school_ids=[])
+    db.session.commit()
+    return editor
+
+
+def test_farben_der_moderne_is_built_in_the_studio_within_30_inputs_and_3_page_loads(
+        browser, live_server, editor_account, capsys):
+    context = browser.new_context(viewport=TABLET_OR_DESKTOP, locale="de-DE")
+    context.set_default_timeout(15_000)
+    context.route("**/*.tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server("/login"))
+    page.fill("input[name=email]", editor_account.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+    author = Author(page)  # counting starts here, on the way to the rally list
+    page.goto(live_server("/editor/rallies"))
+    author.fill("#title", "Farben der Moderne")
+    author.fill("#about", "Kunsthalle Beispielstadt, für Klassen 7–9, über Farbe in der Kunst der Moderne")
+    author.click("form[action$='/editor/rallies/new'] button[type=submit]")
+    author.click("a:has-text('Im Studio bearbeiten')")
+    expect(page.locator("#studio.live")).to_be_visible()
+
+    for step in STEPS:
+        step.act(author)
+        for text in step.phone_shows:
+            expect(author.phone.locator("#player")).to_contain_text(text, timeout=15_000)
+
+    # The preview switches to any station and shows it locked as in the game.
+    page.select_option("#phone-station", index=1)
+    page.check("input[name=phone-state][value=rules]")
+    expect(author.phone.locator(".locked-panel")).to_contain_text("QR-Code")
+
+    with capsys.disabled():
+        print(f"\nStudio: 'Farben der Moderne' built with {author.inputs} inputs and {author.loads} page loads")
+    assert author.inputs <= 30, author.inputs
+    assert author.loads <= 3, author.loads
+    assert errors == []
+    _assert_stored(live_server)
+    context.close()
+
+
+def _assert_stored(live_server):
+    from rallies.db import db
+    from rallies.models import Rally
+
+    db.session.expire_all()
+    rally = db.session.scalar(db.select(Rally).filter_by(title="Farben der Moderne"))
+    stations = rally.stations
+    assert [(s.title, s.unlock_mode) for s in stations] == [
+        ("Eingangshalle", "open"), ("Saal der Expressionisten", "qr"), ("Skulpturengarten", "location")]
+    assert stations[2].lat is not None and stations[2].radius_m
+    assert [[t.type for t in s.tasks] for s in stations] == [["single_choice", "order"], ["text"], ["number", "photo"]]
+    choice, order = stations[0].tasks
+    assert [(o["text"], o["correct"]) for o in choice.config["options"]] == [("Blau", True), ("Grün", False)]
+    assert [o["text"] for o in order.config["options"]] == ["Der Schrei", "Guernica", "Campbell's Soup Cans"]
+    assert stations[1].tasks[0].config["teacher_graded"] is True
+    assert stations[2].tasks[0].config["value"] == 12
