@@ -125,9 +125,12 @@ def usable_by(asset: MediaAsset, institution_id: int) -> bool:
 
 def usable_in(asset: MediaAsset, rally) -> bool:
     """Whether the rally may show the asset: its owner has the file, or (co-owned) its partnership does."""
-    if rally.institution_id is not None and usable_by(asset, rally.institution_id):
+    # A rally being created has its owner object but not yet its owner's id column.
+    institution_id = rally.institution_id if rally.institution_id is not None else getattr(rally.institution, "id", None)
+    school_id = rally.school_id if rally.school_id is not None else getattr(rally.school, "id", None)
+    if institution_id is not None and usable_by(asset, institution_id):
         return True
-    if rally.school_id is not None and rally.school_id in asset.school_ids:
+    if school_id is not None and school_id in asset.school_ids:
         return True
     partnership = rally.partnership if rally.partnership_id is not None else None
     return partnership is not None and bool(
