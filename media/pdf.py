@@ -91,10 +91,10 @@ def qr_kit_pdf(rally_title: str, stations: list[QrStation], words: Words = GERMA
     return bytes(pdf.output())
 
 
-def station_sign_pdf(rally_title: str, station: QrStation) -> bytes:
+def station_sign_pdf(rally_title: str, station: QrStation, words: Words = GERMAN) -> bytes:
     """One station's sign on its own, to reprint a lost or regenerated code without the whole kit."""
     pdf = _document(f"{station.title} – {rally_title}")
-    _station_page(pdf, rally_title, station, io.BytesIO(qr_png(station.url, box_size=8)))
+    _station_page(pdf, rally_title, station, io.BytesIO(qr_png(station.url, box_size=8)), words)
     return bytes(pdf.output())
 
 

@@ -105,7 +105,7 @@ def _clean_label(raw) -> str:
 def _check_retention(days, *, max_retention_days: int) -> int:
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= max_retention_days:
         raise Invalid(msg("Die Aufbewahrungsfrist ist 1 bis %(days)s Tage.", days=max_retention_days), code="retention_out_of_bounds",
-                      errors={"retention_days": [f"Between 1 and {max_retention_days} days."]},
+                      errors={"retention_days": [msg("1 bis %(days)s Tage.", days=max_retention_days)]},
                       max_retention_days=max_retention_days)
     return days
 

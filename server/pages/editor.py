@@ -492,7 +492,7 @@ def editor_station_sign(station_id: int):
     station = _station(station_id)
     if station.unlock_mode != "qr" or not station.qr_token:
         raise NotFound(msg("Diese Station hat keinen QR-Code."))
-    return send_file(io.BytesIO(qrcodes.sign_pdf(_public_url(), station)), mimetype="application/pdf",
+    return send_file(io.BytesIO(qrcodes.sign_pdf(_public_url(), station, say=say)), mimetype="application/pdf",
                      as_attachment=True, download_name=f"station-{station.id}-schild.pdf")
 
 
