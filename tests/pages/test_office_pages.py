@@ -125,7 +125,7 @@ def test_partnership_from_form_to_registration_with_checklist_and_agreement(offi
     not_pdf = office_client.post(f"/office/partnerships/{p.id}/agreement",
                                  data={"file": (io.BytesIO(b"Hallo, ich bin kein PDF"), "vertrag.pdf")},
                                  content_type="multipart/form-data")
-    assert not_pdf.status_code == 422 and "The agreement must be a PDF file." in text(not_pdf)
+    assert not_pdf.status_code == 422 and "Die Vereinbarung muss eine PDF-Datei sein." in text(not_pdf)
     db.session.expire_all()
     assert p.agreement_name is None
 
@@ -168,8 +168,8 @@ def test_submitting_a_partnership_that_breaks_rules_lists_every_reason(office_cl
 
     page = text(response)
     assert response.status_code == 422 and "Die Partnerschaft erfüllt die Regeln des Programms nicht" in page
-    assert "The offer must be open to all pupils of the school." in page
-    assert "personal e-mail address, not &#39;info@schule.example&#39;" in page
+    assert "Das Angebot muss allen Schülerinnen und Schülern der Schule offenstehen." in page
+    assert "persönliche E-Mail-Adresse, nicht „info@schule.example“" in page
     db.session.expire_all()
     assert p.status == "draft"
 
@@ -183,11 +183,11 @@ def test_partnership_form_errors_are_shown_and_nothing_is_stored(office_client, 
 
     backwards = office_client.post("/office/partnerships/new", data=partnership_form(
         school, institution, ends_on="2025-01-01"))
-    assert backwards.status_code == 422 and "Must be after starts_on." in text(backwards)
+    assert backwards.status_code == 422 and "Muss nach dem Beginn liegen." in text(backwards)
 
     twice = office_client.post("/office/partnerships/new", data=partnership_form(
         school, institution, **{"members-1-institution_id": institution.id}))
-    assert twice.status_code == 422 and "Listed twice." in text(twice)
+    assert twice.status_code == 422 and "Doppelt genannt." in text(twice)
     assert db.session.scalar(db.select(db.func.count(Partnership.id))) == 0
 
 

@@ -212,7 +212,7 @@ def test_bad_input_shows_the_error_and_stores_nothing(as_teacher, make_rally, sc
 def test_retention_can_be_changed_within_the_bound_only(as_teacher, make_rally, make_run, db):
     run = make_run(make_rally(publish="public"))
     refused = as_teacher.post(f"/teacher/runs/{run.id}/retention", data={"retention_days": "999"})
-    assert refused.status_code == 422 and "Between 1 and 365 days." in text(refused)
+    assert refused.status_code == 422 and "1 bis 365 Tage." in text(refused)
     db.session.expire_all()
     assert run.retention_days == 30
 
