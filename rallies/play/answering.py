@@ -20,6 +20,7 @@ from rallies.play.team_auth import lock_team
 from rallies.play.writes import is_uuid
 from rallies.progress import TeamState, record_answer
 from rallies.tasks import InvalidValue, get_task_type
+from rallies.messages import msg
 
 log = logging.getLogger("rallies.play")
 INSERT_ANSWER = insert(Answer.__table__)  # one statement text whatever the batch size (executemany)
@@ -49,7 +50,7 @@ def submit_answers(team: Team, items: list, *, policy: PlayPolicy, now: dt.datet
     """
     now = now or utcnow()
     if not isinstance(items, list) or not 1 <= len(items) <= 100:
-        raise Invalid("Send 1 to 100 answers.", errors={"answers": ["Send 1 to 100 answers."]})
+        raise Invalid(msg("Bitte 1 bis 100 Antworten senden."), errors={"answers": [msg("Bitte 1 bis 100 Antworten senden.")]})
     lock_team(team)
     state = load_state(team)
     run_ends_at = _run_ends_at(team)
@@ -104,7 +105,7 @@ def _submit_one(team: Team, state: TeamState, run_ends_at: dt.datetime | None, r
                 *, policy: PlayPolicy, now: dt.datetime) -> dict:
     raw_id = raw.get("id") if isinstance(raw, dict) else None
     if not is_uuid(raw_id):
-        return _rejected(raw_id, "invalid_id", "The id must be a UUID.")
+        return _rejected(raw_id, "invalid_id", msg("Die id muss eine UUID sein."))
     client_id = raw_id.lower()
     stored = state.answers_by_client_id.get(client_id)
     digest = value_digest(raw.get("task_id"), raw.get("value")) if "task_id" in raw and "value" in raw else None
@@ -117,10 +118,10 @@ def _submit_one(team: Team, state: TeamState, run_ends_at: dt.datetime | None, r
             raise Rejected("invalid_item", error.message) from None
         hint_used = bool(item.hint_used)
         if stored is not None:
-            raise Rejected("id_reused", "This id was used for a different answer.")
+            raise Rejected("id_reused", msg("Diese id wurde schon für eine andere Antwort verwendet."))
         task_state = state.tasks.get(item.task_id)
         if task_state is None:
-            raise Rejected("unknown_task", "This task is not part of your rally.")
+            raise Rejected("unknown_task", msg("Diese Aufgabe gehört nicht zu eurer Rallye."))
         _check_rules(team, state, run_ends_at, task_state, answered_at, policy=policy, now=now)
         task_type = get_task_type(task_state.task["type"])
         config = task_state.task["config"]
@@ -153,28 +154,28 @@ def _check_rules(team: Team, state: TeamState, run_ends_at: dt.datetime | None, 
                  answered_at: dt.datetime, *, policy: PlayPolicy, now: dt.datetime) -> None:
     settings = state.settings
     if team.finished_at is not None:
-        raise Rejected("finished", "Your game is finished.")
+        raise Rejected("finished", msg("Euer Spiel ist beendet."))
     if run_ends_at is not None and (now > run_ends_at + policy.grace or answered_at > run_ends_at):
-        raise Rejected("window_closed", "The class run's play time is over.")
+        raise Rejected("window_closed", msg("Die Spielzeit der Klassenrallye ist vorbei."))
     limit = settings.get("time_limit_s")
     if limit and answered_at > team.joined_at + dt.timedelta(seconds=limit):
-        raise Rejected("time_limit", "The rally's time limit had passed.")
+        raise Rejected("time_limit", msg("Das Zeitlimit der Rallye war abgelaufen."))
     if state.is_locked(task_state.station_id):
-        raise Rejected("station_locked", "This station is still locked.")
+        raise Rejected("station_locked", msg("Diese Station ist noch gesperrt."))
     task_type = get_task_type(task_state.task["type"])
     if task_state.solved:
-        raise Rejected("already_solved", "This task is already solved.")
+        raise Rejected("already_solved", msg("Diese Aufgabe ist schon gelöst."))
     if task_state.submitted or (task_state.attempts and task_type.single_answer(task_state.task["config"])):
-        raise Rejected("already_submitted", "This task takes one answer, and it was given.")
+        raise Rejected("already_submitted", msg("Diese Aufgabe nimmt eine Antwort, und die ist schon gegeben."))
     attempts = settings.get("attempts_per_task")
     if attempts is not None and task_state.attempts >= attempts:
-        raise Rejected("attempts_exhausted", "No attempts are left for this task.")
+        raise Rejected("attempts_exhausted", msg("Für diese Aufgabe sind keine Versuche mehr übrig."))
 
 
 def _check_upload_reference(team: Team, task_state, media_id: str) -> None:
     row = db.session.get(Upload, media_id)
     if row is None or row.team_id != team.id or row.task_id != task_state.task["id"]:
-        raise Rejected("invalid_value", "Upload the file for this task first, then send its media_id.")
+        raise Rejected("invalid_value", msg("Erst die Datei zu dieser Aufgabe hochladen, dann ihre media_id senden."))
 
 
 def _points(state: TeamState, task_state, score, hint_used: bool) -> float | None:

@@ -11,9 +11,10 @@ from rallies.models import Team, Upload
 from rallies.play.state import load_state, touch
 from rallies.play.writes import is_uuid, require_uuid, stored_row, write_once
 from rallies.tasks import get_task_type
+from rallies.messages import msg
 
 UPLOAD_KINDS = {"image": "photo", "audio": "audio", "video": "video"}
-REUSED = "This id was used for a different upload."
+REUSED = msg("Diese id wurde schon für einen anderen Upload verwendet.")
 
 
 class UploadRefused(DomainError):
@@ -82,14 +83,14 @@ def _upload_kind(team: Team, task_id) -> str:
     state = load_state(team)
     task_state = state.tasks.get(task_id) if isinstance(task_id, int) else None
     if task_state is None:
-        raise NotFound("No such task in your rally.")
+        raise NotFound(msg("Diese Aufgabe gibt es in eurer Rallye nicht."))
     task_type = get_task_type(task_state.task["type"])
     if task_type.upload_kind is None:
-        raise Invalid("This task takes no upload.", code="wrong_task_type")
+        raise Invalid(msg("Diese Aufgabe nimmt keinen Upload."), code="wrong_task_type")
     if team.finished_at is not None:
-        raise Conflict("Your game is finished.", code="finished")
+        raise Conflict(msg("Euer Spiel ist beendet."), code="finished")
     if state.is_locked(task_state.station_id):
-        raise Conflict("This station is still locked.", code="station_locked")
+        raise Conflict(msg("Diese Station ist noch gesperrt."), code="station_locked")
     return task_type.upload_kind
 
 
@@ -101,5 +102,5 @@ def team_upload(team: Team, media_id: str) -> Upload:
     """The team's own upload of this id; 404 for anyone else's."""
     row = db.session.get(Upload, media_id.lower()) if is_uuid(media_id) else None
     if row is None or row.team_id != team.id:
-        raise NotFound("No such upload.")
+        raise NotFound(msg("Diesen Upload gibt es nicht."))
     return row

@@ -32,6 +32,7 @@ from server.pages.forms_editor import (
     CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
     RallyForm, StationForm, TaskForm, row_count,
 )
+from rallies.messages import msg
 from server import tasktypes
 from server.tasktypes import ConfigSyntaxError
 
@@ -65,7 +66,7 @@ def _rally(rally_id: int) -> Rally:
 def _station(station_id: int) -> Station:
     station = db.session.get(Station, station_id)
     if station is None:
-        raise NotFound("No such station.")
+        raise NotFound(msg("Diese Station gibt es nicht."))
     access.editable_rally(current_user, station.rally)
     return station
 
@@ -73,7 +74,7 @@ def _station(station_id: int) -> Station:
 def _task(task_id: int) -> Task:
     task = db.session.get(Task, task_id)
     if task is None:
-        raise NotFound("No such task.")
+        raise NotFound(msg("Diese Aufgabe gibt es nicht."))
     access.editable_rally(current_user, task.station.rally)
     return task
 
@@ -111,10 +112,10 @@ def _upload(form, rally: Rally, *, image_only: bool = False):
     """Store an uploaded rally file; an image without alternative text is refused before storing."""
     data = form.file.data.read()
     if image_only and not _is_image(data):
-        raise Invalid("The cover must be an image (JPEG, PNG, WebP or GIF).", code="not_an_image",
+        raise Invalid(msg("Das Titelbild muss ein Bild sein (JPEG, PNG, WebP oder GIF)."), code="not_an_image",
                       errors={"file": [_("Bitte eine Bilddatei.")]})
     if not (form.alt.data or "").strip() and _is_image(data):
-        raise Invalid("Every image needs an alternative text.", code="alt_required",
+        raise Invalid(msg("Jedes Bild braucht einen Alternativtext."), code="alt_required",
                       errors={"alt": [_("Beschreiben Sie das Bild für Menschen, die es nicht sehen.")]})
     asset = media_library.add_media(data, storage=media_storage(), limits=media_limits(),
                                     institution_id=rally.institution_id, school_id=rally.school_id)
@@ -405,7 +406,7 @@ def _public_url() -> str:
 def editor_rally_qr_kit(rally_id: int):
     rally = _rally(rally_id)
     try:
-        pdf = qrcodes.kit_pdf(_public_url(), rally)
+        pdf = qrcodes.kit_pdf(_public_url(), rally, say=say)
     except DomainError as error:
         flash(f"{say(error.message)} " + _("Diese Rallye hat keine QR-Stationen."), "error")
         return redirect(url_for("editor.editor_rally", rally_id=rally.id))
@@ -478,7 +479,7 @@ def editor_station_media_delete(station_id: int, link_id: int):
 def editor_station_qr(station_id: int):
     station = _station(station_id)
     if station.unlock_mode != "qr" or not station.qr_token:
-        raise NotFound("This station has no QR code.")
+        raise NotFound(msg("Diese Station hat keinen QR-Code."))
     response = send_file(io.BytesIO(qrcodes.station_png(_public_url(), station)), mimetype="image/png")
     response.headers["Cache-Control"] = "private, no-cache"
     return response
@@ -490,8 +491,8 @@ def editor_station_sign(station_id: int):
     """One station's printable sign (QR code and short code), e.g. after regenerating its code."""
     station = _station(station_id)
     if station.unlock_mode != "qr" or not station.qr_token:
-        raise NotFound("This station has no QR code.")
-    pdf = qrcodes.sign_pdf(_public_url(), station)
+        raise NotFound(msg("Diese Station hat keinen QR-Code."))
+    pdf = qrcodes.sign_pdf(_public_url(), station, say=say)
     db.session.commit()  # the code counts as printed (publish checklist)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"station-{station.id}-schild.pdf")
@@ -609,7 +610,7 @@ def editor_task_new(station_id: int):
     station = _station(station_id)
     task_type = request.values.get("type", "")
     if task_type not in REGISTRY:
-        raise NotFound("Unknown task type.")
+        raise NotFound(msg("Unbekannter Aufgabentyp."))
     if request.method == "GET":
         return _render_task(station, task_type)
     return _save_task(station, task_type, None)

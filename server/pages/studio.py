@@ -26,6 +26,7 @@ from server.pages.forms_editor import TaskForm, row_count
 from server.player import player_page
 from server.security import CSP
 from server.tasktypes import ConfigSyntaxError
+from rallies.messages import msg
 
 PHONE = {"width": 390, "height": 844}
 
@@ -82,7 +83,7 @@ def _centre(rally) -> list[float] | None:
 def editor_task_editor(type: str):  # noqa: A002 - the URL's word
     """GET: the type's editor partial for a config (JSON in `config`); POST: the posted form as a config."""
     if type not in REGISTRY:
-        raise NotFound("Unknown task type.")
+        raise NotFound(msg("Unbekannter Aufgabentyp."))
     ui = tasktypes.ui(type)
     if request.method == "POST":
         try:
