@@ -541,7 +541,12 @@ def _save_task(station: Station, task_type: str, task: Task | None):
         return _render_task(station, task_type, 422, task=task if task is not None and task.id else None, form=form,
                             config=config, config_errors=config_errors, errors=leftovers, raw_json=raw_json)
     db.session.commit()
-    flash(_("Aufgabe gespeichert."), "success")
+    if not (task.prompt_md or "").strip():
+        # Saved, but not valid for a class: the publish checklist lists it too.
+        flash(_("Gespeichert, aber der Aufgabentext fehlt noch – so lässt sich die Rallye nicht veröffentlichen."),
+              "error")
+    else:
+        flash(_("Aufgabe gespeichert."), "success")
     return redirect(url_for("editor.editor_task", task_id=task.id))
 
 
