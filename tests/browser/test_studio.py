@@ -189,3 +189,39 @@ def _assert_stored(live_server):
     assert [o["text"] for o in order.config["options"]] == ["Der Schrei", "Guernica", "Campbell's Soup Cans"]
     assert stations[1].tasks[0].config["teacher_graded"] is True
     assert stations[2].tasks[0].config["value"] == 12
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1024, "height": 768}],
+                         ids=["phone", "tablet"])
+def test_editor_pages_and_the_studio_fit_the_screen_without_sideways_scrolling(browser, live_server, editor_account,
+                                                                              viewport):
+    from rallies import authoring
+    from rallies.db import db
+
+    institution = editor_account.institutions[0]
+    rally = authoring.create_rally(institution, actor=editor_account, title="Farben der Moderne",
+                                   about="Kunsthalle, Klassen 7–9, Farbe in der Moderne")
+    station = authoring.add_station(rally, actor=editor_account, title="Skulpturengarten mit sehr langem Namen",
+                                    unlock_mode="location", lat=52.52, lon=13.40, radius_m=30)
+    other = authoring.add_station(rally, actor=editor_account, title="Eingangshalle")
+    authoring.update_station(other, actor=editor_account, conditions=[{"after_station": station.id}])
+    task = authoring.add_task(station, actor=editor_account, type="single_choice", prompt_md="Welche Farbe?", points=10,
+                              config={"options": [{"text": "Blau", "correct": True}, {"text": "Grün"}]})
+    db.session.commit()
+
+    context = browser.new_context(viewport=viewport, locale="de-DE")
+    context.route("**/*.tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(live_server("/login"))
+    page.fill("input[name=email]", editor_account.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    for path in ("/editor/rallies", f"/editor/rallies/{rally.id}", f"/editor/stations/{station.id}",
+                 f"/editor/tasks/{task.id}", f"/editor/rallies/{rally.id}/studio?station={station.id}"):
+        page.goto(live_server(path))
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{path} is {width}px wide at {viewport['width']}px"
+    expect(page.locator("#studio.live")).to_be_visible()
+    context.close()

@@ -624,7 +624,8 @@ function reloadPhone() {
     if (!doc || !studio.openTask) return;
     const tryScroll = (attempt) => {
       const card = doc.getElementById(`task-${studio.openTask}`);
-      if (card) card.scrollIntoView({ block: "start" });
+      // Scroll the phone only: scrollIntoView would scroll the studio page as well.
+      if (card) frame.contentWindow.scrollTo(0, card.getBoundingClientRect().top + frame.contentWindow.scrollY - 8);
       else if (attempt < 20) setTimeout(() => tryScroll(attempt + 1), 100);
     };
     tryScroll(0);
