@@ -17,33 +17,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from rallies import publishing
-from rallies.checklist import checklist
 from rallies.errors import NotFound
 from rallies.tasks import REGISTRY
 from server import geocoding, tasktypes
-from server.pages.editor import _rally, bp, editor_only
+from server.pages.editor import _rally, bp, checklist_view, editor_only
 from server.pages.forms_editor import TaskForm, row_count
 from server.security import CSP
 from server.tasktypes import ConfigSyntaxError
 
 PHONE = {"width": 390, "height": 844}
-
-
-def _fix_url(rally, item) -> str:
-    """Where to fix a checklist item: the studio's station or task (the classic page without JS)."""
-    anchor = f"task-{item.task_id}" if item.task_id else (f"station-{item.station_id}" if item.station_id else "stations")
-    return url_for("editor.editor_studio", rally_id=rally.id) + f"#{anchor}"
-
-
-def checklist_view(rally) -> list[dict]:
-    """The checklist in the reader's language, each item with its link."""
-    return [{"code": item.code, "text": item.message.render(_), "blocking": item.blocking,
-             "station_id": item.station_id, "task_id": item.task_id, "field": item.field,
-             "url": _fix_url(rally, item),
-             "page_url": (url_for("editor.editor_task", task_id=item.task_id) if item.task_id else
-                          url_for("editor.editor_station", station_id=item.station_id) if item.station_id else
-                          url_for("editor.editor_rally", rally_id=rally.id))}
-            for item in checklist(rally)]
 
 
 @bp.route("/editor/rallies/<int:rally_id>/studio")

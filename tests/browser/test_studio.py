@@ -225,3 +225,57 @@ def test_editor_pages_and_the_studio_fit_the_screen_without_sideways_scrolling(b
         assert width <= viewport["width"], f"{path} is {width}px wide at {viewport['width']}px"
     expect(page.locator("#studio.live")).to_be_visible()
     context.close()
+
+
+def test_undo_keyboard_moves_and_a_second_author_in_the_studio(browser, live_server, editor_account):
+    """Delete with undo, move a station with its keyboard button, and a stale page after another author's change."""
+    from rallies import authoring
+    from rallies.db import db
+    from rallies.models import Rally
+
+    institution = editor_account.institutions[0]
+    rally = authoring.create_rally(institution, actor=editor_account, title="Farben der Moderne",
+                                   about="Kunsthalle, Klassen 7–9, Farbe in der Moderne")
+    hall = authoring.add_station(rally, actor=editor_account, title="Eingangshalle")
+    authoring.add_station(rally, actor=editor_account, title="Garten")
+    authoring.add_task(hall, actor=editor_account, type="text", prompt_md="Was seht ihr zuerst?", points=5,
+                       config={"teacher_graded": True})
+    db.session.commit()
+
+    context = browser.new_context(viewport=TABLET_OR_DESKTOP, locale="de-DE")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(live_server("/login"))
+    page.fill("input[name=email]", editor_account.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(live_server(f"/editor/rallies/{rally.id}/studio"))
+    expect(page.locator("#studio.live")).to_be_visible()
+
+    # Delete the task, then undo: it is back, with its text.
+    page.click("#task-list .task button.danger")
+    expect(page.locator("#task-list .task")).to_have_count(0)
+    page.click("#studio-banner button:has-text('Rückgängig')")
+    expect(page.locator("#task-list .task")).to_contain_text("Was seht ihr zuerst?")
+
+    # The keyboard's way to drag: "Garten: nach oben".
+    page.click("button[aria-label='Garten: nach oben']")
+    expect(page.locator("#station-list li").first).to_contain_text("Garten")
+    expect(page.locator("button[aria-label='Garten: nach unten']")).to_be_focused()
+    page.evaluate("window.studioIdle()")
+    db.session.expire_all()
+    assert [s.title for s in db.session.get(Rally, rally.id).stations] == ["Garten", "Eingangshalle"]
+
+    # Someone else renames a station meanwhile; this page's next change is refused and explained.
+    stored = db.session.get(Rally, rally.id)
+    authoring.update_station(stored.stations[1], actor=editor_account, title="Foyer")
+    db.session.commit()
+    page.fill("#station-title", "Garten der Skulpturen")
+    banner = page.locator("#studio-banner")
+    expect(banner).to_contain_text("Jemand anderes hat diese Rallye gerade geändert.")
+    expect(banner).to_contain_text("Foyer")
+    db.session.expire_all()
+    assert db.session.get(Rally, rally.id).stations[0].title == "Garten"  # nothing overwritten
+    banner.locator("button:has-text('Neu laden')").click()
+    expect(page.locator("#station-list")).to_contain_text("Foyer")
+    context.close()
