@@ -534,9 +534,47 @@ function taskEditor(task, station, draftKey) {
       if (error.errors) showErrors(form, error);
     }
   });
-  form.addEventListener("input", persist);
-  form.addEventListener("change", persist);
+  form.addEventListener("input", (event) => { if (!event.target.closest(".task-media")) persist(); });
+  form.addEventListener("change", (event) => { if (!event.target.closest(".task-media")) persist(); });
+  if (!draftKey) form.append(mediaBlock(task));
   return form;
+}
+
+/** The task's pictures and sounds: alternative text required for images (the checklist asks too). */
+function mediaBlock(task) {
+  const file = h("input", { type: "file", id: `media-file-${task.id}`, accept: "image/*,audio/*,video/*" });
+  const alt = h("input", { type: "text", id: `media-alt-${task.id}`, maxlength: "300" });
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const add = async () => {
+    error.hidden = true;
+    if (!file.files.length) return file.focus();
+    try {
+      await save(T.media, async () => {
+        const body = new FormData();
+        body.append("institution_id", String(studio.rally.institution.id));
+        body.append("file", file.files[0]);
+        const response = await fetch(`${API}/media`, { method: "POST", body, credentials: "same-origin",
+          headers: { Accept: "application/json", "X-CSRFToken": csrf } });
+        const asset = await response.json();
+        if (!response.ok) throw Object.assign(new Error(asset.detail || asset.title), { errors: asset.errors || {} });
+        return call("POST", `/tasks/${task.id}/media`, { media_id: asset.id, alt: alt.value.trim() });
+      });
+      await refresh();
+    } catch (failure) {
+      error.textContent = failure.message;
+      error.hidden = false;
+    }
+  };
+  return h("fieldset", { class: "task-media" }, h("legend", {}, T.media),
+    h("ul", { class: "media-list" }, (task.media || []).map((link) => h("li", {},
+      link.media && link.media.content_type.startsWith("image/") ? h("img", { src: link.media.url, alt: link.alt, width: "80" }) : null,
+      h("span", {}, link.alt || T.noAlt), " ",
+      h("button", { type: "button", class: "small", onclick: async () => {
+        await save(T.media, () => call("DELETE", `/tasks/${task.id}/media/${link.id}`));
+        await refresh();
+      } }, T.remove)))),
+    field(T.file, file), field(T.alt, alt), error,
+    h("button", { type: "button", class: "small", onclick: add }, T.addMedia));
 }
 
 let draftCount = 0;
