@@ -536,7 +536,10 @@ function taskEditor(task, station, draftKey) {
   });
   form.addEventListener("input", (event) => { if (!event.target.closest(".task-media")) persist(); });
   form.addEventListener("change", (event) => { if (!event.target.closest(".task-media")) persist(); });
-  if (!draftKey) form.append(mediaBlock(task));
+  if (!draftKey) {
+    form.append(mediaBlock(task),
+      h("p", {}, h("a", { href: `/editor/tasks/${task.id}` }, `${T.classic}: ${T.moreFields}`)));
+  }
   return form;
 }
 
