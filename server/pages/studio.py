@@ -75,7 +75,9 @@ def editor_task_editor(type: str):  # noqa: A002 - the URL's word
     except ValueError:
         config = None
     config = config if isinstance(config, dict) else ui.empty_config()
+    rally = _rally(request.args.get("rally", type=int) or 0)  # partials may show the rally's place
     return render_template(ui.editor_template, cfg=config, cerr={}, row_count=row_count, task=None, task_type=type,
+                           rally=rally,
                            config_json=json.dumps(config, ensure_ascii=False, indent=2), form=TaskForm(formdata=None))
 
 

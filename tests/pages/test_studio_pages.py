@@ -65,15 +65,25 @@ def test_the_checklist_speaks_english_to_an_english_reader(editor_client, make_r
     assert any("task 1" in item["text"].lower() and "prompt" in item["text"].lower() for item in items["items"])
 
 
-def test_a_task_types_editor_partial_and_parser_come_from_its_module(editor_client):
-    partial = text(editor_client.get("/editor/task-editor/single_choice?config=" + json.dumps(
+def test_every_task_types_editor_partial_renders_for_the_studio(editor_client, make_rally):
+    from rallies.tasks import REGISTRY
+
+    rally = draft(make_rally)
+    for name in REGISTRY:
+        response = editor_client.get(f"/editor/task-editor/{name}?rally={rally.id}")
+        assert response.status_code == 200, name
+
+
+def test_a_task_types_editor_partial_and_parser_come_from_its_module(editor_client, make_rally):
+    rally = draft(make_rally)
+    partial = text(editor_client.get(f"/editor/task-editor/single_choice?rally={rally.id}&config=" + json.dumps(
         {"options": [{"id": "a", "text": "Blau", "correct": True}]})))
     assert 'name="options-0-text"' in partial and 'value="Blau"' in partial and 'type="radio"' in partial
 
     parsed = editor_client.post("/editor/task-editor/number", data={"value": "12,5", "tolerance": ""}).get_json()
     assert parsed["config"]["value"] == 12.5
 
-    assert editor_client.get("/editor/task-editor/no_such_type").status_code == 404
+    assert editor_client.get(f"/editor/task-editor/no_such_type?rally={rally.id}").status_code == 404
 
 
 def test_a_task_saved_without_a_question_is_saved_but_not_called_valid(editor_client, make_rally):

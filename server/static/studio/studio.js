@@ -491,13 +491,22 @@ function taskEditor(task, station, draftKey) {
   const typeBox = h("div", { class: "type-config" });
   const form = h("form", { class: "task-form", novalidate: true, onsubmit: (e) => e.preventDefault() },
     field(T.prompt, prompt), field(T.points, points), typeBox);
-  const url = config.editorUrl.replace("__type__", task.type) + `?config=${encodeURIComponent(JSON.stringify(task.config || {}))}`;
+  const url = config.editorUrl.replace("__type__", task.type)
+    + `?rally=${config.rallyId}&config=${encodeURIComponent(JSON.stringify(task.config || {}))}`;
   fetch(url, { credentials: "same-origin" }).then((r) => r.text()).then((html) => {
     typeBox.innerHTML = html;
     // A new single choice: the first option is the right one until the author picks another.
     const radios = typeBox.querySelectorAll("input[type=radio][name=correct]");
     if (radios.length && ![...radios].some((r) => r.checked)) radios[0].checked = true;
     typeBox.querySelectorAll("[data-survey]").forEach((fs) => { fs.hidden = false; });
+    // A type that asks for a place (data-map, as on the classic form) gets the studio's picker.
+    typeBox.querySelectorAll("[data-map]").forEach((box) => {
+      const input = (id) => document.getElementById(box.dataset[id]);
+      if (!input("lat") || !input("lon") || !input("radius")) return;
+      box.classList.add("map-box");
+      setupMap(box, { lat: input("lat"), lon: input("lon"), radius: input("radius"), texts: T, geocodeUrl: null,
+        center: config.center, stations: studio.rally.stations, onPick: () => persist() }).show();
+    });
   });
   const persist = () => debounce(draftKey || `task-${task.id}`, async () => {
     const parsed = await fetch(config.editorUrl.replace("__type__", task.type), { method: "POST", credentials: "same-origin",
