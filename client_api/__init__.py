@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+import rallies  # noqa: F401 - marshmallow's messages become catalogue messages first
 from client_api.openapi import ProblemApi, api_config
 
 client_api = ProblemApi(config_prefix="CLIENT")

@@ -40,3 +40,11 @@ def send_stored(storage, name: str, mimetype: str, *, cache_control: str, etag: 
                         direct_passthrough=True)
     response.content_length = size
     return response
+
+
+def upload_disposition(content_type: str) -> dict:
+    """Pupils' images show inline; audio and video are downloads when opened as a page, so a
+    file a browser might sniff as something else never renders on our origin (an <audio> or
+    <video> element still plays them)."""
+    inline = content_type.startswith("image/")
+    return {"Content-Disposition": "inline" if inline else "attachment", "X-Content-Type-Options": "nosniff"}

@@ -21,6 +21,7 @@ DEFAULTS = {
     "CLIENT_FAILED_JOIN_LIMIT": "20 per minute",
     "CLIENT_JOIN_LIMIT": "600 per hour",
     "CLIENT_TEAM_WRITE_LIMIT": "120 per minute",
+    "CLIENT_TEAM_UPLOAD_LIMIT": "30 per minute",
 }
 MIN_JOINS_PER_HOUR = 200  # the contract's floor for joins with a valid code
 
@@ -79,3 +80,8 @@ def hit_join() -> None:
 def hit_team_write(token_hash: str) -> None:
     """A team's write: at most 120 a minute."""
     _hit("CLIENT_TEAM_WRITE_LIMIT", token_hash)
+
+
+def hit_team_upload(token_hash: str) -> None:
+    """A team's upload: at most 30 a minute (configurable), besides the write limit."""
+    _hit("CLIENT_TEAM_UPLOAD_LIMIT", token_hash)

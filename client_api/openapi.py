@@ -9,8 +9,11 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
 from webargs import core
-from webargs.flaskparser import FlaskParser
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.datastructures import CombinedMultiDict
+
+from client_api import json_edge
+from rallies.validation import out_of_bounds
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -54,7 +57,45 @@ class ProblemApi(Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
-class ClientParser(FlaskParser):
+class EdgeParser(FlaskParser):
+    """The parser of both APIs: JSON bodies read with the bounded reader, and every loaded
+    value checked against what the databases can store (NUL, 64-bit integers, years
+    1900–2999), reported as field errors (422) like any other invalid field."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        return json_edge.loads(req.get_data(cache=True))
+
+    def parse(self, argmap, req=None, *, location=None, **kwargs):
+        data = super().parse(argmap, req, location=location, **kwargs)
+        schema = argmap if isinstance(argmap, ma.Schema) else argmap() if isinstance(argmap, type) else None
+        errors = out_of_bounds(data, skip=_per_item_paths(schema), render=_render)
+        if errors:
+            error = ma.ValidationError(errors)
+            self._on_validation_error(error, req or self.get_default_request(), schema,
+                                      location or self.location, error_status_code=None, error_headers=None)
+        return data
+
+
+def _render(message) -> str:
+    from flask_babel import gettext  # noqa: PLC0415 - only needed for an error
+
+    return message.render(gettext)
+
+
+def _per_item_paths(schema):
+    """Fields the service judges item by item (an answer batch): their items are its business."""
+    if schema is None:
+        return None
+    names = [name for name, field in schema.fields.items()
+             if getattr(getattr(field, "inner", field), "judged_per_item", False)]
+    if not names:
+        return None
+    return lambda path: any(path == name or path.startswith(name + ".") for name in names)
+
+
+class ClientParser(EdgeParser):
     """Phones forget Content-Type: a body is read as JSON whatever it is labelled, and a
     multipart form's fields and files are loaded together."""
 
@@ -62,10 +103,16 @@ class ClientParser(FlaskParser):
         data = req.get_data(cache=True)
         if not data:
             return core.missing
-        return core.parse_json(data)
+        return json_edge.loads(data)
 
     def load_form(self, req, schema):
         return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
+class EdgeBlueprint(SmorestBlueprint):
+    """A flask-smorest blueprint whose arguments go through the edge parser (management API)."""
+
+    ARGUMENTS_PARSER = EdgeParser()
 
 
 class Blueprint(SmorestBlueprint):

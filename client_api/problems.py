@@ -3,24 +3,47 @@
 from __future__ import annotations
 
 from flask import Response, g, has_request_context, json
+from flask_babel import gettext, lazy_gettext
+from flask_babel.speaklater import LazyString
+
+from rallies.messages import Msg
 
 PROBLEM_TYPE_BASE = "/api/v1/problems/"
 
+# Titles per status in the reader's language (Accept-Language); codes never change.
 TITLES = {
-    400: "Bad request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Payload too large",
-    415: "Unsupported media type",
-    416: "Range not satisfiable",
-    422: "Invalid request",
-    429: "Too many requests",
-    500: "Internal server error",
-    503: "Service unavailable",
+    400: lazy_gettext("Fehlerhafte Anfrage"),
+    401: lazy_gettext("Nicht angemeldet"),
+    403: lazy_gettext("Nicht erlaubt"),
+    404: lazy_gettext("Nicht gefunden"),
+    405: lazy_gettext("Methode nicht erlaubt"),
+    409: lazy_gettext("Konflikt"),
+    413: lazy_gettext("Zu groß"),
+    415: lazy_gettext("Nicht unterstütztes Format"),
+    416: lazy_gettext("Bereich nicht verfügbar"),
+    422: lazy_gettext("Ungültige Anfrage"),
+    429: lazy_gettext("Zu viele Anfragen"),
+    500: lazy_gettext("Interner Fehler"),
+    503: lazy_gettext("Dienst nicht verfügbar"),
 }
+FALLBACK_TITLE = lazy_gettext("Fehler")
+
+
+def title_for(status: int) -> str:
+    """The title of a problem with this status, in the request's language."""
+    return str(TITLES.get(status, FALLBACK_TITLE))
+
+
+def say(value):
+    """Render messages (Msg, lazy strings, lists and dicts of them) in the request's language."""
+    if isinstance(value, (Msg, LazyString)):
+        return value.render(gettext) if isinstance(value, Msg) else str(value)
+    if isinstance(value, dict):
+        return {key: say(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [say(item) for item in value]
+    return value
+
 
 DEFAULT_CODES = {
     400: "bad_request",
@@ -39,21 +62,25 @@ DEFAULT_CODES = {
 }
 
 
-def problem(status: int, code: str | None = None, detail: str | None = None, *,
+def problem(status: int, code: str | None = None, detail: str | Msg | None = None, *,
             errors: dict | None = None, headers: dict | None = None, **extra) -> Response:
-    """Build a problem+json response; `extra` members are added beside the standard ones."""
+    """Build a problem+json response; `extra` members are added beside the standard ones.
+
+    `detail`, `errors` and `extra` may hold `Msg`s and lazy strings: they are rendered here,
+    in the language the request asked for.
+    """
     code = code or DEFAULT_CODES.get(status, "error")
     body = {
         "type": PROBLEM_TYPE_BASE + code,
-        "title": TITLES.get(status, "Error"),
+        "title": title_for(status),
         "status": status,
         "code": code,
     }
     if detail:
-        body["detail"] = detail
+        body["detail"] = say(detail)
     if errors:
-        body["errors"] = errors
-    body.update({k: v for k, v in extra.items() if v is not None})
+        body["errors"] = say(errors)
+    body.update({k: say(v) for k, v in extra.items() if v is not None})
     if "instance" not in body and has_request_context() and getattr(g, "request_id", None):
         # The request id of server/observability.py: it finds this request's log line.
         body["instance"] = g.request_id
@@ -82,6 +109,8 @@ DESCRIPTIONS = {
     "run_not_open": (409, "The class run is not open now; see starts_at and ends_at."),
     "not_a_location_station": (422, "This station is not unlocked by location."),
     "too_large": (413, "The file is larger than allowed for its kind."),
+    "quota_exceeded": (413, "The uploads of the class run (or free-play game) have reached the operator's "
+                            "storage quota; nothing more can be uploaded."),
     "unsupported_media": (415, "The file is not an accepted image, audio or video format."),
     "wrong_task_type": (422, "This task takes no upload."),
     "station_locked": (409, "The task's station is still locked."),

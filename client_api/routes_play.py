@@ -6,22 +6,25 @@ from flask import Response, current_app, jsonify, request
 
 from client_api.auth import TEAM_SECURITY, authenticate_team, current_team, policy
 from client_api import metrics
-from client_api.files import send_stored
+from client_api.files import send_stored, upload_disposition
 from client_api.openapi import Blueprint
+from client_api.problems import say
 from client_api.schemas import (
     AnswerBatchResultSchema, AnswerBatchSchema, BundleSchema, CheckinResultSchema, CheckinSchema,
     FinishResultSchema, FinishSchema, ProgressSchema, ScanResultSchema, ScanSchema, UploadFormSchema,
     UploadResultSchema,
 )
-from rallies import play
+from client_api import limits
+from rallies import play, quotas
 from rallies.db import db
-from rallies.runtime import media_limits, media_storage
+from rallies.runtime import media_limits, media_storage, setting
 
 blp = Blueprint("client_play", __name__, description="A team's game; needs the team token.")
 blp.before_request(authenticate_team)
 
 AUTH = {401: "unauthorized; token_expired"}
 WRITE = {**AUTH, 429: "rate_limited: more than 120 writes a minute from this team"}
+UPLOAD = {**AUTH, 429: "rate_limited: more than 120 writes or 30 uploads a minute from this team"}
 
 
 @blp.route("/rallies/<int:id>/bundle")
@@ -77,14 +80,19 @@ def checkin(body):
 @blp.response(201, UploadResultSchema, description="Accepted.")
 @blp.alt_response(200, schema=UploadResultSchema, description="Duplicate: the same id and file again.",
                   success=True)
-@blp.problems({**WRITE, 404: "not_found: no such task in the team's rally",
-               409: "station_locked; finished; id_reused", 413: "too_large", 415: "unsupported_media",
+@blp.problems({**UPLOAD, 404: "not_found: no such task in the team's rally",
+               409: "station_locked; finished; id_reused", 413: "too_large; quota_exceeded: the run's uploads "
+               "reached the operator's storage quota", 415: "unsupported_media",
                422: "invalid_request; wrong_task_type"}, retry_after=True)
 @blp.doc(security=TEAM_SECURITY)
 def upload(form):
     """A photo, audio or video for an answer, checked by content and stripped of metadata."""
     team = current_team()
+    limits.hit_team_upload(team.token_hash)
     data = form["file"].read()
+    quotas.check_upload_quota(team, client_id=form["id"], incoming_bytes=len(data),
+                              run_quota=setting("RUN_UPLOAD_QUOTA_BYTES"),
+                              free_play_quota=setting("FREE_PLAY_UPLOAD_QUOTA_BYTES"))
     result, created = play.upload(team, client_id=form["id"], task_id=form["task_id"], data=data,
                                   storage=media_storage(), limits=media_limits())
     db.session.commit()
@@ -101,7 +109,8 @@ def team_upload(media_id):
     """The team's own stored upload."""
     team = current_team()
     row = play.team_upload(team, media_id)
-    return send_stored(media_storage(), row.storage_name, row.content_type, cache_control="private, no-store")
+    return send_stored(media_storage(), row.storage_name, row.content_type, cache_control="private, no-store",
+                       extra_headers=upload_disposition(row.content_type))
 
 
 @blp.route("/team/answers", methods=["POST"])
@@ -116,8 +125,9 @@ def answers(body):
     db.session.commit()
     metrics.observe_answers(result["results"])
     # The service already returns the documented shape (the schemathesis test checks it);
-    # skipping the schema's second pass keeps the hottest route cheap.
-    return jsonify(result)
+    # skipping the schema's second pass keeps the hottest route cheap. A rejected answer's
+    # `error.message` is a Msg, said here in the request's language.
+    return jsonify(say(result))
 
 
 @blp.route("/team/progress")

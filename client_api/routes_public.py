@@ -9,7 +9,7 @@ from flask import request
 from client_api import limits
 from client_api.auth import policy
 from client_api.openapi import Blueprint
-from client_api.problems import DESCRIPTIONS, TITLES
+from client_api.problems import DESCRIPTIONS, say, title_for
 from client_api.schemas import (
     DiscoveryPageSchema, DiscoveryQuerySchema, JoinResultSchema, JoinSchema, ProblemTypeSchema,
 )
@@ -77,4 +77,4 @@ def problem_type(code):
     if code not in DESCRIPTIONS:
         raise NotFound("No such problem type.")
     status, description = DESCRIPTIONS[code]
-    return {"code": code, "status": status, "title": TITLES.get(status, "Error"), "description": description}
+    return {"code": code, "status": status, "title": title_for(status), "description": say(description)}

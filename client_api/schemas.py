@@ -11,7 +11,10 @@ import datetime as dt
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from flask_babel import gettext
 from flask_smorest.fields import Upload
+
+from rallies.validation import TIME_MESSAGE, time_in_bounds
 
 
 class Request(ma.Schema):
@@ -42,6 +45,8 @@ class AwareTime(fields.AwareDateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         parsed = super()._deserialize(value, attr, data, **kwargs)
+        if not time_in_bounds(parsed):  # converting a time near year 1 or 9999 would overflow
+            raise ma.ValidationError(TIME_MESSAGE.render(gettext))
         return parsed.astimezone(dt.timezone.utc)
 
 
@@ -54,6 +59,8 @@ class ClientId(fields.UUID):
 
 class LenientNested(fields.Nested):
     """Documented as its nested schema, loaded as sent: the service judges each item on its own."""
+
+    judged_per_item = True  # the edge parser's bounds check leaves these items to the service
 
     def _deserialize(self, value, attr, data, partial=None, **kwargs):
         return value
@@ -168,6 +175,14 @@ class SettingsSchema(Response):
     offline_feedback = fields.Boolean(required=True)
 
 
+class AttributionSchema(Response):
+    rally_id = fields.Integer(metadata={"description": "The original rally."})
+    title = fields.String(required=True, metadata={"description": "The original's title."})
+    owner = fields.String(required=True, metadata={"description": "The institution or school that made it."})
+    version = fields.Integer(required=True, metadata={"description": "The version that was copied."})
+    licence = fields.String(required=True, metadata={"description": "SPDX id, e.g. CC-BY-4.0."})
+
+
 class BundleRallySchema(Response):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -176,6 +191,10 @@ class BundleRallySchema(Response):
     version = fields.Integer(required=True)
     cover = fields.Nested(MediaSchema, required=True, allow_none=True)
     settings = fields.Nested(SettingsSchema, required=True)
+    licence = fields.String(metadata={"description": "Additive (December): the author's licence, an SPDX id "
+                                                     "(CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0) or all-rights-reserved."})
+    attribution = fields.Nested(AttributionSchema, allow_none=True, metadata={
+        "description": "Additive (December): for a rally copied from the library, whose work it is; show it."})
 
 
 class UnlockSchema(Response):
@@ -273,12 +292,44 @@ class StationStateSchema(Response):
     tasks_total = fields.Integer(required=True)
 
 
+TASK_STATES = ["open", "wrong", "correct", "partial", "exhausted", "submitted", "graded", "read"]
+
+
+class TaskProgressSchema(Response):
+    id = fields.Integer(required=True)
+    station_id = fields.Integer(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(TASK_STATES))
+    attempts = fields.Integer(required=True, metadata={"description": "Accepted answers."})
+    points = fields.Float(required=True, allow_none=True, metadata={
+        "description": "What the task earns now; null while waiting for the teacher, and for survey and info."})
+    feedback = fields.String(required=True, allow_none=True, metadata={
+        "description": "The teacher's comment on a graded answer."})
+    graded_at = Time(required=True, allow_none=True)
+
+
+class RunWindowSchema(Response):
+    starts_at = Time(required=True)
+    ends_at = Time(required=True, metadata={"description": "As it stands now: the teacher may move it."})
+
+
+class MessageSchema(Response):
+    id = fields.Integer(required=True)
+    text = fields.String(required=True, validate=validate.Length(max=500))
+    sent_at = Time(required=True)
+
+
 class ProgressSchema(Response):
     score = fields.Float(required=True)
     max_score = fields.Float(required=True)
     stations = fields.List(fields.Nested(StationStateSchema), required=True)
     finished_at = Time(required=True, allow_none=True)
     time_left_s = fields.Integer(required=True, allow_none=True)
+    tasks = fields.List(fields.Nested(TaskProgressSchema), required=True,
+                        metadata={"description": "One item per task, in bundle order."})
+    run = fields.Nested(RunWindowSchema, required=True, allow_none=True,
+                        metadata={"description": "The class run's play window; null in free play."})
+    messages = fields.List(fields.Nested(MessageSchema), required=True, metadata={
+        "description": "The teacher's messages to every team: the 20 newest, oldest first; [] in free play."})
 
 
 # --- scans and check-ins ---------------------------------------------------------------

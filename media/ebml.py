@@ -17,6 +17,7 @@ TRACKS, TRACK_ENTRY, TRACK_TYPE = 0x1654AE6B, 0xAE, 0x83
 CLUSTER, CUES, CHAPTERS, TAGS, ATTACHMENTS = 0x1F43B675, 0x1C53BB6B, 0x1043A770, 0x1254C367, 0x1941A469
 VOID = 0xEC
 
+MAX_ELEMENTS_PER_LEVEL = 500_000  # blocks of a long live recording; bounds the time a hostile file costs
 MAX_DEPTH = 8  # unknown-size elements inside each other; real files have two levels (Segment, Cluster)
 # An element of unknown size (live recordings) ends where one of these begins.
 TOP_LEVEL = frozenset(
@@ -51,8 +52,11 @@ def _vint(data: bytes | bytearray, pos: int, *, keep_marker: bool) -> tuple[int 
 def iter_elements(data: bytes | bytearray, start: int = 0, end: int | None = None) -> Iterator[Element]:
     """The elements between start and end, in order."""
     end = len(data) if end is None else end
-    pos = start
+    pos, count = start, 0
     while pos < end:
+        count += 1
+        if count > MAX_ELEMENTS_PER_LEVEL:
+            raise BrokenMedia("broken WebM structure: too many elements")
         element = _read(data, pos, end)
         yield element
         pos = element.end
@@ -76,8 +80,11 @@ def _read(data: bytes | bytearray, pos: int, end: int, depth: int = 0) -> Elemen
 
 def _unknown_size_end(data: bytes | bytearray, element_id: int, start: int, end: int, depth: int) -> int:
     """Where a live recording's unknown-size Segment or Cluster ends: at the next element of its level."""
-    pos = start
+    pos, count = start, 0
     while pos < end:
+        count += 1
+        if count > MAX_ELEMENTS_PER_LEVEL:
+            raise BrokenMedia("broken WebM structure: too many elements")
         child_id, _ = _vint(data, pos, keep_marker=True)
         if child_id == EBML_HEADER or (element_id != SEGMENT and child_id in TOP_LEVEL):
             return pos

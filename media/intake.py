@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from media.avcheck import check_structure
 from media.avmeta import av_duration_s, strip_av_metadata
 from media.images import Rendition, process_image
 from media.limits import Limits
@@ -41,7 +42,7 @@ def ingest(data: bytes, *, allowed_kinds: set[str], limits: Limits) -> Ingested:
     sniffed = sniff_as(data, allowed_kinds)
     limits.check_size(sniffed.kind, len(data))
     if sniffed.kind == "image":
-        processed = process_image(data)
+        processed = process_image(data, max_pixels=limits.image_pixels)
         original = processed.original
         return Ingested(
             kind="image",
@@ -53,6 +54,7 @@ def ingest(data: bytes, *, allowed_kinds: set[str], limits: Limits) -> Ingested:
             height=original.height,
             derivatives={"display": processed.display, "thumbnail": processed.thumbnail},
         )
+    seconds = check_structure(data, sniffed)
     cleaned = strip_av_metadata(data, sniffed)
     return Ingested(
         kind=sniffed.kind,
@@ -60,7 +62,7 @@ def ingest(data: bytes, *, allowed_kinds: set[str], limits: Limits) -> Ingested:
         extension=sniffed.extension,
         data=cleaned,
         sha256=sha256_hex(cleaned),
-        duration_s=av_duration_s(cleaned, sniffed),
+        duration_s=av_duration_s(cleaned, sniffed) or seconds,
     )
 
 

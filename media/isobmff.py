@@ -13,6 +13,7 @@ CONTAINERS = frozenset(
     {b"moov", b"trak", b"mdia", b"minf", b"edts", b"mvex", b"moof", b"traf", b"dinf", b"stbl"}
 )
 MAX_DEPTH = 16  # real files nest about 6 deep; a hostile one must not exhaust the stack
+MAX_BOXES_PER_LEVEL = 50_000  # a 2-hour fragmented recording has ~15,000; 13 million empty boxes are refused fast
 
 
 class Box(NamedTuple):
@@ -27,8 +28,11 @@ class Box(NamedTuple):
 def iter_boxes(data: bytes | bytearray, start: int = 0, end: int | None = None) -> Iterator[Box]:
     """The boxes between start and end, in order; a box running past its parent is broken media."""
     end = len(data) if end is None else end
-    pos = start
+    pos, count = start, 0
     while pos < end:
+        count += 1
+        if count > MAX_BOXES_PER_LEVEL:
+            raise BrokenMedia("broken MP4/QuickTime structure: too many boxes")
         if end - pos < 8:
             raise BrokenMedia("broken MP4/QuickTime structure: trailing bytes after the last box")
         size, box_type = struct.unpack_from(">I4s", data, pos)

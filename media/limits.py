@@ -11,11 +11,13 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    """Maximum bytes per kind of media (defaults 15 MB images, 25 MB audio, 100 MB video)."""
+    """Maximum bytes per kind of media (defaults 15 MB images, 25 MB audio, 100 MB video) and
+    the most pixels an image is decoded at (24 million; larger JPEGs are decoded scaled down)."""
 
     image: int = 15 * MB
     audio: int = 25 * MB
     video: int = 100 * MB
+    image_pixels: int = 24_000_000  # decoding costs memory and time by pixels, not bytes
 
     @property
     def largest(self) -> int:

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from media.errors import BrokenMedia
 
+MAX_PAGES = 200_000  # 25 MB of Opus is a few thousand pages; bounds the time a hostile file costs
 COMMENT_HEADERS = ((b"OpusTags", b""), (b"\x03vorbis", b"\x01"))  # magic, what must follow the list
 
 
@@ -25,8 +26,11 @@ class Page(NamedTuple):
 
 def iter_pages(data: bytes | bytearray) -> Iterator[Page]:
     """Every page in order; anything that is not a page is broken media."""
-    pos = 0
+    pos, count = 0, 0
     while pos < len(data):
+        count += 1
+        if count > MAX_PAGES:
+            raise BrokenMedia("broken Ogg file: too many pages")
         if data[pos : pos + 4] != b"OggS" or len(data) < pos + 27:
             raise BrokenMedia("broken Ogg file: expected a page")
         header_type, granule, serial, count = struct.unpack_from("<BqI8xB", data, pos + 5)

@@ -23,9 +23,11 @@ ACCENT = (0, 95, 115)
 MARGIN = 15.0
 
 SCAN_EN = "Scan this code with the rally app or your phone camera to unlock the station."
-SCAN_DE = "Scanne diesen Code mit der Rally-App oder der Handykamera, um die Station freizuschalten."
+SCAN_DE = "Scanne diesen Code mit der Rallye-App oder der Handykamera, um die Station freizuschalten."
+CODE_EN = "No camera? Type this code in the rally app under “Enter a code”."
+CODE_DE = "Keine Kamera? Diesen Code in der Rallye-App unter „Code eingeben“ eintippen."
 JOIN_EN = "Open the rally app and enter the code – or scan the QR code with your phone camera."
-JOIN_DE = "Öffne die Rally-App und gib den Code ein – oder scanne den QR-Code mit der Handykamera."
+JOIN_DE = "Öffne die Rallye-App und gib den Code ein – oder scanne den QR-Code mit der Handykamera."
 
 # The overview grid of the QR kit: 4 × 5 small codes per page.
 GRID_COLUMNS, GRID_ROWS, GRID_QR_MM = 4, 5, 32.0
@@ -38,6 +40,7 @@ class QrStation:
     title: str
     url: str
     position: int
+    short_code: str | None = None  # as printed, e.g. "K7M-3P"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,13 @@ def qr_kit_pdf(rally_title: str, stations: list[QrStation]) -> bytes:
         _overview_page(pdf, rally_title, coded[first : first + per_page], continued=first > 0)
     for station, code in coded:
         _station_page(pdf, rally_title, station, code)
+    return bytes(pdf.output())
+
+
+def station_sign_pdf(rally_title: str, station: QrStation) -> bytes:
+    """One station's sign on its own, to reprint a lost or regenerated code without the whole kit."""
+    pdf = _document(f"{station.title} – {rally_title}")
+    _station_page(pdf, rally_title, station, io.BytesIO(qr_png(station.url, box_size=8)))
     return bytes(pdf.output())
 
 
@@ -191,6 +201,10 @@ def _overview_page(
         if len(lines) > 2:
             label = lines[0] + " " + lines[1][: max(len(lines[1]) - 1, 0)] + "…"
         pdf.multi_cell(cell_w - 2, 3.6, label, align=Align.C, max_line_height=3.6)
+        if station.short_code:
+            pdf.set_x(x + 1)
+            pdf.set_font(FONT, "B", 11)
+            pdf.cell(cell_w - 2, 5, station.short_code, align=Align.C)
     _footer(pdf, rally_title)
 
 
@@ -200,7 +214,7 @@ def _station_page(pdf: FPDF, rally_title: str, station: QrStation, code: io.Byte
     _text(pdf, f"Station {station.position}", 14, colour=GREY, top=MARGIN + 3)
     pdf.ln(2)
     _fitted_title(pdf, station.title, (32, 28, 24, 20, 16), max_lines=2)
-    qr_mm = 120.0
+    qr_mm = 100.0 if station.short_code else 120.0
     top = max(pdf.get_y() + 6, 70.0)
     pdf.image(
         code,
@@ -211,8 +225,16 @@ def _station_page(pdf: FPDF, rally_title: str, station: QrStation, code: io.Byte
         alt_text=f"QR code of station {station.position}",
     )
     pdf.set_y(top + qr_mm + 2)
+    if station.short_code:
+        # Large enough to read from two metres and to type without a camera.
+        pdf.set_font(FONT, "B", 54)
+        pdf.set_text_color(*INK)
+        pdf.cell(pdf.epw, 22, station.short_code, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        _text(pdf, CODE_DE, 11, colour=GREY)
+        _text(pdf, CODE_EN, 11, colour=GREY)
+        pdf.ln(2)
     _text(pdf, station.url, 8, colour=GREY)
-    pdf.ln(6)
+    pdf.ln(4)
     _text(pdf, SCAN_EN, 13)
     pdf.ln(2)
     _text(pdf, SCAN_DE, 13)
@@ -234,7 +256,7 @@ def _certificate_page(pdf: FPDF, cert: Certificate) -> None:
     pdf.ln(4)
     _fitted_title(pdf, cert.team_name, (34, 28, 22), max_lines=2)
     pdf.ln(6)
-    _text(pdf, f"für die Teilnahme an der Rally „{cert.rally_title}“", 14)
+    _text(pdf, f"für die Teilnahme an der Rallye „{cert.rally_title}“", 14)
     _text(pdf, f"for taking part in the rally “{cert.rally_title}”", 14)
     pdf.ln(6)
     if cert.max_score > 0:

@@ -1,16 +1,25 @@
-"""Accounts, passwords and personal API tokens."""
+"""Accounts, passwords, invitations, password resets and personal API tokens.
+
+The office invites people and never sets or sees a password: an invitation or a reset is a
+single-use link whose secret goes out by mail (the edge sends it) and is stored only as a
+hash. Every change to an account, its role or memberships is written to the audit log, and
+changes that should end someone's sessions (password, role, deactivation) raise the
+account's `session_version`.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from rallies import audit
 from rallies.db import db, utcnow
 from rallies.errors import Conflict, Invalid, NotFound
-from rallies.models import ROLES, ApiToken, Institution, School, User
+from rallies.models import ROLES, AccountToken, ApiToken, Institution, School, User
 from rallies.tokens import hash_secret, new_secret
 
 log = logging.getLogger(__name__)
@@ -18,6 +27,7 @@ _hasher = PasswordHasher()
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 10
+LOCALES = ("de", "en")
 
 
 def hash_password(password: str) -> str:
@@ -48,8 +58,102 @@ def validate_password(password: str) -> None:
 
 
 def create_user(*, email: str, password: str, role: str, display_name: str = "",
-                institution_ids: list[int] = (), school_ids: list[int] = ()) -> User:
-    """Create an account; editors need an institution and teachers a school."""
+                institution_ids: list[int] = (), school_ids: list[int] = (), actor: User | None = None) -> User:
+    """Create an account with a password (command line and demo only; the office invites)."""
+    validate_password(password)
+    user = _new_user(email=email, role=role, display_name=display_name, locale="de",
+                     institution_ids=institution_ids, school_ids=school_ids)
+    user.password_hash = hash_password(password)
+    db.session.flush()
+    audit.record("account_created", actor=actor, subject=user, **_membership_details(user))
+    log.info("user %s created with role %s", user.id, role)
+    return user
+
+
+def invite_user(*, email: str, role: str, actor: User | None, valid_for: dt.timedelta, display_name: str = "",
+                locale: str = "de", institution_ids: list[int] = (), school_ids: list[int] = ()) -> tuple[User, str]:
+    """Create an account without a password and an invitation link's secret (returned once, for the mail)."""
+    user = _new_user(email=email, role=role, display_name=display_name, locale=locale,
+                     institution_ids=institution_ids, school_ids=school_ids)
+    db.session.flush()
+    secret = _issue_link(user, "invitation", valid_for)
+    audit.record("account_invited", actor=actor, subject=user, **_membership_details(user))
+    log.info("user %s invited with role %s", user.id, role)
+    return user, secret
+
+
+def resend_invitation(user: User, *, actor: User | None, valid_for: dt.timedelta) -> str:
+    """A fresh invitation link for an account whose invitation was not accepted; older links stop working."""
+    if user.has_password:
+        raise Conflict("This account has accepted its invitation already.", code="invitation_accepted")
+    secret = _issue_link(user, "invitation", valid_for)
+    audit.record("invitation_resent", actor=actor, subject=user)
+    return secret
+
+
+def request_password_reset(email: str, *, valid_for: dt.timedelta) -> tuple[User, str] | None:
+    """A reset link's secret for an active account with this address, else None (the edge answers alike)."""
+    user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
+    if user is None or not user.active:
+        return None
+    return user, _issue_link(user, "password_reset", valid_for)
+
+
+def link_for(secret: str) -> AccountToken | None:
+    """The unused, unexpired link of an active account with this secret, or None."""
+    if not secret or len(secret) > 200:
+        return None
+    token = db.session.scalar(db.select(AccountToken).filter_by(token_hash=hash_secret(secret)))
+    if token is None or token.used_at is not None or token.expires_at <= utcnow() or not token.user.active:
+        return None
+    return token
+
+
+def set_password_by_link(secret: str, password: str) -> User:
+    """Set the password through an invitation or reset link; the link and every other one of the account is used up."""
+    token = link_for(secret)
+    if token is None:
+        raise Invalid("This link is not valid any more.", code="link_invalid")
+    validate_password(password)
+    user = token.user
+    accepted = token.purpose == "invitation" and not user.has_password
+    user.password_hash = hash_password(password)
+    _use_up_links(user)
+    end_sessions(user)
+    audit.record("invitation_accepted" if accepted else "password_reset", actor=user, subject=user)
+    log.info("user %s set a password by %s link", user.id, token.purpose)
+    return user
+
+
+def _issue_link(user: User, purpose: str, valid_for: dt.timedelta) -> str:
+    _use_up_links(user, purpose)
+    secret = new_secret(32)
+    db.session.add(AccountToken(user_id=user.id, purpose=purpose, token_hash=hash_secret(secret),
+                                expires_at=utcnow() + valid_for))
+    db.session.flush()
+    return secret
+
+
+def _use_up_links(user: User, purpose: str | None = None) -> None:
+    query = db.select(AccountToken).filter_by(user_id=user.id, used_at=None)
+    if purpose:
+        query = query.filter_by(purpose=purpose)
+    for token in db.session.scalars(query):
+        token.used_at = utcnow()
+
+
+def end_sessions(user: User) -> None:
+    """Every session of the account stops working at its next request."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def _membership_details(user: User) -> dict:
+    return {"role": user.role, "institution_ids": sorted(user.institution_ids), "school_ids": sorted(user.school_ids)}
+
+
+def _new_user(*, email: str, role: str, display_name: str, locale: str,
+              institution_ids: list[int], school_ids: list[int]) -> User:
+    """Check and add an account (no password yet); editors need an institution and teachers a school."""
     email = normalise_email(email)
     errors = {}
     if not EMAIL_RE.match(email):
@@ -57,18 +161,17 @@ def create_user(*, email: str, password: str, role: str, display_name: str = "",
     if role not in ROLES:
         errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
     errors.update(_membership_errors(role, institution_ids, school_ids))
+    if locale not in LOCALES:
+        errors["locale"] = [f"Must be one of: {', '.join(LOCALES)}."]
     if errors:
         raise Invalid("The account has invalid fields.", errors=errors)
-    validate_password(password)
     if db.session.scalar(db.select(User).filter_by(email=email)):
         raise Conflict("An account with this e-mail address exists already.", code="email_taken")
     institutions = [_get(Institution, i, "institution_ids") for i in dict.fromkeys(institution_ids)]
     schools = [_get(School, i, "school_ids") for i in dict.fromkeys(school_ids)]
-    user = User(email=email, password_hash=hash_password(password), role=role, display_name=display_name,
-                institutions=institutions, schools=schools)
+    user = User(email=email, password_hash="", role=role, display_name=display_name or "", locale=locale,
+                institutions=institutions, schools=schools, session_version=0)
     db.session.add(user)
-    db.session.flush()
-    log.info("user %s created with role %s", user.id, role)
     return user
 
 
@@ -130,8 +233,12 @@ def update_user(user: User, *, actor: User, **fields) -> User:
             fields.get("active") is False or role != user.role):
         raise Conflict("You cannot deactivate your own account or change your own role.",
                        code="self_lockout")
+    if "locale" in fields and fields["locale"] not in LOCALES:
+        raise Invalid("Unknown language.", errors={"locale": [f"Must be one of: {', '.join(LOCALES)}."]})
     institutions = [_get(Institution, i, "institution_ids") for i in dict.fromkeys(institution_ids)]
     schools = [_get(School, i, "school_ids") for i in dict.fromkeys(school_ids)]
+    before = {"role": user.role, "active": user.active, "institution_ids": sorted(user.institution_ids),
+              "school_ids": sorted(user.school_ids), "display_name": user.display_name, "locale": user.locale}
     for name in ("display_name", "active", "locale"):
         if name in fields:
             setattr(user, name, fields[name])
@@ -139,8 +246,27 @@ def update_user(user: User, *, actor: User, **fields) -> User:
     user.institutions = institutions
     user.schools = schools
     db.session.flush()
+    _audit_update(user, before, actor)
     log.info("user %s updated by user %s: %s", user.id, getattr(actor, "id", None), ", ".join(sorted(fields)))
     return user
+
+
+def _audit_update(user: User, before: dict, actor: User | None) -> None:
+    """One event per kind of change; a new role or a deactivation also ends the account's sessions."""
+    if user.role != before["role"]:
+        audit.record("role_changed", actor=actor, subject=user, before=before["role"], after=user.role)
+    for name in ("institution_ids", "school_ids"):
+        now = sorted(getattr(user, name))
+        if now != before[name]:
+            added, removed = sorted(set(now) - set(before[name])), sorted(set(before[name]) - set(now))
+            audit.record("memberships_changed", actor=actor, subject=user, kind=name, added=added, removed=removed)
+    if user.active != before["active"]:
+        audit.record("account_reactivated" if user.active else "account_deactivated", actor=actor, subject=user)
+    changed = [name for name in ("display_name", "locale") if getattr(user, name) != before[name]]
+    if changed:
+        audit.record("profile_changed", actor=actor, subject=user, fields=changed)
+    if user.role != before["role"] or (before["active"] and not user.active):
+        end_sessions(user)
 
 
 def _get(model, ident: int, field: str):
@@ -152,7 +278,7 @@ def _get(model, ident: int, field: str):
 
 def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(db.select(User).filter_by(email=normalise_email(email)))
-    if user is None:
+    if user is None or not user.password_hash:
         _hasher.hash("timing-equaliser")  # same work whether or not the account exists
         return None
     if not user.active or not check_password(user, password):
@@ -165,6 +291,9 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Invalid("The current password is wrong.", errors={"current_password": ["Wrong password."]})
     validate_password(new)
     user.password_hash = hash_password(new)
+    _use_up_links(user, "password_reset")
+    end_sessions(user)
+    audit.record("password_changed", actor=user, subject=user)
     log.info("user %s changed their password", user.id)
 
 

@@ -11,10 +11,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from rallies.db import db, utcnow
 from rallies.errors import Conflict, Invalid, NotFound
-from rallies.media_library import usable_by
-from rallies.models import DEFAULT_SETTINGS, UNLOCK_MODES, Institution, MediaAsset, Rally, Station, StationMedia, Task, TaskMedia
+from rallies.media_library import usable_in
+from rallies.models import (
+    DEFAULT_SETTINGS, LICENCES, UNLOCK_MODES, Institution, MediaAsset, Partnership, Rally, RallyChange, School, Station,
+    StationMedia, Task, TaskMedia,
+)
 from rallies.tasks import REGISTRY, get_task_type
-from rallies.tokens import new_secret
+from rallies import short_codes
 from rallies.validation import error_paths
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,8 @@ class SettingsSchema(Schema):
     show_points = fields.Boolean()
     show_solutions = fields.Boolean()
     offline_feedback = fields.Boolean()
+    # Length of a class run started with "Jetzt starten"; empty: 90 minutes.
+    run_minutes = fields.Integer(allow_none=True, validate=validate.Range(10, 24 * 60))
 
 
 class ConditionSchema(Schema):
@@ -65,7 +70,7 @@ def load_settings(data: dict | None, current: dict | None = None) -> dict:
 # --- Rallies ---------------------------------------------------------------------------
 
 RALLY_FIELDS = {"title", "theme", "description_md", "about", "language", "age_min", "age_max",
-                "subjects", "cover_alt", "start_lat", "start_lon"}
+                "subjects", "cover_alt", "start_lat", "start_lon", "licence"}
 
 
 def _check_rally(rally: Rally) -> None:
@@ -89,35 +94,84 @@ def _check_rally(rally: Rally) -> None:
         errors["start_lat"] = ["Coordinates out of range."]
     if not isinstance(rally.subjects, list) or not all(isinstance(s, str) for s in rally.subjects):
         errors["subjects"] = ["A list of subject names."]
+    if rally.licence not in LICENCES:
+        errors["licence"] = [f"One of: {', '.join(LICENCES)}."]
     if errors:
         raise Invalid("The rally has invalid fields.", errors=errors)
 
 
-def rallies_for(user, *, institution_id: int | None = None) -> list[Rally]:
-    """Editors: their institutions' rallies. Office and teachers: published rallies (as access.readable_rally)."""
+def rallies_for(user, *, institution_id: int | None = None, school_id: int | None = None) -> list[Rally]:
+    """The rallies the user may read (access.rally_permissions): authors their own and co-owned ones,
+    drafts included; the office and teachers published ones."""
+    from rallies.access import VIEW, rally_permissions
+
     query = db.select(Rally).order_by(Rally.updated_at.desc(), Rally.id.desc())
     if user.role == "editor":
-        query = query.where(Rally.institution_id.in_(user.institution_ids or {-1}))
+        query = query.where(Rally.institution_id.in_(user.institution_ids or {-1}) | Rally.partnership_id.is_not(None))
+    elif user.role == "teacher":
+        query = query.where(Rally.school_id.in_(user.school_ids or {-1}) | Rally.partnership_id.is_not(None)
+                            | ((Rally.visibility != "draft") & Rally.published_version_id.is_not(None)))
     else:
         query = query.where(Rally.visibility != "draft", Rally.published_version_id.is_not(None))
     if institution_id is not None:
         query = query.where(Rally.institution_id == institution_id)
-    return list(db.session.scalars(query))
+    if school_id is not None:
+        query = query.where(Rally.school_id == school_id)
+    return [rally for rally in db.session.scalars(query) if VIEW in rally_permissions(user, rally)]
 
 
-def create_rally(institution: Institution, *, actor, settings: dict | None = None, cover_id: int | None = None,
-                 **fields) -> Rally:
-    """A new draft rally of an institution."""
-    rally = Rally(institution=institution, visibility="draft", subjects=[], title="", theme="",
+def create_rally(owner: Institution | School, *, actor, settings: dict | None = None, cover_id: int | None = None,
+                 partnership: Partnership | None = None, **fields) -> Rally:
+    """A new draft rally owned by an institution (its editors author) or a school (its teachers author).
+
+    `partnership`, a registered partnership the owner belongs to, makes its other side co-owners.
+    """
+    owned = {"institution": owner} if isinstance(owner, Institution) else {"school": owner}
+    rally = Rally(**owned, visibility="draft", subjects=[], title="", theme="",
                   description_md="", about="", language="de", age_min=10, age_max=18, cover_alt="",
-                  settings=load_settings(settings))
+                  licence="all-rights-reserved", settings=load_settings(settings),
+                  created_by_id=getattr(actor, "id", None))
     _set_fields(rally, fields)
+    if partnership is not None:
+        set_partnership(rally, partnership, actor=actor, record=False)
     _set_cover(rally, cover_id)
     _check_rally(rally)
     db.session.add(rally)
     db.session.flush()
+    record_change(rally, actor, "added", "rally", rally.id, rally.title)
     log.info("rally %s created by user %s", rally.id, getattr(actor, "id", None))
     return rally
+
+
+def set_partnership(rally: Rally, partnership: Partnership | None, *, actor, record: bool = True) -> Rally:
+    """Name a registered partnership of the owner as co-owner, or none.
+
+    Only a current, registered partnership that the owning institution or school belongs to.
+    """
+    from rallies.partnerships import is_current
+
+    if partnership is not None:
+        institution_id = rally.institution.id if rally.institution is not None else None
+        belongs = (institution_id in partnership.institution_ids if institution_id is not None
+                   else rally.school is not None and rally.school.id == partnership.school_id)
+        if not belongs or not is_current(partnership):
+            raise Invalid("Only a registered, current partnership of the rally's owner can co-own it.",
+                          code="not_a_partnership", errors={"partnership_id": ["A registered partnership of the owner."]})
+    rally.partnership = partnership
+    rally.partnership_id = partnership.id if partnership is not None else None
+    if record:
+        touch(rally)
+        record_change(rally, actor, "changed", "rally", rally.id, rally.title)
+    return rally
+
+
+def record_change(rally: Rally, actor, action: str, kind: str, target_id: int | None, label: str) -> None:
+    """Note who changed what in the working copy; the next publish files it under its version."""
+    if actor is None or rally.id is None:
+        return
+    author = (getattr(actor, "display_name", "") or getattr(actor, "email", "") or "")[:254]
+    db.session.add(RallyChange(rally_id=rally.id, user_id=getattr(actor, "id", None), author=author, kind=kind,
+                               action=action, target_id=target_id, label=(label or "")[:200]))
 
 
 def update_rally(rally: Rally, *, actor, settings: dict | None = None, **fields) -> Rally:
@@ -128,6 +182,7 @@ def update_rally(rally: Rally, *, actor, settings: dict | None = None, **fields)
         rally.settings = load_settings(settings, rally.settings)
     _check_rally(rally)
     touch(rally)
+    record_change(rally, actor, "changed", "rally", rally.id, rally.title)
     log.info("rally %s edited by user %s", rally.id, getattr(actor, "id", None))
     return rally
 
@@ -143,7 +198,7 @@ def _set_cover(rally: Rally, cover_id: int | None) -> None:
         rally.cover = None
         return
     asset = db.session.get(MediaAsset, cover_id)
-    if asset is None or asset.kind != "image" or not usable_by(asset, rally.institution.id):
+    if asset is None or asset.kind != "image" or not usable_in(asset, rally):
         raise Invalid("The cover must be an uploaded image.", errors={"cover_id": ["Unknown image."]})
     rally.cover = asset
 
@@ -162,6 +217,7 @@ def set_cover(rally: Rally, media_id: int | None, alt: str = "", *, actor) -> Ra
         raise Invalid(error.message, errors={"media_id": ["Unknown image."]}) from None
     rally.cover_alt = alt if media_id is not None else ""
     touch(rally)
+    record_change(rally, actor, "changed", "rally", rally.id, rally.title)
     log.info("cover of rally %s set to %s by user %s", rally.id, media_id, getattr(actor, "id", None))
     return rally
 
@@ -236,6 +292,7 @@ def add_station(rally: Rally, *, actor, **data) -> Station:
     db.session.add(station)
     db.session.flush()
     _after_station_change(station, rally)
+    record_change(rally, actor, "added", "station", station.id, station.title)
     log.info("station %s added to rally %s by user %s", station.id, rally.id, getattr(actor, "id", None))
     return station
 
@@ -244,13 +301,14 @@ def update_station(station: Station, *, actor, **data) -> Station:
     for name, value in _load_station(data, partial=True).items():
         setattr(station, name, value)
     _after_station_change(station, station.rally)
+    record_change(station.rally, actor, "changed", "station", station.id, station.title)
     log.info("station %s edited by user %s", station.id, getattr(actor, "id", None))
     return station
 
 
 def _after_station_change(station: Station, rally: Rally) -> None:
     if station.unlock_mode == "qr" and not station.qr_token:
-        station.qr_token = new_secret(24)
+        short_codes.issue_qr_codes(station)
     _check_station(station, rally)
     touch(rally)
 
@@ -259,7 +317,7 @@ def regenerate_qr_token(station: Station, *, actor) -> Station:
     """A new token; the old printed code stops working at once."""
     if station.unlock_mode != "qr":
         raise Invalid("Only QR stations have a code.", code="not_a_qr_station")
-    station.qr_token = new_secret(24)
+    short_codes.issue_qr_codes(station)
     db.session.flush()
     log.info("qr token of station %s regenerated by user %s", station.id, getattr(actor, "id", None))
     return station
@@ -275,6 +333,7 @@ def delete_station(station: Station, *, actor) -> None:
         if any(c.get("after_station") == gone for c in other.conditions or []):
             other.conditions = [c for c in other.conditions if c.get("after_station") != gone]
     touch(rally)
+    record_change(rally, actor, "removed", "station", gone, station.title)
     log.info("station %s deleted from rally %s by user %s", gone, rally.id, getattr(actor, "id", None))
 
 
@@ -287,6 +346,7 @@ def reorder_stations(rally: Rally, station_ids: list[int], *, actor) -> Rally:
         current[station_id].position = index
     rally.stations.sort(key=lambda s: s.position)
     touch(rally)
+    record_change(rally, actor, "changed", "order", rally.id, rally.title)
     return rally
 
 
@@ -341,6 +401,7 @@ def add_task(station: Station, *, actor, **data) -> Task:
     db.session.add(task)
     db.session.flush()
     touch(station.rally)
+    record_change(station.rally, actor, "added", "task", task.id, f"{station.title}: {task.type}")
     log.info("task %s (%s) added to station %s by user %s", task.id, task.type, station.id, getattr(actor, "id", None))
     return task
 
@@ -349,6 +410,7 @@ def update_task(task: Task, *, actor, **data) -> Task:
     fields_ = _load_task(data, partial=True)
     _apply_task(task, fields_)
     touch(task.station.rally)
+    record_change(task.station.rally, actor, "changed", "task", task.id, f"{task.station.title}: {task.type}")
     log.info("task %s edited by user %s", task.id, getattr(actor, "id", None))
     return task
 
@@ -372,15 +434,16 @@ def delete_task(task: Task, *, actor) -> None:
     for index, other in enumerate(station.tasks):
         other.position = index
     touch(station.rally)
+    record_change(station.rally, actor, "removed", "task", task.id, f"{station.title}: {task.type}")
     log.info("task %s deleted by user %s", task.id, getattr(actor, "id", None))
 
 
 # --- Media attachments -----------------------------------------------------------------
 
 def _media_link(asset_id: int, alt: str, rally: Rally) -> MediaAsset:
-    """An asset the rally's institution may use; images only with an alternative text."""
+    """An asset the rally's owner may use; images only with an alternative text."""
     asset = db.session.get(MediaAsset, asset_id) if isinstance(asset_id, int) else None
-    if asset is None or not usable_by(asset, rally.institution_id):
+    if asset is None or not usable_in(asset, rally):
         raise Invalid("Unknown media.", errors={"media_id": ["Unknown media."]})
     if asset.kind == "image" and not (alt or "").strip():
         raise Invalid("Every image needs an alternative text.", code="alt_required",
@@ -396,6 +459,7 @@ def attach_station_media(station: Station, media_id: int, alt: str, *, actor) ->
     link = StationMedia(media_id=asset.id, asset=asset, alt=(alt or "").strip(), position=len(station.media))
     station.media.append(link)
     touch(station.rally)
+    record_change(station.rally, actor, "changed", "station", station.id, station.title)
     return link
 
 
@@ -405,6 +469,7 @@ def attach_task_media(task: Task, media_id: int, alt: str, *, actor) -> TaskMedi
     link = TaskMedia(media_id=asset.id, asset=asset, alt=(alt or "").strip(), position=len(task.media))
     task.media.append(link)
     touch(task.station.rally)
+    record_change(task.station.rally, actor, "changed", "task", task.id, f"{task.station.title}: {task.type}")
     return link
 
 
@@ -414,6 +479,7 @@ def detach_station_media(station: Station, link_id: int, *, actor) -> None:
         raise NotFound("No such attachment.")
     station.media.remove(link)
     touch(station.rally)
+    record_change(station.rally, actor, "changed", "station", station.id, station.title)
 
 
 def detach_task_media(task: Task, link_id: int, *, actor) -> None:
@@ -422,3 +488,4 @@ def detach_task_media(task: Task, link_id: int, *, actor) -> None:
         raise NotFound("No such attachment.")
     task.media.remove(link)
     touch(task.station.rally)
+    record_change(task.station.rally, actor, "changed", "task", task.id, f"{task.station.title}: {task.type}")

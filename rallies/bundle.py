@@ -47,6 +47,9 @@ def build_bundle(snapshot: dict, version: int, order: list[int] | None = None) -
             "version": version,
             "cover": rally["cover"],
             "institution": {"name": rally["institution"]["name"], "kind": rally["institution"]["kind"]},
+            # Additive: the licence the author chose, and for a library copy whose work it is.
+            "licence": rally.get("licence", "all-rights-reserved"),
+            "attribution": rally.get("attribution"),
             "settings": {
                 "station_order": settings["station_order"],
                 "time_limit_s": settings.get("time_limit_s"),

@@ -26,7 +26,7 @@ from rallies import authoring
 from rallies.db import db
 from rallies.errors import DomainError, Invalid
 from rallies.media_library import check_media, get_by_name, store_media
-from rallies.models import Institution, Rally
+from rallies.models import Institution, Rally, School
 from rallies.validation import error_paths
 
 log = logging.getLogger(__name__)
@@ -168,8 +168,8 @@ class DocumentSchema(Schema):
 
 # --- Import ----------------------------------------------------------------------------
 
-def import_rally(data: bytes, institution: Institution, *, actor, storage, limits) -> Rally:
-    """A new draft of the institution from an archive; raises Invalid and creates nothing on any problem.
+def import_rally(data: bytes, institution: Institution | School, *, actor, storage, limits) -> Rally:
+    """A new draft of the institution (or school) from an archive; raises Invalid and creates nothing on any problem.
 
     Media are checked before anything is stored; all rows are created in one savepoint,
     so a failure halfway leaves the database as it was. Files already stored stay: they are
@@ -179,7 +179,7 @@ def import_rally(data: bytes, institution: Institution, *, actor, storage, limit
     media = _check_files(document, files, limits)
     with db.session.begin_nested():
         rally = _create(document, media, institution, actor=actor, storage=storage)
-    log.info("rally %s imported into institution %s by user %s", rally.id, institution.id,
+    log.info("rally %s imported into %s %s by user %s", rally.id, type(institution).__name__, institution.id,
              getattr(actor, "id", None))
     return rally
 
@@ -258,8 +258,10 @@ def _prefixed(error: Invalid, prefix: str) -> Invalid:
     return Invalid(error.message, code=error.code, errors=errors or {prefix: [error.message]})
 
 
-def _create(document: dict, media: dict, institution: Institution, *, actor, storage) -> Rally:
-    assets = {name: store_media(ingested, original, storage=storage, institution_id=institution.id)
+def _create(document: dict, media: dict, institution: Institution | School, *, actor, storage) -> Rally:
+    owner = ({"institution_id": institution.id} if isinstance(institution, Institution)
+             else {"school_id": institution.id})
+    assets = {name: store_media(ingested, original, storage=storage, **owner)
               for name, (ingested, original) in media.items()}
     names = {old: asset.name for old, asset in assets.items()}
     spec = dict(document["rally"])

@@ -308,7 +308,7 @@ def programme_note(run: ClassRun) -> str | None:
     partnership = run.partnership
     if partnership is None:
         return None
-    institutions = " & ".join(m.institution.name for m in partnership.members) or run.rally.institution.name
+    institutions = " & ".join(m.institution.name for m in partnership.members) or run.rally.owner_name
     return (f"Im Rahmen der Bildungspartnerschaft von {partnership.school.name} und {institutions} "
             f"im Partnerschaftsprogramm. / Part of the educational partnership between "
             f"{partnership.school.name} and {institutions} in the partnership programme.")
@@ -331,7 +331,7 @@ def certificates(run: ClassRun, *, team_id: int | None = None, tz: str | None = 
     note = programme_note(run)
     day = run.starts_at.astimezone(zone).strftime("%d.%m.%Y")
     certs = [Certificate(team_name=r["team"].name, rally_title=data.rally_title,
-                         institution=data.institution_name or run.rally.institution.name, date=day,
+                         institution=data.institution_name or run.rally.owner_name, date=day,
                          score=r["score"], max_score=r["max_score"], programme_note=note) for r in rows]
     return certificates_pdf(certs)
 
@@ -349,5 +349,5 @@ def join_poster(run: ClassRun, *, public_url: str) -> bytes:
     snapshot = run.rally_version.snapshot["rally"]
     return join_poster_pdf(code=run.join_code, join_url=join_url(run, public_url), rally_title=snapshot["title"],
                            class_label=run.class_label,
-                           institution=snapshot.get("institution", {}).get("name") or run.rally.institution.name)
+                           institution=snapshot.get("institution", {}).get("name") or run.rally.owner_name)
 

@@ -10,7 +10,7 @@ from media.storage import content_name, sha256_hex
 
 from rallies.db import db
 from rallies.errors import DomainError, Invalid
-from rallies.models import Institution, MediaAsset
+from rallies.models import Institution, MediaAsset, School
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def refusal(error: MediaError) -> DomainError:
     return Invalid(error.message, code=error.code)
 
 
-def add_media(data: bytes, *, storage, limits, institution_id: int | None = None,
+def add_media(data: bytes, *, storage, limits, institution_id: int | None = None, school_id: int | None = None,
               allowed_kinds: set[str] = RALLY_MEDIA_KINDS) -> MediaAsset:
     """Check, clean and store a file; the same content twice gives the same asset.
 
@@ -46,7 +46,7 @@ def add_media(data: bytes, *, storage, limits, institution_id: int | None = None
     nothing is stored. The institution that sent it may use the asset from then on.
     """
     return store_media(check_media(data, limits=limits, allowed_kinds=allowed_kinds), data,
-                       storage=storage, institution_id=institution_id)
+                       storage=storage, institution_id=institution_id, school_id=school_id)
 
 
 def check_media(data: bytes, *, limits, allowed_kinds: set[str] = RALLY_MEDIA_KINDS) -> Ingested:
@@ -57,7 +57,8 @@ def check_media(data: bytes, *, limits, allowed_kinds: set[str] = RALLY_MEDIA_KI
         raise refusal(error) from error
 
 
-def store_media(ingested: Ingested, original: bytes, *, storage, institution_id: int | None = None) -> MediaAsset:
+def store_media(ingested: Ingested, original: bytes, *, storage, institution_id: int | None = None,
+                school_id: int | None = None) -> MediaAsset:
     """Store a checked file (see check_media) as an asset, or find the asset it already is.
 
     A file that is byte for byte one we stored before (a re-uploaded or re-imported asset)
@@ -68,7 +69,7 @@ def store_media(ingested: Ingested, original: bytes, *, storage, institution_id:
         db.select(MediaAsset).filter_by(sha256=sha256_hex(original)).limit(1))
     if existing is not None:
         name = existing.name
-        grant(existing, institution_id)
+        grant(existing, institution_id, school_id)
         if not storage.exists(name) and name == content_name(ingested.data, ingested.extension):
             _put_files(storage, ingested)  # storage restored from an older backup: heal it
         return existing
@@ -88,7 +89,7 @@ def store_media(ingested: Ingested, original: bytes, *, storage, institution_id:
     if thumbnail is not None:
         asset.thumb_name = content_name(thumbnail.data, thumbnail.extension)
     db.session.add(asset)
-    grant(asset, institution_id)
+    grant(asset, institution_id, school_id)
     db.session.flush()
     log.info("media %s stored (%s, %d bytes)", name, asset.content_type, asset.bytes)
     return asset
@@ -100,18 +101,40 @@ def _put_files(storage, ingested) -> None:
         storage.put(content_name(rendition.data, rendition.extension), rendition.data)
 
 
-def grant(asset: MediaAsset, institution_id: int | None) -> None:
-    """Let an institution use an asset (it uploaded the same file, or copied a rally with it)."""
-    if institution_id is None or institution_id in asset.institution_ids:
-        return
-    institution = db.session.get(Institution, institution_id)
-    if institution is not None:
-        asset.institutions.append(institution)
+def grant(asset: MediaAsset, institution_id: int | None, school_id: int | None = None) -> None:
+    """Let an institution or a school use an asset (it uploaded the same file, or copied a rally with it)."""
+    if institution_id is not None and institution_id not in asset.institution_ids:
+        institution = db.session.get(Institution, institution_id)
+        if institution is not None:
+            asset.institutions.append(institution)
+    if school_id is not None and school_id not in asset.school_ids:
+        school = db.session.get(School, school_id)
+        if school is not None:
+            asset.schools.append(school)
+
+
+def grant_to_owner(asset: MediaAsset, rally) -> None:
+    """Let the rally's owner (institution or school) use the asset."""
+    grant(asset, rally.institution_id, rally.school_id)
 
 
 def usable_by(asset: MediaAsset, institution_id: int) -> bool:
     """Whether a rally of the institution may show the asset."""
     return institution_id in asset.institution_ids or asset.institution_id == institution_id
+
+
+def usable_in(asset: MediaAsset, rally) -> bool:
+    """Whether the rally may show the asset: its owner has the file, or (co-owned) its partnership does."""
+    # A rally being created has its owner object but not yet its owner's id column.
+    institution_id = rally.institution_id if rally.institution_id is not None else getattr(rally.institution, "id", None)
+    school_id = rally.school_id if rally.school_id is not None else getattr(rally.school, "id", None)
+    if institution_id is not None and usable_by(asset, institution_id):
+        return True
+    if school_id is not None and school_id in asset.school_ids:
+        return True
+    partnership = rally.partnership if rally.partnership_id is not None else None
+    return partnership is not None and bool(
+        partnership.institution_ids & asset.institution_ids or partnership.school_id in asset.school_ids)
 
 
 def descriptor(asset: MediaAsset, alt: str = "") -> dict:

@@ -12,24 +12,30 @@ from __future__ import annotations
 from typing import Callable
 
 
-class Msg:
-    """An untranslated message with its parameters."""
+class Msg(str):
+    """An untranslated message with its parameters.
 
-    __slots__ = ("msgid", "params")
+    It is a `str` (the German text, parameters filled in) so that libraries which insist on
+    strings (marshmallow's ValidationError, session storage, logs) take it as it is; the
+    edge uses `render` to say it in the reader's language instead.
+    """
 
-    def __init__(self, msgid: str, **params):
-        self.msgid = msgid
-        self.params = params
+    def __new__(cls, msgid: str, **params):
+        text = super().__new__(cls, _fill(msgid, msgid, params, lambda text: text))
+        text.msgid = msgid
+        text.params = params
+        return text
 
     def render(self, gettext: Callable[[str], str]) -> str:
         """The text in the language `gettext` translates into, parameters filled in."""
-        text = gettext(self.msgid)
-        params = {name: value.render(gettext) if isinstance(value, Msg) else value
-                  for name, value in self.params.items()}
-        return text % params if params else text
+        return _fill(gettext(self.msgid), self.msgid, self.params, gettext)
+
+    def format(self, *args, **params) -> "Msg":
+        """Marshmallow fills its `{min}`-style parameters through `format`; they become ours."""
+        return Msg(self.msgid, **{**params, **self.params})
 
     def __str__(self) -> str:
-        return self.render(lambda text: text)
+        return str.__str__(self)
 
     def __repr__(self) -> str:
         return f"Msg({self.msgid!r}, **{self.params!r})"
@@ -37,12 +43,51 @@ class Msg:
     def __eq__(self, other) -> bool:
         if isinstance(other, Msg):
             return (self.msgid, self.params) == (other.msgid, other.params)
-        return NotImplemented
+        return str.__eq__(self, other)
+
+    def __ne__(self, other) -> bool:
+        return not self == other
 
     def __hash__(self) -> int:
         return hash(self.msgid)
+
+    def __reduce__(self):
+        return (_rebuild, (self.msgid, self.params))
+
+
+def _rebuild(msgid: str, params: dict) -> Msg:
+    return Msg(msgid, **params)
+
+
+def _fill(text: str, msgid: str, params: dict, gettext: Callable[[str], str]) -> str:
+    """`text % params`, nested messages rendered too; a translation that breaks its placeholders falls back to the msgid."""
+    if not params:
+        return text
+    values = {name: value.render(gettext) if isinstance(value, Msg) else value for name, value in params.items()}
+    try:
+        return text % values
+    except (KeyError, ValueError, TypeError):
+        try:
+            return msgid % values
+        except (KeyError, ValueError, TypeError):
+            return msgid
 
 
 def msg(msgid: str, **params) -> Msg:
     """Mark a German source text for the catalogue and keep it untranslated until shown."""
     return Msg(msgid, **params)
+
+
+def render(value, gettext: Callable[[str], str]):
+    """Render every Msg inside `value` (a Msg, a string, or lists and dicts of them).
+
+    Error bodies nest messages (`errors: {path: [msg, …]}`, `reasons: [msg, …]`); the
+    edge renders the whole structure at once. Anything else passes through unchanged.
+    """
+    if isinstance(value, Msg):
+        return value.render(gettext)
+    if isinstance(value, dict):
+        return {key: render(item, gettext) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [render(item, gettext) for item in value]
+    return value

@@ -22,6 +22,10 @@ class TaskState:
     submitted: bool = False
     hint_used: bool = False
     points: float | None = None  # of the attempt that counts
+    correct: bool | None = None  # of the last attempt
+    pending_review: bool = False
+    feedback: str | None = None  # the teacher's comment on a graded answer
+    graded_at: dt.datetime | None = None
 
     def done(self, attempts_per_task: int | None) -> bool:
         if self.solved or self.submitted:
@@ -125,12 +129,14 @@ def build_state(snapshot: dict, order: list[int] | None, unlocked_ids: set[int],
             state.tasks[task["id"]] = TaskState(task=task, station_id=station["id"])
     for answer in answers:
         record_answer(state, answer.task_id, correct=answer.correct, points=answer.points,
-                      hint_used=answer.hint_used)
+                      hint_used=answer.hint_used, pending_review=getattr(answer, "pending_review", False),
+                      feedback=getattr(answer, "teacher_feedback", None), graded_at=getattr(answer, "graded_at", None))
     return state
 
 
 def record_answer(state: TeamState, task_id: int, *, correct: bool | None, points: float | None,
-                  hint_used: bool) -> None:
+                  hint_used: bool, pending_review: bool = False, feedback: str | None = None,
+                  graded_at: dt.datetime | None = None) -> None:
     """Fold one accepted attempt into the state."""
     task_state = state.tasks.get(task_id)
     if task_state is None:
@@ -147,9 +153,86 @@ def record_answer(state: TeamState, task_id: int, *, correct: bool | None, point
     if task_type.single_answer(config) or not task_type.earns_points:
         task_state.submitted = True
     task_state.points = points
+    task_state.correct = correct
+    task_state.pending_review = bool(pending_review)
+    task_state.feedback = feedback or None
+    task_state.graded_at = graded_at
+
+
+def task_state_name(task_state: TaskState, attempts_per_task: int | None) -> str:
+    """The contract's `state` of one task (CLIENT_API.md, December additions).
+
+    Attempts used up win over a partly right last attempt: the app must know that no try is
+    left, and `points` still shows the partial credit.
+    """
+    task_type = get_task_type(task_state.task["type"])
+    if task_state.attempts == 0:
+        return "open"
+    if task_state.task["type"] == "info":
+        return "read"
+    if task_state.solved:
+        return "correct"
+    if task_state.graded_at is not None and not task_state.pending_review:
+        return "graded"
+    if task_state.submitted or not task_type.earns_points:
+        return "submitted"
+    if attempts_per_task is not None and task_state.attempts >= attempts_per_task:
+        return "exhausted"
+    if task_state.correct is False and (task_state.points or 0) > 0:
+        return "partial"
+    return "wrong"
+
+
+def task_views(state: TeamState) -> list[dict]:
+    """`progress.tasks`: one item per task in bundle (team) order, from the state already built."""
+    attempts_per_task = state.settings.get("attempts_per_task")
+    views = []
+    for station in state.stations:
+        for task in station["tasks"]:
+            task_state = state.tasks[task["id"]]
+            name = task_state_name(task_state, attempts_per_task)
+            earns = get_task_type(task["type"]).earns_points
+            if not earns or name == "submitted":
+                points = None
+            else:
+                points = task_state.points if task_state.points is not None else 0
+            views.append({
+                "id": task["id"], "station_id": station["id"], "state": name, "attempts": task_state.attempts,
+                "points": points, "feedback": task_state.feedback if name == "graded" else None,
+                "graded_at": task_state.graded_at.isoformat() if name == "graded" else None,
+            })
+    return views
+
+
+def run_view(starts_at: dt.datetime | None, ends_at: dt.datetime | None) -> dict | None:
+    """`progress.run`: the play window as it stands now; `None` in free play."""
+    if starts_at is None or ends_at is None:
+        return None
+    return {"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()}
 
 
 def time_left_s(joined_at: dt.datetime, time_limit_s: int | None, now: dt.datetime) -> int | None:
     if not time_limit_s:
         return None
     return max(0, int((joined_at + dt.timedelta(seconds=time_limit_s) - now).total_seconds()))
+
+
+def visit_progress(team, state: TeamState) -> dict:
+    """The December additions of a progress object: `tasks`, `run` and `messages`.
+
+    The run's window and last message time come with the team's token (no query); only a
+    team loaded otherwise costs one small query, and messages are cached per run.
+    """
+    from rallies.run_messages import team_messages
+
+    if not team.class_run_id:
+        return {"tasks": task_views(state), "run": None, "messages": []}
+    info = getattr(team, "_run_info", None)
+    if info is None or info[0] is None:
+        from rallies.db import db
+        from rallies.models import ClassRun
+
+        info = db.session.execute(db.select(ClassRun.starts_at, ClassRun.ends_at, ClassRun.last_message_at)
+                                  .where(ClassRun.id == team.class_run_id)).one()
+    return {"tasks": task_views(state), "run": run_view(info[0], info[1]),
+            "messages": team_messages(team.class_run_id, info[2])}

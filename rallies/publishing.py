@@ -9,7 +9,7 @@ from rallies.checklist import checklist
 from rallies.db import db, utcnow
 from rallies.errors import Conflict, Forbidden, Invalid
 from rallies.media_library import descriptor, get_by_name, grant
-from rallies.models import Rally, RallyVersion
+from rallies.models import COPYABLE_LICENCES, Institution, Rally, RallyChange, RallyVersion
 from rallies.richtext import markdown_to_html
 from rallies.tasks import get_task_type
 from rallies.tokens import new_join_code
@@ -69,14 +69,31 @@ def build_snapshot(rally: Rally) -> dict:
             "age_min": rally.age_min,
             "age_max": rally.age_max,
             "subjects": list(rally.subjects or []),
-            "institution": {"id": rally.institution.id, "name": rally.institution.name,
-                            "kind": rally.institution.kind},
+            # The owner, as the client API's "institution" object (a school's kind is "school").
+            "institution": {"id": rally.owner.id, "name": rally.owner_name, "kind": rally.owner_kind},
+            "licence": rally.licence,
+            "attribution": copy.deepcopy(rally.attribution) if rally.attribution else None,
             "cover": descriptor(rally.cover, rally.cover_alt) if rally.cover else None,
             "settings": settings,
             "start": ({"lat": rally.start_lat, "lon": rally.start_lon}
                       if rally.start_lat is not None else None),
         },
         "stations": [_station_snapshot(station) for station in rally.stations],
+        # The authored source of this version, so the library copies what was published, never later drafts.
+        "source": _source(rally),
+    }
+
+
+def _source(rally: Rally) -> dict:
+    def links(items):
+        return [{"media_id": link.media_id, "alt": link.alt} for link in items]
+
+    return {
+        "rally": {"description_md": rally.description_md, "cover_id": rally.cover_id, "settings": dict(rally.settings or {})},
+        "stations": [{"id": s.id, "body_md": s.body_md, "media": links(s.media),
+                      "tasks": [{"id": t.id, "prompt_md": t.prompt_md, "hint_text": t.hint_text,
+                                 "hint_cost": t.hint_cost, "media": links(t.media)} for t in s.tasks]}
+                     for s in rally.stations],
     }
 
 
@@ -124,10 +141,26 @@ def _option_media(config: dict) -> dict[str, dict]:
     return found
 
 
+def publish_visibilities(rally: Rally) -> tuple[str, ...]:
+    """An institution publishes for its partner schools or everyone; a school for itself or everyone.
+
+    A co-owned school rally may also say "partners", which means the partnership's school.
+    """
+    if rally.institution_id is not None or rally.institution is not None:
+        return ("partners", "public")
+    return ("school", "partners", "public") if rally.partnership_id is not None else ("school", "public")
+
+
 def publish(rally: Rally, *, actor, visibility: str) -> RallyVersion:
-    """Freeze the current content as a new version that new class runs and teams will use."""
-    if visibility not in ("partners", "public"):
-        raise Invalid("Publish for partners or for everyone.", errors={"visibility": ["partners or public"]})
+    """Freeze the current content as a new version that new class runs and teams will use.
+
+    The authors' changes since the last version are filed under the new one (its change list).
+    """
+    allowed = publish_visibilities(rally)
+    if visibility not in allowed:
+        raise Invalid("Publish for partners or for everyone." if "school" not in allowed
+                      else "Publish for the school or for everyone.",
+                      errors={"visibility": [" or ".join(allowed)]})
     problems = publish_problems(rally)
     if problems:
         raise Invalid("The rally cannot be published yet.", code="not_publishable", errors=problems)
@@ -137,6 +170,8 @@ def publish(rally: Rally, *, actor, visibility: str) -> RallyVersion:
     db.session.add(version)
     db.session.flush()
     rally.published_version_id = version.id
+    db.session.execute(db.update(RallyChange).where(RallyChange.rally_id == rally.id, RallyChange.version_id.is_(None))
+                       .values(version_id=version.id))
     db.session.expire(rally, ["published_version"])
     rally.visibility = visibility
     rally.has_unpublished_changes = False
@@ -158,8 +193,8 @@ def unpublish(rally: Rally, *, actor, reason: str = "") -> Rally:
         if not reason.strip():
             raise Invalid("Tell the editor why the rally is withdrawn.", errors={"reason": ["Required."]})
         rally.review_note = reason.strip()
-    elif getattr(actor, "role", None) != "editor":
-        raise Forbidden("Only editors and the programme office can unpublish.")
+    elif getattr(actor, "role", None) not in ("editor", "teacher"):
+        raise Forbidden("Only authors and the programme office can unpublish.")
     rally.visibility = "draft"
     db.session.flush()
     log.info("rally %s unpublished by user %s (%s)", rally.id, getattr(actor, "id", None), reason.strip() or "no reason")
@@ -205,52 +240,134 @@ def latest_version(rally: Rally) -> RallyVersion | None:
     return rally.published_version
 
 
-def copy_rally(rally: Rally, target_institution, *, actor) -> Rally:
-    """A new draft with the same content in any of the editor's institutions."""
-    from rallies.models import Station, StationMedia, Task, TaskMedia
-    from rallies.tokens import new_secret
+def copy_rally(rally: Rally, target, *, actor, library: bool = False) -> Rally:
+    """A new draft with the same content, owned by an institution or a school of the actor.
 
+    Station conditions are kept, pointing at the copied stations. A `library` copy takes the
+    published version (never later drafts), needs a licence that allows copying, and records
+    the original's owner, title, version and licence on the copy, which players are shown.
+    """
+    from rallies.models import Station, StationMedia, Task, TaskMedia
+    from rallies import short_codes
+
+    source = None
+    if library:
+        if not rally.is_published or rally.visibility != "public":
+            raise Conflict("Only public rallies can be copied from the library.", code="not_in_library")
+        if rally.licence not in COPYABLE_LICENCES:
+            raise Conflict("The author keeps all rights to this rally: it cannot be copied.",
+                           code="licence_forbids_copy")
+        snapshot = rally.published_version.snapshot
+        source = snapshot.get("source")
+        if source is None and rally.has_unpublished_changes:
+            raise Conflict("This rally can be copied once its authors publish it again.", code="no_published_source")
+    owned = {"institution": target} if isinstance(target, Institution) else {"school": target}
+    title = rally.title if library else f"{rally.title} (Kopie)"
     clone = Rally(
-        institution=target_institution, title=f"{rally.title} (Kopie)"[:200], theme=rally.theme,
+        **owned, title=title[:200], theme=rally.theme,
         description_md=rally.description_md, about=rally.about, language=rally.language,
         age_min=rally.age_min, age_max=rally.age_max, subjects=list(rally.subjects or []),
         cover=rally.cover, cover_alt=rally.cover_alt, settings=dict(rally.settings or {}),
         start_lat=rally.start_lat, start_lon=rally.start_lon, visibility="draft", copied_from_id=rally.id,
+        licence=rally.licence, attribution=copy.deepcopy(rally.attribution) if rally.attribution else None,
+        created_by_id=getattr(actor, "id", None),
     )
+    if library:
+        clone.attribution = {"rally_id": rally.id, "title": rally.title, "owner": rally.owner_name,
+                             "version": rally.version, "licence": rally.licence}
+    stations = [_station_spec(s) for s in rally.stations]
+    if source is not None:
+        stations, rally_spec = _specs_from_version(rally.published_version.snapshot)
+        for name, value in rally_spec.items():
+            setattr(clone, name, value)
     db.session.add(clone)
     db.session.flush()
     id_map = {}
-    for station in rally.stations:
+    for spec in stations:
         new_station = Station(
-            rally=clone, position=station.position, title=station.title, body_md=station.body_md,
-            unlock_mode=station.unlock_mode, lat=station.lat, lon=station.lon, radius_m=station.radius_m,
+            rally=clone, position=spec["position"], title=spec["title"], body_md=spec["body_md"],
+            unlock_mode=spec["unlock_mode"], lat=spec["lat"], lon=spec["lon"], radius_m=spec["radius_m"],
             conditions=[], qr_token=None,
         )
-        if station.unlock_mode == "qr":
-            new_station.qr_token = new_secret(24)
-        new_station.media = [StationMedia(media_id=m.media_id, position=m.position, alt=m.alt) for m in station.media]
+        if spec["unlock_mode"] == "qr":
+            short_codes.issue_qr_codes(new_station)
+        new_station.media = [StationMedia(media_id=m["media_id"], position=i, alt=m["alt"])
+                             for i, m in enumerate(spec["media"])]
         new_station.tasks = [
-            Task(position=t.position, type=t.type, prompt_md=t.prompt_md, points=t.points,
-                 config=copy.deepcopy(t.config), hint_text=t.hint_text, hint_cost=t.hint_cost,
-                 time_limit_s=t.time_limit_s, feedback_correct=t.feedback_correct,
-                 feedback_wrong=t.feedback_wrong,
-                 media=[TaskMedia(media_id=m.media_id, position=m.position, alt=m.alt) for m in t.media])
-            for t in station.tasks
+            Task(position=i, type=t["type"], prompt_md=t["prompt_md"], points=t["points"],
+                 config=copy.deepcopy(t["config"]), hint_text=t["hint_text"], hint_cost=t["hint_cost"],
+                 time_limit_s=t["time_limit_s"], feedback_correct=t["feedback_correct"],
+                 feedback_wrong=t["feedback_wrong"],
+                 media=[TaskMedia(media_id=m["media_id"], position=j, alt=m["alt"]) for j, m in enumerate(t["media"])])
+            for i, t in enumerate(spec["tasks"])
         ]
         db.session.add(new_station)
         db.session.flush()
-        id_map[station.id] = new_station
-    for station in rally.stations:
-        id_map[station.id].conditions = [
+        id_map[spec["id"]] = new_station
+    for spec in stations:
+        # Conditions name stations by id: point them at the copies (a copy must not wait for the original).
+        id_map[spec["id"]].conditions = [
             {"after_station": id_map[c["after_station"]].id} if "after_station" in c else dict(c)
-            for c in station.conditions or [] if "after_station" not in c or c["after_station"] in id_map
+            for c in spec["conditions"] if "after_station" not in c or c["after_station"] in id_map
         ]
-    for asset in _assets_of(rally):
-        grant(asset, target_institution.id)  # the copy's institution now has these files too
+    db.session.flush()
+    for asset in _assets_of(clone):
+        grant(asset, clone.institution_id, clone.school_id)  # the copy's owner now has these files too
     clone.updated_at = utcnow()
     db.session.flush()
+    from rallies.authoring import record_change
+
+    record_change(clone, actor, "added", "rally", clone.id, clone.title)
     log.info("rally %s copied to %s by user %s", rally.id, clone.id, getattr(actor, "id", None))
     return clone
+
+
+def _station_spec(station) -> dict:
+    return {
+        "id": station.id, "position": station.position, "title": station.title, "body_md": station.body_md,
+        "unlock_mode": station.unlock_mode, "lat": station.lat, "lon": station.lon, "radius_m": station.radius_m,
+        "conditions": copy.deepcopy(station.conditions or []),
+        "media": [{"media_id": m.media_id, "alt": m.alt} for m in station.media],
+        "tasks": [{"type": t.type, "prompt_md": t.prompt_md, "points": t.points, "config": t.config,
+                   "hint_text": t.hint_text, "hint_cost": t.hint_cost, "time_limit_s": t.time_limit_s,
+                   "feedback_correct": t.feedback_correct, "feedback_wrong": t.feedback_wrong,
+                   "media": [{"media_id": m.media_id, "alt": m.alt} for m in t.media]} for t in station.tasks],
+    }
+
+
+def _specs_from_version(snapshot: dict) -> tuple[list[dict], dict]:
+    """Station specs and rally fields as a published version froze them (see build_snapshot)."""
+    from rallies.models import MediaAsset
+
+    rally = snapshot["rally"]
+    source = snapshot["source"]
+    by_station = {s["id"]: s for s in source["stations"]}
+    cover_id = source["rally"].get("cover_id")
+    fields = {"title": rally["title"], "theme": rally["theme"], "about": rally["about"], "language": rally["language"],
+              "age_min": rally["age_min"], "age_max": rally["age_max"], "subjects": list(rally["subjects"]),
+              "description_md": source["rally"]["description_md"], "settings": dict(source["rally"]["settings"]),
+              "cover": db.session.get(MediaAsset, cover_id) if cover_id else None,
+              "cover_alt": (rally.get("cover") or {}).get("alt", ""),
+              "start_lat": (rally.get("start") or {}).get("lat"), "start_lon": (rally.get("start") or {}).get("lon")}
+    specs = []
+    for station in snapshot["stations"]:
+        src = by_station.get(station["id"], {"body_md": "", "media": [], "tasks": []})
+        tasks_src = {t["id"]: t for t in src["tasks"]}
+        unlock = station["unlock"]
+        specs.append({
+            "id": station["id"], "position": station["position"], "title": station["title"], "body_md": src["body_md"],
+            "unlock_mode": unlock["mode"], "lat": unlock.get("lat"), "lon": unlock.get("lon"),
+            "radius_m": unlock.get("radius_m"), "conditions": copy.deepcopy(station.get("conditions") or []),
+            "media": src["media"],
+            "tasks": [{"type": t["type"], "prompt_md": tasks_src.get(t["id"], {}).get("prompt_md", ""),
+                       "points": t["points"], "config": t["config"],
+                       "hint_text": tasks_src.get(t["id"], {}).get("hint_text"),
+                       "hint_cost": tasks_src.get(t["id"], {}).get("hint_cost", 0),
+                       "time_limit_s": t.get("time_limit_s"), "feedback_correct": t["feedback"]["correct"],
+                       "feedback_wrong": t["feedback"]["wrong"], "media": tasks_src.get(t["id"], {}).get("media", [])}
+                      for t in station["tasks"]],
+        })
+    return specs, fields
 
 
 def _assets_of(rally: Rally) -> list:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from media.pdf import QrStation, qr_kit_pdf
+from media.pdf import QrStation, qr_kit_pdf, station_sign_pdf
 from media.qr import qr_png, qr_svg
 
 from rallies.errors import Invalid
 from rallies.models import Rally, Station
+from rallies.short_codes import display_short_code
 
 
 def station_url(public_url: str, station: Station) -> str:
@@ -29,10 +30,8 @@ def kit_pdf(public_url: str, rally: Rally) -> bytes:
 
     The codes in it count as printed (the caller commits); a regenerated code is not printed.
     """
-    stations = [
-        QrStation(title=station.title, url=station_url(public_url, station), position=index + 1)
-        for index, station in enumerate(rally.stations) if station.unlock_mode == "qr" and station.qr_token
-    ]
+    stations = [_printable(public_url, station, index + 1)
+                for index, station in enumerate(rally.stations) if station.unlock_mode == "qr" and station.qr_token]
     if not stations:
         raise Invalid("The rally has no QR stations.", code="no_qr_stations")
     pdf = qr_kit_pdf(rally.title, stations)
@@ -40,3 +39,8 @@ def kit_pdf(public_url: str, rally: Rally) -> bytes:
         if station.unlock_mode == "qr" and station.qr_token:
             station.qr_printed_token = station.qr_token  # the checklist stops asking for a print-out
     return pdf
+
+
+def _printable(public_url: str, station: Station, position: int) -> QrStation:
+    return QrStation(title=station.title, url=station_url(public_url, station), position=position,
+                     short_code=display_short_code(station.short_code) or None)

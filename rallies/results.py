@@ -158,10 +158,10 @@ def _team_progress(data: RunData, team: Team) -> dict:
     }
 
 
-def live_progress(run: ClassRun, *, now: dt.datetime | None = None) -> dict:
+def live_progress(run: ClassRun, *, now: dt.datetime | None = None, data: RunData | None = None) -> dict:
     """Each team's score, stations done and last activity, best first; cheap enough to poll."""
     require_not_purged(run)
-    data = load_run(run)
+    data = data or load_run(run)
     teams = sorted((_team_progress(data, team) for team in data.teams),
                    key=lambda t: (-t["score"], t["name"].casefold()))
     return {

@@ -16,13 +16,20 @@ from sqlalchemy.exc import IntegrityError
 
 from rallies.db import db, utcnow
 from rallies.errors import Conflict, Forbidden, Invalid, NotFound
-from rallies.models import Answer, Checkin, ClassRun, Rally, Scan, School, StationUnlock, Team, Upload, User
-from rallies.partnerships import current_partnership
+from rallies.messages import msg
+from rallies.models import (
+    Answer, Checkin, ClassRun, Rally, RunMessage, Scan, School, StationUnlock, Team, Upload, User,
+)
+from rallies.access import EDIT, may_school_run, rally_permissions
+from rallies.partnerships import current_partnership, is_current
 from rallies.publishing import unique_join_code
+from rallies.validation import TIME_MESSAGE, time_in_bounds
 
 log = logging.getLogger(__name__)
 
 MAX_WINDOW = dt.timedelta(days=14)
+DEFAULT_RUN_MINUTES = 90  # "Jetzt starten" without a length set in the rally's settings
+DEFAULT_TOKEN_GRACE = dt.timedelta(hours=2)
 CLASS_LABEL_MAX = 40
 CHUNK = 500  # ids per IN (...), well below SQLite's limit on bound parameters
 
@@ -55,9 +62,15 @@ def may_run(rally: Rally, teacher: User, school: School | None = None, *,
     if rally.visibility == "public":
         return True, "The rally is open to every class."
     for candidate in schools:
-        if current_partnership(candidate.id, rally.institution_id, today) is not None:
-            return True, f"{candidate.name} has a registered partnership with {rally.institution.name}."
-    return False, (f"This rally is for partner schools of {rally.institution.name}; "
+        if may_school_run(rally, candidate.id, today):
+            if rally.visibility == "school" or rally.partnership_id is not None:
+                return True, f"The rally is for {candidate.name}."
+            return True, f"{candidate.name} has a registered partnership with {rally.owner_name}."
+    if rally.visibility == "school":
+        return False, f"This rally is for the classes of {rally.owner_name} only."
+    if rally.partnership_id is not None:
+        return False, "This rally is for the school of its partnership only, while the partnership is registered."
+    return False, (f"This rally is for partner schools of {rally.owner_name}; "
                    "your school has no registered, current partnership with it.")
 
 
@@ -66,6 +79,8 @@ def _check_window(starts_at, ends_at, *, now: dt.datetime) -> dict[str, list[str
     for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
             errors[name] = ["A time with an offset is required."]
+        elif not time_in_bounds(value):  # the deletion date of a run ending near 9999 would overflow
+            errors[name] = [str(TIME_MESSAGE)]
     if errors:
         return errors
     if ends_at <= starts_at:
@@ -116,10 +131,15 @@ def start_run(rally: Rally, *, school: School, teacher: User, class_label: str, 
                             max_retention_days=max_retention_days)
     if not rally.is_published:
         raise Conflict("The rally is not published.", code="not_published")
-    partnership = current_partnership(school.id, rally.institution_id, now.date())
-    if rally.visibility == "partners" and partnership is None:
+    if rally.partnership_id is not None and rally.partnership.school_id == school.id:
+        partnership = rally.partnership if is_current(rally.partnership, now.date()) else None
+    elif rally.institution_id is not None:
+        partnership = current_partnership(school.id, rally.institution_id, now.date())
+    else:
+        partnership = None
+    if not may_school_run(rally, school.id, now.date()):
         _, reason = may_run(rally, teacher, school, today=now.date())
-        raise Forbidden(reason, code="no_partnership")
+        raise Forbidden(reason, code="no_partnership" if rally.visibility == "partners" else "not_your_school")
     run = ClassRun(
         rally_id=rally.id, rally_version_id=rally.published_version_id, school_id=school.id,
         teacher_id=teacher.id, partnership_id=partnership.id if partnership else None, class_label=label,
@@ -141,6 +161,18 @@ def start_run(rally: Rally, *, school: School, teacher: User, class_label: str, 
     return run
 
 
+def default_run_minutes(rally: Rally) -> int:
+    """How long a run started now lasts: the rally's `run_minutes` setting, else 90 minutes."""
+    return int((rally.settings or {}).get("run_minutes") or DEFAULT_RUN_MINUTES)
+
+
+def start_run_now(rally: Rally, *, minutes: int | None = None, now: dt.datetime | None = None, **kwargs) -> ClassRun:
+    """"Jetzt starten": a run whose window opens now and lasts `minutes` (default: the rally's setting)."""
+    now = now or utcnow()
+    length = dt.timedelta(minutes=minutes or default_run_minutes(rally))
+    return start_run(rally, starts_at=now, ends_at=now + length, now=now, **kwargs)
+
+
 # --- Changing and deleting -------------------------------------------------------------
 
 def require_run_teacher(run: ClassRun, actor: User) -> None:
@@ -156,20 +188,28 @@ def require_not_purged(run: ClassRun) -> None:
 
 def update_run(run: ClassRun, *, actor: User, max_retention_days: int, now: dt.datetime | None = None,
                **fields) -> ClassRun:
-    """Change a run: label and window only before it starts; retention and sharing at any time.
+    """Change a run: label and start only before it starts; its end also while it is under way;
+    retention, sharing and the closing ranking at any time.
 
     A new retention period counts from the run's end, so a teacher can shorten it (data
-    goes sooner) or lengthen it within the operator's bound.
+    goes sooner) or lengthen it within the operator's bound. A new end moves the teams'
+    token expiry with it; answers already stored are never judged again.
     """
     now = now or utcnow()
     require_run_teacher(run, actor)
     require_not_purged(run)
-    unknown = set(fields) - {"class_label", "starts_at", "ends_at", "retention_days", "share_uploads_with_institution"}
+    unknown = set(fields) - {"class_label", "starts_at", "ends_at", "retention_days", "share_uploads_with_institution",
+                             "show_ranking"}
     if unknown:
         raise Invalid("Unknown fields.", errors={name: ["Unknown field."] for name in sorted(unknown)})
-    if {"class_label", "starts_at", "ends_at"} & set(fields) and now >= run.starts_at:
-        raise Conflict("The class label and play window can only change before the run starts.",
-                       code="run_started")
+    started = now >= run.starts_at
+    if started and ("class_label" in fields and fields["class_label"] != run.class_label
+                    or "starts_at" in fields and fields["starts_at"] != run.starts_at):
+        raise Conflict(msg("Klasse und Beginn lassen sich nur vor dem Beginn ändern."), code="run_started")
+    if started and "ends_at" in fields and now > run.ends_at:
+        raise Conflict(msg("Der Lauf ist schon beendet; sein Ende lässt sich nicht mehr verschieben."),
+                       code="run_ended")
+    old_ends_at = run.ends_at
     if "class_label" in fields:
         run.class_label = _clean_label(fields["class_label"])
     if "starts_at" in fields or "ends_at" in fields:
@@ -184,9 +224,45 @@ def update_run(run: ClassRun, *, actor: User, max_retention_days: int, now: dt.d
         run.retention_days = _check_retention(fields["retention_days"], max_retention_days=max_retention_days)
     if "share_uploads_with_institution" in fields:
         run.share_uploads_with_institution = bool(fields["share_uploads_with_institution"])
+    if "show_ranking" in fields:
+        run.show_ranking = bool(fields["show_ranking"])
     run.delete_after = run.ends_at + dt.timedelta(days=run.retention_days)
+    if run.ends_at != old_ends_at:
+        _move_team_expiry(run)
     db.session.flush()
     log.info("class run %s changed by user %s", run.id, actor.id)
+    return run
+
+
+def _token_grace() -> dt.timedelta:
+    try:
+        from rallies.runtime import setting
+
+        return dt.timedelta(hours=float(setting("TOKEN_GRACE_HOURS")))
+    except (RuntimeError, KeyError):  # outside an app context
+        return DEFAULT_TOKEN_GRACE
+
+
+def _move_team_expiry(run: ClassRun) -> None:
+    """Team tokens live until the run's end plus the grace period, also after the end moved."""
+    db.session.execute(db.update(Team).where(Team.class_run_id == run.id).values(expires_at=run.ends_at + _token_grace()),
+                       execution_options={"synchronize_session": False})
+
+
+def start_now(run: ClassRun, *, actor: User, now: dt.datetime | None = None) -> ClassRun:
+    """Open a planned run now, keeping the length of its window."""
+    now = now or utcnow()
+    require_run_teacher(run, actor)
+    require_not_purged(run)
+    if now >= run.starts_at:
+        raise Conflict(msg("Der Lauf hat schon begonnen."), code="run_started")
+    length = run.ends_at - run.starts_at
+    run.starts_at = now
+    run.ends_at = now + length
+    run.delete_after = run.ends_at + dt.timedelta(days=run.retention_days)
+    _move_team_expiry(run)
+    db.session.flush()
+    log.info("class run %s started now by user %s", run.id, actor.id)
     return run
 
 
@@ -211,11 +287,15 @@ def purge_pupil_data(runs: list[ClassRun], *, storage, now: dt.datetime) -> dict
             .where(Team.class_run_id.in_(run_ids)).group_by(Team.class_run_id))
     )
     counts = {"runs": len(runs), **delete_team_rows(team_ids, storage=storage)}
+    counts["messages"] = db.session.execute(
+        db.delete(RunMessage).where(RunMessage.class_run_id.in_(run_ids)), execution_options={"synchronize_session": False}
+    ).rowcount
     for run in runs:
         teams, finished = tallies.get(run.id, (0, 0))
         run.team_count = (run.team_count or 0) + teams
         run.finished_team_count = (run.finished_team_count or 0) + finished
         run.purged_at = now
+        run.last_message_at = None
         retire_join_code(run)
     db.session.flush()
     return counts
@@ -275,13 +355,17 @@ def runs_for(user: User, *, rally_id: int | None = None) -> list[ClassRun]:
     if user.role == "teacher":
         query = query.where(ClassRun.school_id.in_(user.school_ids or {-1}))
     elif user.role == "editor":
-        query = query.join(Rally, Rally.id == ClassRun.rally_id).where(
-            Rally.institution_id.in_(user.institution_ids or {-1}))
+        query = query.join(Rally, Rally.id == ClassRun.rally_id).where(Rally.institution_id.in_(
+            user.institution_ids or {-1}) | Rally.partnership_id.is_not(None))
     else:
         raise Forbidden("The programme office sees aggregate figures only.")
     if rally_id is not None:
         query = query.where(ClassRun.rally_id == rally_id)
-    return list(db.session.scalars(query))
+    found = list(db.session.scalars(query))
+    if user.role == "editor":  # co-owned rallies: only those the editor authors
+        found = [run for run in found if run.rally.institution_id in user.institution_ids
+                 or EDIT in rally_permissions(user, run.rally)]
+    return found
 
 
 def team_counts(run_ids: list[int]) -> dict[int, int]:

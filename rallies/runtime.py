@@ -24,6 +24,7 @@ def media_limits():
         image=setting("MAX_IMAGE_BYTES"),
         audio=setting("MAX_AUDIO_BYTES"),
         video=setting("MAX_VIDEO_BYTES"),
+        image_pixels=setting("MAX_IMAGE_PIXELS"),
     )
 
 
@@ -32,3 +33,10 @@ def snapshot_cache():
     from rallies.bundle import BundleCache
 
     return current_app.extensions.setdefault("rally_snapshots", BundleCache(maxsize=256))
+
+
+def message_cache():
+    """The app's cache of the teams' view of a run's messages, keyed by run and last message time."""
+    from rallies.bundle import BundleCache
+
+    return current_app.extensions.setdefault("run_messages", BundleCache(maxsize=512))

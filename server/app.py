@@ -7,12 +7,16 @@ import os
 
 from flask import Flask
 
+from client_api.json_edge import BoundedJSONProvider
 from server.config import Settings
+from server.edge import init_edge
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app from environment settings, with `overrides` for tests and tools."""
     app = Flask(__name__, instance_relative_config=True)
+    app.json = BoundedJSONProvider(app)
+    init_edge(app)  # the bounded `int` converter must exist before any route is added
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(Settings.from_env(instance_path=app.instance_path).as_flask_config())
     app.config.update(overrides or {})

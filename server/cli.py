@@ -20,6 +20,7 @@ from rallies import accounts
 from rallies.db import db
 from rallies.errors import DomainError
 from rallies.models import User
+from server.i18n import say
 
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the app.")
@@ -27,8 +28,8 @@ retention_cli = AppGroup("retention", help="Delete pupil data past its retention
 
 
 def _fail(error: DomainError) -> None:
-    details = "; ".join(f"{k}: {' '.join(v)}" for k, v in (error.errors or {}).items())
-    raise click.ClickException(f"{error.message} {details}".strip())
+    details = "; ".join(f"{k}: {' '.join(say(v))}" for k, v in (error.errors or {}).items())
+    raise click.ClickException(f"{say(error.message)} {details}".strip())
 
 
 @users_cli.command("create")

@@ -8,30 +8,76 @@ can cover `/play`, `/join/<code>` and `/q/<token>` alike.
 
 from __future__ import annotations
 
+import json
 import os
+from functools import lru_cache
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, send_from_directory, url_for
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request, send_from_directory, url_for
 
 bp = Blueprint("player", __name__)
 
 PLAYER_STATIC = "player"
+# The player's own languages; its texts live in static/player/i18n/<code>.json, shared with
+# the JavaScript, so the server-rendered shell and the app say the same words.
+PLAYER_LANGUAGES = (("de", "Deutsch"), ("en", "English"), ("tr", "Türkçe"), ("uk", "Українська"), ("ar", "العربية"))
+PLAYER_CODES = tuple(code for code, _ in PLAYER_LANGUAGES)
+RTL_LANGUAGES = frozenset({"ar"})
+LANG_COOKIE = "player_lang"  # set by the player (i18n.js) when a pupil chooses a language
+
+
+@lru_cache(maxsize=None)
+def _catalogue(folder: str, code: str) -> dict:
+    with open(os.path.join(folder, PLAYER_STATIC, "i18n", f"{code}.json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def player_language() -> tuple[str, bool]:
+    """`?lang=`, else the phone's remembered choice (cookie), else the browser's language, else German.
+
+    The second value says whether the pupil chose it (then the app keeps it over the browser's).
+    """
+    wanted = request.args.get("lang")
+    if wanted in PLAYER_CODES:
+        return wanted, True
+    stored = request.cookies.get(LANG_COOKIE)
+    if stored in PLAYER_CODES:
+        return stored, True
+    return request.accept_languages.best_match(PLAYER_CODES) or "de", False
+
+
+def _shell(join_code: str | None, qr_token: str | None):
+    code, chosen = player_language()
+    folder = current_app.static_folder
+    texts, fallback = _catalogue(folder, code), _catalogue(folder, "de")
+
+    def pt(key: str) -> str:
+        return texts.get(key) or fallback.get(key, key)
+
+    response = current_app.make_response(render_template(
+        "player/play.html", join_code=join_code, qr_token=qr_token, pt=pt, player_lang=code,
+        player_dir="rtl" if code in RTL_LANGUAGES else "ltr", lang_chosen=chosen, player_languages=PLAYER_LANGUAGES))
+    if request.args.get("lang") in PLAYER_CODES:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.route("/play")
 def play():
-    return render_template("player/play.html", join_code=None, qr_token=None)
+    return _shell(None, None)
 
 
 @bp.route("/join/<code>")
 def join(code: str):
     """The join poster's QR code opens the player with the code filled in."""
-    return render_template("player/play.html", join_code=code, qr_token=None)
+    return _shell(code, None)
 
 
 @bp.route("/q/<token>")
 def scanned_station(token: str):
     """A phone camera that scans a station code lands here; the player records the scan."""
-    return render_template("player/play.html", join_code=None, qr_token=token)
+    return _shell(None, token)
 
 
 @bp.route("/play/manifest.webmanifest")

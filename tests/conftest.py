@@ -27,6 +27,8 @@ def base_config(tmp_path, database_url: str) -> dict:
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MEDIA_STORAGE": str(tmp_path / "media"),
+        "MAIL_FILE_PATH": str(tmp_path / "outbox"),
+        "MAIL_BACKEND": "server.mail.OutboxEmailBackend",
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_URL": "https://rally.example",
         "SERVER_NAME": None,

@@ -114,3 +114,40 @@ def api_as(client, db):
         return ApiClient(client, secret)
 
     return make
+
+
+class SentMail:
+    """A mail from the outbox folder: headers by name, `text` the decoded plain-text body."""
+
+    def __init__(self, message):
+        self.message = message
+        self.text = message.get_body(preferencelist=("plain",)).get_content()
+
+    def __getitem__(self, name):
+        return self.message[name]
+
+    def link(self) -> str:
+        """The set-password link's path in the mail."""
+        import re
+
+        return re.search(r"https?://[^/\s]+(/account/set-password/\S+)", self.text).group(1)
+
+
+@pytest.fixture
+def outbox(app):
+    """`outbox()` lists the mails sent so far (the outbox folder's .eml files, oldest first)."""
+    import email
+    import email.policy
+    import os
+
+    def read() -> list[SentMail]:
+        folder = app.config["MAIL_FILE_PATH"]
+        if not os.path.isdir(folder):
+            return []
+        mails = []
+        for name in sorted(os.listdir(folder)):
+            with open(os.path.join(folder, name), "rb") as handle:
+                mails.append(SentMail(email.message_from_bytes(handle.read(), policy=email.policy.default)))
+        return mails
+
+    return read

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from rallies.db import UTCDateTime, db, utcnow
+from rallies.db import JSONType, UTCDateTime, db, utcnow
 
 ROLES = ("office", "editor", "teacher")
 
@@ -37,6 +37,8 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(8), default="de")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session's id: raising it ends all of the account's sessions at once.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     institutions = relationship("Institution", secondary=user_institutions, lazy="selectin")
     schools = relationship("School", secondary=user_schools, lazy="selectin")
@@ -55,7 +57,13 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """`<id>:<session version>`, so a session from before the last version bump no longer loads."""
+        return f"{self.id}:{self.session_version or 0}"
+
+    @property
+    def has_password(self) -> bool:
+        """False while an invitation has not been accepted."""
+        return bool(self.password_hash)
 
     @property
     def is_office(self) -> bool:
@@ -84,3 +92,37 @@ class ApiToken(db.Model):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship(User)
+
+
+TOKEN_PURPOSES = ("invitation", "password_reset")
+
+
+class AccountToken(db.Model):
+    """A single-use link sent by mail to set a password; only its hash is stored."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship(User)
+
+
+class AuditEvent(db.Model):
+    """Who changed which account, role or membership, and when; e-mails kept as they were then."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_email: Mapped[str] = mapped_column(String(254), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    subject_email: Mapped[str] = mapped_column(String(254), default="")
+    details: Mapped[dict] = mapped_column(JSONType, default=dict)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rallies.db import JSONType, UTCDateTime, db, utcnow
 
-VISIBILITIES = ("draft", "partners", "public")
+VISIBILITIES = ("draft", "partners", "school", "public")
+# Who may copy a published rally from the library: the author's choice per rally (SPDX ids).
+LICENCES = ("all-rights-reserved", "CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0")
+COPYABLE_LICENCES = frozenset({"CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0"})
 UNLOCK_MODES = ("open", "qr", "location")
 
 DEFAULT_SETTINGS = {
@@ -30,6 +33,14 @@ media_asset_institutions = Table(
     Column("institution_id", ForeignKey("institutions.id", ondelete="CASCADE"), primary_key=True),
 )
 """Which institutions uploaded (or imported, or copied a rally with) an asset and may use it."""
+
+media_asset_schools = Table(
+    "media_asset_schools",
+    db.metadata,
+    Column("media_id", ForeignKey("media_assets.id", ondelete="CASCADE"), primary_key=True),
+    Column("school_id", ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True),
+)
+"""Which schools (their teachers authoring) may use an asset, as for institutions."""
 
 
 class MediaAsset(db.Model):
@@ -58,17 +69,33 @@ class MediaAsset(db.Model):
 
     # Stored once, but usable only by the institutions that have the file themselves.
     institutions = relationship("Institution", secondary=media_asset_institutions, lazy="selectin")
+    schools = relationship("School", secondary=media_asset_schools, lazy="selectin")
 
     @property
     def institution_ids(self) -> set[int]:
         return {i.id for i in self.institutions}
 
+    @property
+    def school_ids(self) -> set[int]:
+        return {s.id for s in self.schools}
+
 
 class Rally(db.Model):
+    """A rally, owned by exactly one institution or one school (see rallies.access for who edits)."""
+
     __tablename__ = "rallies"
+    __table_args__ = (CheckConstraint("(institution_id IS NULL) <> (school_id IS NULL)", name="one_owner"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    # A registered partnership as co-owner: its institutions' editors and its school's teachers edit too.
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnerships.id", ondelete="SET NULL"),
+                                                       index=True)
+    licence: Mapped[str] = mapped_column(String(24), default="all-rights-reserved", server_default="all-rights-reserved")
+    # Set on a copy from the library: original owner, title, version, licence and rally id.
+    attribution: Mapped[dict | None] = mapped_column(JSONType)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     theme: Mapped[str] = mapped_column(String(200), default="")
     description_md: Mapped[str] = mapped_column(Text, default="")
@@ -94,6 +121,8 @@ class Rally(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     institution = relationship("Institution", lazy="joined")
+    school = relationship("School", lazy="joined")
+    partnership = relationship("Partnership", lazy="select")
     cover = relationship(MediaAsset, lazy="joined")
     stations = relationship(
         "Station", back_populates="rally", cascade="all, delete-orphan",
@@ -103,6 +132,27 @@ class Rally(db.Model):
         "RallyVersion", primaryjoin="foreign(Rally.published_version_id) == RallyVersion.id",
         viewonly=True, lazy="select",
     )
+
+    @property
+    def owner(self):
+        """The institution or school that owns the rally."""
+        return self.institution if self.institution is not None else self.school
+
+    @property
+    def owner_name(self) -> str:
+        owner = self.owner
+        return owner.name if owner is not None else ""
+
+    @property
+    def owner_ref(self) -> dict:
+        """{type: institution|school, id, name}, as the APIs show the owner."""
+        return {"type": "institution" if self.institution is not None else "school",
+                "id": self.owner.id if self.owner is not None else None, "name": self.owner_name}
+
+    @property
+    def owner_kind(self) -> str:
+        """The institution's kind, or "school"."""
+        return self.institution.kind if self.institution is not None else "school"
 
     @property
     def is_published(self) -> bool:
@@ -115,6 +165,7 @@ class Rally(db.Model):
 
 class Station(db.Model):
     __tablename__ = "stations"
+    __table_args__ = (UniqueConstraint("rally_id", "short_code", name="uq_stations_rally_id_short_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rally_id: Mapped[int] = mapped_column(ForeignKey("rallies.id", ondelete="CASCADE"), index=True)
@@ -128,6 +179,8 @@ class Station(db.Model):
     qr_token: Mapped[str | None] = mapped_column(String(43), unique=True)
     # The token of the last code downloaded for printing; a code is printed when it equals qr_token.
     qr_printed_token: Mapped[str | None] = mapped_column(String(43))
+    # Typed instead of scanning (rallies/short_codes.py); never sent to a team.
+    short_code: Mapped[str | None] = mapped_column(String(5))
     conditions: Mapped[list] = mapped_column(JSONType, default=list)
 
     rally = relationship(Rally, back_populates="stations")
@@ -200,3 +253,22 @@ class RallyVersion(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     rally = relationship(Rally, foreign_keys=[rally_id])
+
+
+class RallyChange(db.Model):
+    """One author's change to a rally's working copy; publishing files it under the new version."""
+
+    __tablename__ = "rally_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rally_id: Mapped[int] = mapped_column(ForeignKey("rallies.id", ondelete="CASCADE"), index=True)
+    # None until a publish files the change under that version.
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("rally_versions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Kept so the list still names the author after the account is gone.
+    author: Mapped[str] = mapped_column(String(254), default="")
+    kind: Mapped[str] = mapped_column(String(10))  # rally, station, task, media
+    action: Mapped[str] = mapped_column(String(10))  # added, changed, removed
+    target_id: Mapped[int | None]
+    label: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

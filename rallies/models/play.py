@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rallies.db import JSONType, UTCDateTime, db, utcnow
@@ -38,6 +38,12 @@ class ClassRun(db.Model):
     purged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     team_count: Mapped[int | None]
     finished_team_count: Mapped[int | None]
+    # Whether the teacher may show the closing ranking on a projector (hidden anyway when the
+    # rally hides points).
+    show_ranking: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # When the teacher last sent a message to every team: read with the team's token, so that
+    # a phone's progress needs no query for messages while there are none (or none new).
+    last_message_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     # Loaded only when asked for: a run's hot paths need its times, not the rally's content.
     rally = relationship("Rally", lazy="select")
@@ -45,6 +51,18 @@ class ClassRun(db.Model):
     school = relationship("School", lazy="select")
     teacher = relationship("User", lazy="select")
     partnership = relationship("Partnership", lazy="select")
+
+
+class RunMessage(db.Model):
+    """A teacher's message to every team of a run; pupil data, deleted with the run's teams."""
+
+    __tablename__ = "run_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_run_id: Mapped[int] = mapped_column(ForeignKey("class_runs.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class Team(db.Model):

@@ -18,6 +18,7 @@ from rallies.play.team_auth import lock_team
 from rallies.play.writes import is_uuid
 from rallies.progress import TeamState, record_answer
 from rallies.tasks import InvalidValue, get_task_type
+from rallies.validation import out_of_bounds, time_in_bounds
 
 log = logging.getLogger("rallies.play")
 
@@ -47,6 +48,8 @@ def parse_time(value) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(text)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError("no offset")
+    if not time_in_bounds(parsed):  # near year 1 or 9999 the conversion to UTC would overflow
+        raise ValueError("out of range")
     return parsed.astimezone(dt.timezone.utc)
 
 
@@ -151,6 +154,10 @@ def _check_item(item) -> tuple[dt.datetime, bool]:
     missing = [name for name in REQUIRED_ITEM_FIELDS if name not in item]
     if missing:
         raise Rejected("invalid_item", f"Missing field(s): {', '.join(missing)}.")
+    unstorable = out_of_bounds(item)
+    if unstorable:
+        path, messages = next(iter(sorted(unstorable.items())))
+        raise Rejected("invalid_item", f"{path}: {messages[0]}")
     if not isinstance(item["task_id"], int) or isinstance(item["task_id"], bool):
         raise Rejected("invalid_item", "task_id must be an integer.")
     try:

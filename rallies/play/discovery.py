@@ -22,9 +22,8 @@ def discover(*, near: tuple[float, float] | None = None, radius_km: float = 50.0
     import math
 
     from rallies.media_library import descriptor
-    from rallies.models import Institution
 
-    query = (db.select(Rally).join(Institution, Rally.institution_id == Institution.id)
+    query = (db.select(Rally)
              .where(Rally.visibility == "public", Rally.published_version_id.is_not(None),
                     Rally.free_play_code.is_not(None)))
     if near is not None:
@@ -48,7 +47,7 @@ def discover(*, near: tuple[float, float] | None = None, radius_km: float = 50.0
     found = []
     for rally in rallies:
         if needle and not any(needle in (text or "").casefold()
-                              for text in (rally.title, rally.theme, rally.institution.name)):
+                              for text in (rally.title, rally.theme, rally.owner_name)):
             continue
         distance = None
         if near is not None:
@@ -69,7 +68,7 @@ def discover(*, near: tuple[float, float] | None = None, radius_km: float = 50.0
         "language": rally.language,
         "age_min": rally.age_min,
         "age_max": rally.age_max,
-        "institution": {"name": rally.institution.name, "kind": rally.institution.kind},
+        "institution": {"name": rally.owner_name, "kind": rally.owner_kind},
         "cover": descriptor(rally.cover, rally.cover_alt) if rally.cover is not None else None,
         "start": ({"lat": rally.start_lat, "lon": rally.start_lon}
                   if rally.start_lat is not None and rally.start_lon is not None else None),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from rallies import short_codes
 from rallies.db import db, utcnow
 from rallies.errors import NotFound
 from rallies.models import Scan, Station, Team
@@ -32,6 +33,8 @@ def scan(team: Team, *, client_id, payload: str, scanned_at: dt.datetime, now: d
     def create() -> Scan:
         token = token_from_payload(payload)
         live = db.session.scalar(db.select(Station).filter_by(qr_token=token)) if token else None
+        if live is None:
+            live = short_codes.station_for_short_code(team.rally_id, payload)
         station = station_in(snapshot_of(team), live.id) if live is not None else None
         if station is None or station["unlock"]["mode"] != "qr":
             raise NotFound("This code belongs to no station of your rally.", code="unknown_code")

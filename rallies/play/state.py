@@ -6,10 +6,10 @@ import datetime as dt
 
 from rallies.db import db, utcnow
 from rallies.models import Answer, RallyVersion, StationUnlock, Team
-from rallies.progress import TeamState, build_state, time_left_s
+from rallies.progress import TeamState, build_state, time_left_s, visit_progress
 
 ANSWER_STATE_COLUMNS = (Answer.client_id, Answer.task_id, Answer.correct, Answer.points, Answer.hint_used,
-                        Answer.value_digest, Answer.pending_review)
+                        Answer.value_digest, Answer.pending_review, Answer.teacher_feedback, Answer.graded_at)
 ACTIVITY_RESOLUTION = dt.timedelta(seconds=15)
 
 
@@ -48,6 +48,7 @@ def progress(team: Team, *, now: dt.datetime | None = None, state: TeamState | N
         "stations": state.station_states(),
         "finished_at": team.finished_at.isoformat() if team.finished_at else None,
         "time_left_s": time_left_s(team.joined_at, state.settings.get("time_limit_s"), now),
+        **visit_progress(team, state),
     }
 
 

@@ -21,7 +21,8 @@ def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, 
     if scheme.lower() != "bearer" or not secret or len(secret) > 200:
         raise Unauthorized("A team token is required: Authorization: Bearer <token>.")
     # The run's end comes along, so that judging answers needs no query of its own.
-    query = (db.select(Team, ClassRun.ends_at).outerjoin(ClassRun, Team.class_run_id == ClassRun.id)
+    query = (db.select(Team, ClassRun.ends_at, ClassRun.starts_at, ClassRun.last_message_at)
+             .outerjoin(ClassRun, Team.class_run_id == ClassRun.id)
              .where(Team.token_hash == hash_secret(secret)))
     postgres = for_write and dialect() == "postgresql"
     if postgres:
@@ -31,6 +32,7 @@ def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, 
         raise Unauthorized("This team token is not valid.")
     team = row[0]
     team._run_ends_at = row[1]
+    team._run_info = (row[2], row[1], row[3])  # for progress.run and progress.messages
     if now > team.expires_at:
         raise Unauthorized("This team token has expired.", code="token_expired")
     if postgres:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from client_api.openapi import EdgeBlueprint as Blueprint
 
-from rallies import accounts
+from rallies import accounts, audit
 from rallies.access import require_role
+from server import invitations
 from server.manage.common import commit, current_api_user, guard
 from server.manage.schemas_directory import (
-    ApiTokenCreatedSchema, ApiTokenCreateSchema, ApiTokenSchema, UserCreateSchema, UserQuerySchema,
-    UserSchema, UserUpdateSchema,
+    ApiTokenCreatedSchema, ApiTokenCreateSchema, ApiTokenSchema, AuditEventSchema, AuditQuerySchema,
+    UserCreateSchema, UserInvitedSchema, UserQuerySchema, UserSchema, UserUpdateSchema,
 )
 
 blp = Blueprint("manage_accounts", __name__, description="Accounts and personal API tokens")
@@ -59,13 +60,36 @@ def list_users(query):
 
 @blp.route("/users", methods=["POST"])
 @blp.arguments(UserCreateSchema)
-@blp.response(201, UserSchema)
-def create_user(data):
-    """Create an account (office only): editors need an institution, teachers a school."""
+@blp.response(201, UserInvitedSchema)
+def invite_user(data):
+    """Invite a person (office only): the account is created without a password and a single-use link to set
+    one is mailed to the address (valid `INVITATION_DAYS`). Editors need an institution, teachers a school.
+    Nobody but the invitee ever sets or sees the password."""
+    actor = current_api_user()
+    require_role(actor, "office")
+    user, mailed = invitations.invite(actor=actor, **data)
+    return {"user": user, "mailed": mailed}
+
+
+@blp.route("/users/<int:user_id>/invitation", methods=["POST"])
+@blp.response(200, UserInvitedSchema)
+def resend_invitation(user_id):
+    """Mail a new invitation link to an account that has not set its password yet (office only); the old link
+    stops working. 409 `invitation_accepted` once the password is set."""
+    actor = current_api_user()
+    require_role(actor, "office")
+    user = accounts.get_user(user_id)
+    mailed = invitations.resend(user, actor=actor)
+    return {"user": user, "mailed": mailed}
+
+
+@blp.route("/audit-log")
+@blp.arguments(AuditQuerySchema, location="query")
+@blp.response(200, AuditEventSchema(many=True))
+def audit_log(query):
+    """Changes to accounts, roles and memberships, newest first (office only); page back with `before_id`."""
     require_role(current_api_user(), "office")
-    user = accounts.create_user(**data)
-    commit()
-    return user
+    return audit.recent(limit=query["limit"], before_id=query.get("before_id"), subject_id=query.get("subject_id"))
 
 
 @blp.route("/users/<int:user_id>")

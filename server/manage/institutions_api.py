@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from flask_smorest import Blueprint
+from client_api.openapi import EdgeBlueprint as Blueprint
 
 from rallies import directory
 from rallies.access import require_role, visible_institution, visible_school

@@ -7,7 +7,7 @@ answer, a team or anything else about pupils.
 from __future__ import annotations
 
 from flask import Response
-from flask_smorest import Blueprint
+from client_api.openapi import EdgeBlueprint as Blueprint
 
 from rallies import monitoring
 from rallies.access import require_role

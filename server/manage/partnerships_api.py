@@ -7,7 +7,7 @@ institution's editors see theirs, may fill in a draft and submit it.
 from __future__ import annotations
 
 from flask import Response
-from flask_smorest import Blueprint
+from client_api.openapi import EdgeBlueprint as Blueprint
 
 from rallies import partnerships
 from rallies.access import require_role, visible_partnership

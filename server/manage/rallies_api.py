@@ -1,8 +1,10 @@
-"""Management API: rallies, stations, tasks, media, publishing, QR codes and exchange.
+"""Management API: rallies, stations, tasks, media, publishing, QR codes, exchange and the library.
 
-Editors change the rallies of their own institutions; everyone else gets 404 for them
-(403 for writes by other roles). The programme office reads published rallies and may
-withdraw one with a reason. Routes parse, check access, call one service and commit.
+Authors change their rallies: editors those of their institutions, teachers those of their
+schools, and both sides of a co-owning partnership (rallies.access.rally_permissions says
+who); everyone else gets 404 for them (403 for writes by the office). The programme office
+reads published rallies and may withdraw one with a reason. Routes parse, check access,
+call one service and commit.
 """
 
 from __future__ import annotations
@@ -11,18 +13,18 @@ import hashlib
 import json
 
 from flask import Response, current_app, jsonify, request
-from flask_smorest import Blueprint
+from client_api.openapi import EdgeBlueprint as Blueprint
 
-from rallies import authoring, exchange, publishing, qrcodes
-from rallies.access import can_edit_institution_content, editable_rally, readable_rally, require_role
+from rallies import authoring, changes, exchange, library, publishing, qrcodes
+from rallies.access import EDIT, can_author_for, editable_rally, rally_permissions, readable_rally, require_role
 from rallies.db import db
 from rallies.errors import Forbidden, NotFound, PreconditionFailed
 from rallies.media_library import add_media
-from rallies.models import Institution, MediaAsset, Rally, Station, Task
+from rallies.models import Institution, MediaAsset, Partnership, Rally, School, Station, Task
 from rallies.runtime import media_limits, media_storage
 from server.manage.common import commit, current_api_user, guard
 from server.manage.schemas_rallies import (
-    AttachMediaSchema, CopySchema, CoverSchema, ImportFileSchema, ImportFormSchema, MediaAssetSchema,
+    AttachMediaSchema, ChangeGroupSchema, CopySchema, LibraryItemSchema, LibraryQuerySchema, CoverSchema, ImportFileSchema, ImportFormSchema, MediaAssetSchema,
     MediaFileSchema, MediaLinkSchema, MediaUploadFormSchema, PublishSchema, RallyCreateSchema,
     RallyQuerySchema, RallySchema, RallySummarySchema, RallyWriteSchema, StationOrderSchema, StationSchema,
     TaskOrderSchema,
@@ -90,9 +92,9 @@ def _send_etag(response: Response) -> Response:
 # --- Access ----------------------------------------------------------------------------
 
 def _editor():
-    """The calling editor; other roles may not change rally content (403)."""
+    """The calling author (an editor or a teacher); the office may not change rally content (403)."""
     user = current_api_user()
-    require_role(user, "editor")
+    require_role(user, "editor", "teacher")
     return user
 
 
@@ -115,12 +117,31 @@ def _task_to_edit(task_id: int) -> tuple[object, Task]:
     return user, task
 
 
-def _own_institution(user, institution_id: int) -> Institution:
-    """An institution whose content the editor changes; 403 for any other (existing or not)."""
-    institution = db.session.get(Institution, institution_id)
-    if institution is None or not can_edit_institution_content(user, institution.id):
-        raise Forbidden("You edit the content of your own institutions only.")
-    return institution
+def _own_owner(user, data: dict) -> Institution | School:
+    """The institution (editors) or school (teachers) the caller authors for; 403 for any other."""
+    if data.get("institution_id") is not None:
+        owner = db.session.get(Institution, data["institution_id"])
+        if owner is None or not can_author_for(user, institution_id=owner.id):
+            raise Forbidden("You edit the content of your own institutions only.")
+        return owner
+    owner = db.session.get(School, data.get("school_id") or 0)
+    if owner is None or not can_author_for(user, school_id=owner.id):
+        raise Forbidden("You edit the content of your own schools only.")
+    return owner
+
+
+def _partnership(data: dict) -> Partnership | None:
+    """The partnership named as co-owner (the service checks it is the owner's and registered)."""
+    partnership_id = data.pop("partnership_id", None)
+    if partnership_id is None:
+        return None
+    partnership = db.session.get(Partnership, partnership_id)
+    if partnership is None:
+        from rallies.errors import Invalid
+
+        raise Invalid("Only a registered, current partnership of the rally's owner can co-own it.",
+                      code="not_a_partnership", errors={"partnership_id": ["A registered partnership of the owner."]})
+    return partnership
 
 
 def _file(data: dict) -> bytes:
@@ -141,18 +162,24 @@ def _download(body: bytes, mimetype: str, filename: str | None = None, *, cache:
 @blp.arguments(RallyQuerySchema, location="query")
 @blp.response(200, RallySummarySchema(many=True))
 def list_rallies(query):
-    """Editors: the rallies of their institutions. Office and teachers: published rallies."""
-    return authoring.rallies_for(current_api_user(), institution_id=query.get("institution_id"))
+    """Authors: their own and co-owned rallies (drafts too). Office and teachers: published rallies they may see."""
+    return authoring.rallies_for(current_api_user(), institution_id=query.get("institution_id"),
+                                 school_id=query.get("school_id"))
 
 
 @blp.route("/rallies", methods=["POST"])
 @blp.arguments(RallyCreateSchema)
 @blp.response(201, RallySchema)
 def create_rally(data):
-    """A new draft rally of one of the editor's institutions."""
+    """A new draft rally: editors give one of their institutions, teachers one of their schools (`school_id`).
+
+    `partnership_id` names a registered partnership of that owner as co-owner.
+    """
     user = _editor()
-    institution = _own_institution(user, data.pop("institution_id"))
-    rally = authoring.create_rally(institution, actor=user, **data)
+    owner = _own_owner(user, data)
+    data.pop("institution_id", None), data.pop("school_id", None)
+    partnership = _partnership(data)
+    rally = authoring.create_rally(owner, actor=user, partnership=partnership, **data)
     commit()
     return rally
 
@@ -164,7 +191,7 @@ def get_rally(rally_id):
     the office; teachers see the summary only, never unpublished edits or solutions."""
     user = current_api_user()
     rally = readable_rally(user, db.session.get(Rally, rally_id))
-    if user.role == "teacher":
+    if user.role == "teacher" and EDIT not in rally_permissions(user, rally):
         return jsonify(RallySummarySchema().dump(rally))
     return rally
 
@@ -175,6 +202,8 @@ def get_rally(rally_id):
 def update_rally(data, rally_id):
     """Change fields and settings of the working copy; classes keep playing the published version."""
     user, rally = _rally_to_edit(rally_id)
+    if "partnership_id" in data:
+        authoring.set_partnership(rally, _partnership(data), actor=user)
     authoring.update_rally(rally, actor=user, **data)
     commit()
     return rally
@@ -231,10 +260,43 @@ def unpublish_rally(data, rally_id):
 @blp.arguments(CopySchema)
 @blp.response(201, RallySchema)
 def copy_rally(data, rally_id):
-    """A new draft with the same content in this or another of the editor's institutions."""
+    """A new draft with the same content in one of the author's institutions or schools."""
     user, rally = _rally_to_edit(rally_id)
-    target = _own_institution(user, data["institution_id"])
+    target = _own_owner(user, data)
     clone = publishing.copy_rally(rally, target, actor=user)
+    commit()
+    return clone
+
+
+@blp.route("/rallies/<int:rally_id>/changes")
+@blp.response(200, ChangeGroupSchema(many=True))
+def list_changes(rally_id):
+    """Who changed what: unpublished changes first (version null), then each version's, newest first."""
+    rally = readable_rally(current_api_user(), db.session.get(Rally, rally_id))
+    return changes.change_list(rally)
+
+
+@blp.route("/library")
+@blp.arguments(LibraryQuerySchema, location="query")
+@blp.response(200, LibraryItemSchema(many=True))
+def browse_library(query):
+    """Public rallies of every institution and school, by subject, age, place and text."""
+    current_api_user()
+    return [library.item(rally) for rally in library.browse(**query)]
+
+
+@blp.route("/library/<int:library_rally_id>/copy", methods=["POST"])
+@blp.arguments(CopySchema)
+@blp.response(201, RallySchema)
+def copy_from_library(data, library_rally_id):
+    """Copy a public rally's published version into one of your institutions or schools, with attribution.
+
+    409 `licence_forbids_copy` when its author keeps all rights.
+    """
+    user = _editor()
+    rally = library.library_rally(db.session.get(Rally, library_rally_id))
+    target = _own_owner(user, data)
+    clone = publishing.copy_rally(rally, target, actor=user, library=True)
     commit()
     return clone
 
@@ -437,10 +499,11 @@ def detach_task_media(task_id, link_id):
 @blp.arguments(MediaFileSchema, location="files")
 @blp.response(201, MediaAssetSchema)
 def upload_media(form, files):
-    """Upload an image, audio or video for one of your institutions (413 too_large, 415 unsupported_media)."""
+    """Upload an image, audio or video for one of your institutions or schools (413 too_large, 415 unsupported_media)."""
     user = _editor()
-    institution = _own_institution(user, form["institution_id"])
-    asset = add_media(_file(files), storage=media_storage(), limits=media_limits(), institution_id=institution.id)
+    owner = _own_owner(user, form)
+    key = {"institution_id": owner.id} if isinstance(owner, Institution) else {"school_id": owner.id}
+    asset = add_media(_file(files), storage=media_storage(), limits=media_limits(), **key)
     commit()
     return asset
 
@@ -450,7 +513,8 @@ def upload_media(form, files):
 def get_media(media_id):
     user = _editor()
     asset = db.session.get(MediaAsset, media_id)
-    if asset is None or not (asset.institution_ids & user.institution_ids):
+    if asset is None or not (asset.institution_ids & user.institution_ids if user.role == "editor"
+                             else asset.school_ids & user.school_ids):
         raise NotFound("No such media.")
     return asset
 
@@ -472,8 +536,8 @@ def export_rally(rally_id):
 def import_rally(form, files):
     """Recreate an exported rally as a new draft (new ids and QR codes); all or nothing."""
     user = _editor()
-    institution = _own_institution(user, form["institution_id"])
-    rally = exchange.import_rally(_file(files), institution, actor=user, storage=media_storage(),
+    owner = _own_owner(user, form)
+    rally = exchange.import_rally(_file(files), owner, actor=user, storage=media_storage(),
                                   limits=media_limits())
     commit()
     return rally

@@ -11,10 +11,10 @@ from __future__ import annotations
 import io
 
 from flask import Response, send_file
-from flask_smorest import Blueprint
+from client_api.openapi import EdgeBlueprint as Blueprint
 
-from client_api.files import send_stored
-from rallies import exports, results, runs
+from client_api.files import send_stored, upload_disposition
+from rallies import exports, live, results, run_messages, runs
 from rallies.access import may_see_uploads, readable_rally, visible_run
 from rallies.db import db
 from rallies.errors import Forbidden, Invalid, NotFound
@@ -22,9 +22,10 @@ from rallies.models import ClassRun, Rally, RallyVersion, School, User
 from rallies.runtime import media_storage, setting
 from server.manage.common import commit, current_api_user, guard
 from server.manage.schemas_runs import (
-    CertificatesQuerySchema, CsvQuerySchema, ExportQuerySchema, GradedAnswerSchema, GradeSchema,
-    OpenAnswersQuerySchema, OpenAnswersSchema, ProgressSchema, ResultsSchema, RunCreateSchema, RunListQuerySchema,
-    RunListSchema, RunnableSchema, RunPatchSchema, StatisticsSchema, TeacherRunSchema,
+    CertificatesQuerySchema, CsvQuerySchema, ExportQuerySchema, GradedAnswerSchema, GradeSchema, MessageCreateSchema,
+    MessageListSchema, MessageSchema, OpenAnswersQuerySchema, OpenAnswersSchema, ProgressSchema, RankingSchema,
+    ResultsSchema, RunCreateSchema, RunListQuerySchema, RunListSchema, RunnableSchema, RunPatchSchema,
+    StationLiveListSchema, StatisticsSchema, TeacherRunSchema,
 )
 
 blp = Blueprint("manage_runs", __name__, description="Class runs, results, exports and printouts")
@@ -66,11 +67,12 @@ def _run_view(run: ClassRun, user: User, *, team_count: int, version: int | None
     view = {
         "id": run.id,
         "rally": {"id": run.rally_id, "title": run.rally.title, "version": version,
-                  "institution": {"id": run.rally.institution.id, "name": run.rally.institution.name}},
+                  "institution": {"id": run.rally.owner.id, "name": run.rally.owner_name}},
         "school": {"id": run.school.id, "name": run.school.name},
         "class_label": run.class_label, "state": runs.run_state(run), "starts_at": run.starts_at,
         "ends_at": run.ends_at, "retention_days": run.retention_days, "delete_after": run.delete_after,
         "purged_at": run.purged_at, "share_uploads_with_institution": run.share_uploads_with_institution,
+        "show_ranking": run.show_ranking,
         "partnership_run": run.partnership_id is not None,
         "team_count": run.team_count if purged else team_count, "created_at": run.created_at,
     }
@@ -123,10 +125,60 @@ def create_run(body):
         school = db.session.get(School, school_id)
         if school is None:
             raise Invalid("Unknown school.", errors={"school_id": ["Unknown school."]})
-    run = runs.start_run(rally, school=school, teacher=user, max_retention_days=setting("RETENTION_DAYS_MAX"),
-                         default_retention_days=setting("RETENTION_DAYS_DEFAULT"), **body)
+    limits = {"max_retention_days": setting("RETENTION_DAYS_MAX"),
+              "default_retention_days": setting("RETENTION_DAYS_DEFAULT")}
+    if body.pop("start_now"):
+        run = runs.start_run_now(rally, school=school, teacher=user, **limits, **body)
+    else:
+        run = runs.start_run(rally, school=school, teacher=user, **limits, **body)
     commit()
     return _single_view(run, user)
+
+
+@blp.route("/runs/<int:run_id>/start-now", methods=["POST"])
+@blp.response(200, TeacherRunSchema)
+def start_now(run_id):
+    """Open a planned run now, keeping the length of its window (409 `run_started` once it has begun)."""
+    user, run = _run(run_id, teacher_only=True)
+    runs.start_now(run, actor=user)
+    commit()
+    return _single_view(run, user)
+
+
+@blp.route("/runs/<int:run_id>/messages", methods=["GET"])
+@blp.response(200, MessageListSchema)
+def list_messages(run_id):
+    """The teacher's messages to every team of the run, newest first."""
+    _, run = _run(run_id, teacher_only=True)
+    return {"items": run_messages.history(run)}
+
+
+@blp.route("/runs/<int:run_id>/messages", methods=["POST"])
+@blp.arguments(MessageCreateSchema)
+@blp.response(201, MessageSchema)
+def send_message(body, run_id):
+    """A message to every team (at most 500 characters); phones show it on their next sync."""
+    user, run = _run(run_id, teacher_only=True)
+    message = run_messages.send_message(run, body["text"], actor=user)
+    commit()
+    return message
+
+
+@blp.route("/runs/<int:run_id>/ranking", methods=["GET"])
+@blp.response(200, RankingSchema)
+def closing_ranking(run_id):
+    """The closing ranking, last place first; 409 `ranking_hidden` when the rally hides points or the run's
+    ranking is switched off."""
+    _, run = _run(run_id, teacher_only=True)
+    return live.closing_ranking(run)
+
+
+@blp.route("/runs/<int:run_id>/stations", methods=["GET"])
+@blp.response(200, StationLiveListSchema)
+def stations_live(run_id):
+    """Per station: how many teams have it unlocked and how many have finished it."""
+    _, run = _run(run_id)
+    return {"items": live.stations_live(run)}
 
 
 @blp.route("/runs/<int:run_id>", methods=["GET"])
@@ -141,7 +193,8 @@ def get_run(run_id):
 @blp.arguments(RunPatchSchema)
 @blp.response(200, TeacherRunSchema)
 def update_run(body, run_id):
-    """Change label and window before the start; retention and sharing of uploads at any time."""
+    """Change label and window before the start; the end also while under way; retention, sharing and the
+    ranking switch at any time."""
     user, run = _run(run_id, teacher_only=True)
     runs.update_run(run, actor=user, max_retention_days=setting("RETENTION_DAYS_MAX"), **body)
     commit()
@@ -181,7 +234,7 @@ def get_upload(run_id, upload_id):
     user, run = _run(run_id, uploads=True)
     upload = results.visible_upload(user, upload_id, run=run)
     return send_stored(media_storage(), upload.storage_name, upload.content_type, cache_control="private, no-store",
-                       extra_headers={"X-Content-Type-Options": "nosniff"})
+                       extra_headers=upload_disposition(upload.content_type))
 
 
 @blp.route("/answers/<int:answer_id>/grade", methods=["POST"])

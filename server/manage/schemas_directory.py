@@ -53,6 +53,8 @@ class UserSchema(Schema):
     institutions = fields.List(fields.Nested(MembershipSchema))
     schools = fields.List(fields.Nested(MembershipSchema))
     created_at = fields.DateTime()
+    invitation_pending = fields.Function(lambda user: not user.has_password,
+                                         metadata={"description": "True until the invitee has set a password."})
 
 
 class QuerySchema(Schema):
@@ -67,12 +69,48 @@ class UserQuerySchema(QuerySchema):
 
 
 class UserCreateSchema(Schema):
+    """An invitation: the invitee sets the password through the mailed link; nobody else ever sets one."""
+
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=200))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     display_name = Text(120, load_default="")
+    locale = fields.String(load_default="de", validate=validate.OneOf(("de", "en")),
+                           metadata={"description": "Language of the invitation mail and the pages."})
     institution_ids = fields.List(fields.Integer(), load_default=list)
     school_ids = fields.List(fields.Integer(), load_default=list)
+
+
+class UserInvitedSchema(UserSchema):
+    """The invited account, and whether the invitation mail went out (if not, resend it)."""
+
+    invitation_mailed = fields.Boolean()
+
+    @pre_dump
+    def _with_mail_status(self, invited: dict, **kwargs):
+        user = invited["user"]
+        return SimpleNamespace(**{name: getattr(user, name) for name in
+                                  ("id", "email", "display_name", "role", "active", "locale", "institutions",
+                                   "schools", "created_at", "has_password")},
+                               invitation_mailed=invited["mailed"])
+
+
+class AuditEventSchema(Schema):
+    """One change to an account, its role or memberships: who, what, when."""
+
+    id = fields.Integer()
+    at = fields.DateTime()
+    action = fields.String()
+    actor_id = fields.Integer(allow_none=True)
+    actor_email = fields.String()
+    subject_id = fields.Integer(allow_none=True)
+    subject_email = fields.String()
+    details = fields.Dict()
+
+
+class AuditQuerySchema(QuerySchema):
+    before_id = fields.Integer(validate=validate.Range(min=1, max=2**62))
+    subject_id = fields.Integer(validate=validate.Range(min=1, max=2**62))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 
 class UserUpdateSchema(Schema):

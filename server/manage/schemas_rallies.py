@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from rallies.authoring import LANGUAGES
 from rallies.media_library import descriptor
-from rallies.models import UNLOCK_MODES
+from rallies.models import LICENCES, UNLOCK_MODES, VISIBILITIES
 from rallies.richtext import markdown_to_html
 from rallies.tasks import REGISTRY
 
@@ -56,8 +56,20 @@ class MediaAssetSchema(Schema):
     phone = fields.Function(lambda asset: descriptor(asset), metadata={"description": "As phones get it."})
 
 
-class MediaUploadFormSchema(Schema):
-    institution_id = fields.Integer(required=True, metadata={"description": "One of your institutions."})
+class OwnerChoice(Schema):
+    """Whose rally or file: an editor gives one of their institutions, a teacher one of their schools."""
+
+    institution_id = fields.Integer(metadata={"description": "One of your institutions (editors)."})
+    school_id = fields.Integer(metadata={"description": "One of your schools (teachers)."})
+
+    @validates_schema
+    def exactly_one_owner(self, data, **kwargs):
+        if ("institution_id" in data) == ("school_id" in data):
+            raise ValidationError("Give either institution_id or school_id.", field_name="institution_id")
+
+
+class MediaUploadFormSchema(OwnerChoice):
+    pass
 
 
 class MediaFileSchema(Schema):
@@ -182,15 +194,42 @@ class InstitutionRefSchema(Schema):
     kind = fields.String()
 
 
+class SchoolRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class AttributionSchema(Schema):
+    rally_id = fields.Integer()
+    title = fields.String()
+    owner = fields.String()
+    version = fields.Integer()
+    licence = fields.String()
+
+
+def _owner(rally) -> dict:
+    return rally.owner_ref
+
+
 class RallySummarySchema(Schema):
     id = fields.Integer()
-    institution = fields.Nested(InstitutionRefSchema)
+    institution = fields.Nested(InstitutionRefSchema, allow_none=True, metadata={
+        "description": "The owning institution; null for a school's rally."})
+    school = fields.Nested(SchoolRefSchema, allow_none=True, metadata={"description": "The owning school, if a school's."})
+    owner = fields.Function(_owner, metadata={"description": "{type: institution|school, id, name}"})
+    partnership_id = fields.Integer(allow_none=True, metadata={
+        "description": "A registered partnership co-owning the rally: its editors and teachers edit it too."})
+    licence = fields.String(metadata={"enum": list(LICENCES)})
+    attribution = fields.Nested(AttributionSchema, allow_none=True, metadata={
+        "description": "For a copy from the library: the original's owner, title, version and licence."})
     title = fields.String()
     theme = fields.String()
     language = fields.String()
     age_min = fields.Integer()
     age_max = fields.Integer()
-    visibility = fields.String(metadata={"enum": ["draft", "partners", "public"]})
+    visibility = fields.String(metadata={"enum": list(VISIBILITIES), "description":
+                                         "school: only the owning school's classes; partners: partner schools "
+                                         "(of a co-owned rally: the partnership's school)."})
     version = fields.Integer(metadata={"description": "The latest published version; 0 before the first publish."})
     has_unpublished_changes = fields.Boolean()
     review_note = fields.String(metadata={"description": "Why the programme office withdrew the rally."})
@@ -240,19 +279,26 @@ class RallyWriteSchema(Strict):
     start_lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
     start_lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
     settings = fields.Dict(metadata={"description": "See SettingsDoc; partial updates keep other settings."})
+    licence = fields.String(validate=validate.OneOf(LICENCES), metadata={
+        "description": "Whether others may copy it from the library: CC licences allow it, all-rights-reserved not."})
+    partnership_id = fields.Integer(allow_none=True, metadata={
+        "description": "A registered partnership of the owner as co-owner; null for none."})
 
 
-class RallyCreateSchema(RallyWriteSchema):
-    institution_id = fields.Integer(required=True)
+class RallyCreateSchema(RallyWriteSchema, OwnerChoice):
+    """Editors give `institution_id`, teachers `school_id` (exactly one)."""
+
     title = fields.String(required=True, validate=validate.Length(1, 200))
 
 
 class RallyQuerySchema(Schema):
     institution_id = fields.Integer()
+    school_id = fields.Integer()
 
 
 class PublishSchema(Strict):
-    visibility = fields.String(required=True, validate=validate.OneOf(("partners", "public")))
+    visibility = fields.String(required=True, validate=validate.OneOf(("partners", "school", "public")), metadata={
+        "description": "An institution: partners or public; a school: school or public (partners when co-owned)."})
 
 
 class UnpublishSchema(Strict):
@@ -260,8 +306,8 @@ class UnpublishSchema(Strict):
         "description": "Required when the programme office withdraws a rally; the editors see it."})
 
 
-class CopySchema(Strict):
-    institution_id = fields.Integer(required=True, metadata={"description": "One of your institutions."})
+class CopySchema(Strict, OwnerChoice):
+    """Into one of your institutions (editors) or schools (teachers)."""
 
 
 class VersionSchema(Schema):
@@ -274,8 +320,46 @@ class VersionSchema(Schema):
     runs = fields.Integer(metadata={"description": "Class runs playing this version."})
 
 
-class ImportFormSchema(Schema):
-    institution_id = fields.Integer(required=True)
+class ImportFormSchema(OwnerChoice):
+    pass
+
+
+class ChangeItemSchema(Schema):
+    kind = fields.String(metadata={"enum": ["rally", "station", "task", "order"]})
+    action = fields.String(metadata={"enum": ["added", "changed", "removed"]})
+    label = fields.String()
+    authors = fields.List(fields.String())
+
+
+class ChangeGroupSchema(Schema):
+    version = fields.Integer(allow_none=True, metadata={"description": "null: changes not yet published."})
+    published_at = fields.DateTime(allow_none=True)
+    authors = fields.List(fields.String(), metadata={"description": "Everyone who changed something."})
+    items = fields.List(fields.Nested(ChangeItemSchema))
+
+
+class LibraryQuerySchema(Schema):
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Title, theme, about, owner."})
+    subject = fields.String(validate=validate.Length(max=80))
+    age = fields.Integer(validate=validate.Range(6, 99), metadata={"description": "Suitable for this age."})
+    place = fields.String(validate=validate.Length(max=120), metadata={"description": "Region or address of the owner."})
+
+
+class LibraryItemSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    theme = fields.String()
+    about = fields.String()
+    language = fields.String()
+    age_min = fields.Integer()
+    age_max = fields.Integer()
+    subjects = fields.List(fields.String())
+    owner = fields.Dict(metadata={"description": "{type: institution|school, id, name}"})
+    place = fields.String()
+    version = fields.Integer()
+    licence = fields.String(metadata={"enum": list(LICENCES)})
+    copyable = fields.Boolean(metadata={"description": "false for all-rights-reserved."})
+    attribution = fields.Nested(AttributionSchema, allow_none=True)
 
 
 class ImportFileSchema(Schema):

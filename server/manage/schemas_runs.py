@@ -7,7 +7,7 @@ team name. The office's schemas hold counts only.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from rallies.exports import VIEWS
 
@@ -16,19 +16,81 @@ class RunCreateSchema(Schema):
     rally_id = fields.Integer(required=True, strict=True)
     school_id = fields.Integer(strict=True, metadata={"description": "Needed when the teacher has several schools."})
     class_label = fields.String(required=True, metadata={"example": "7b"})
-    starts_at = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with an offset."})
-    ends_at = fields.AwareDateTime(required=True)
+    starts_at = fields.AwareDateTime(metadata={"description": "ISO 8601 with an offset; required unless start_now."})
+    ends_at = fields.AwareDateTime(metadata={"description": "Required unless start_now."})
+    start_now = fields.Boolean(load_default=False, metadata={
+        "description": "Open the window now, for `minutes` (default: the rally's run_minutes, else 90)."})
+    minutes = fields.Integer(strict=True, validate=validate.Range(10, 14 * 24 * 60),
+                             metadata={"description": "Length of a window started now."})
     retention_days = fields.Integer(strict=True, metadata={
         "description": "Days after the end until the pupil data is deleted; 1 to the operator's maximum."})
     share_uploads_with_institution = fields.Boolean()
 
+    @validates_schema
+    def window_or_now(self, data, **kwargs):
+        if data.get("start_now"):
+            given = [name for name in ("starts_at", "ends_at") if name in data]
+            if given:
+                raise ValidationError({name: ["Not with start_now."] for name in given})
+        else:
+            missing = [name for name in ("starts_at", "ends_at") if name not in data]
+            if missing:
+                raise ValidationError({name: ["Missing data for required field."] for name in missing})
+            if "minutes" in data:
+                raise ValidationError({"minutes": ["Only with start_now."]})
+
 
 class RunPatchSchema(Schema):
-    class_label = fields.String()
-    starts_at = fields.AwareDateTime()
-    ends_at = fields.AwareDateTime()
+    class_label = fields.String(metadata={"description": "Before the start only."})
+    starts_at = fields.AwareDateTime(metadata={"description": "Before the start only."})
+    ends_at = fields.AwareDateTime(metadata={
+        "description": "Before the start, or while the run is under way (extend or shorten; teams see the new end)."})
     retention_days = fields.Integer(strict=True)
     share_uploads_with_institution = fields.Boolean()
+    show_ranking = fields.Boolean(metadata={"description": "Whether the closing ranking may be shown."})
+
+
+class MessageCreateSchema(Schema):
+    text = fields.String(required=True, metadata={"description": "1 to 500 characters.",
+                                                  "example": "Bitte in 10 Minuten am Eingang sammeln"})
+
+
+class MessageSchema(Schema):
+    id = fields.Integer()
+    text = fields.String()
+    sent_at = fields.DateTime()
+
+
+class MessageListSchema(Schema):
+    items = fields.List(fields.Nested(MessageSchema), metadata={"description": "Newest first."})
+
+
+class RankingPlaceSchema(Schema):
+    rank = fields.Integer()
+    name = fields.String()
+    score = fields.Float()
+    max_score = fields.Float()
+
+
+class RankingSchema(Schema):
+    run_id = fields.Integer()
+    rally_title = fields.String()
+    class_label = fields.String()
+    teams = fields.List(fields.Nested(RankingPlaceSchema),
+                        metadata={"description": "Last place first: the order a teacher reveals them in."})
+
+
+class StationLiveSchema(Schema):
+    id = fields.Integer()
+    position = fields.Integer()
+    title = fields.String()
+    unlocked = fields.Integer(metadata={"description": "Teams that have the station open or done."})
+    done = fields.Integer(metadata={"description": "Teams that have finished every task of the station."})
+    teams = fields.Integer()
+
+
+class StationLiveListSchema(Schema):
+    items = fields.List(fields.Nested(StationLiveSchema))
 
 
 class RunListQuerySchema(Schema):
@@ -61,6 +123,7 @@ class RunSchema(Schema):
     delete_after = fields.DateTime(metadata={"description": "When the pupil data is deleted for good."})
     purged_at = fields.DateTime(allow_none=True)
     share_uploads_with_institution = fields.Boolean()
+    show_ranking = fields.Boolean()
     partnership_run = fields.Boolean()
     team_count = fields.Integer()
     created_at = fields.DateTime()

@@ -22,8 +22,8 @@ def home():
 
 
 def init_pages(app: Flask) -> None:
-    from server.pages import editor, office, studio, teacher  # noqa: F401 - studio adds routes to editor
+    from server.pages import editor, library, office, office_accounts, studio, teacher, visit  # noqa: F401 - studio, visit add routes
 
     app.register_blueprint(bp)
-    for module in (editor, teacher, office):
+    for module in (editor, teacher, office, office_accounts, library):
         app.register_blueprint(module.bp)

@@ -14,6 +14,7 @@ from flask import flash, redirect
 
 from rallies.db import db
 from rallies.errors import DomainError
+from server.i18n import say
 from server.pages.forms import attach_errors
 
 
@@ -31,7 +32,7 @@ class Failed:
     @property
     def messages(self) -> list[str]:
         """The error's message plus what found no field (for a list above the form)."""
-        return [self.error.message, *self.leftovers] if self.error is not None else list(self.leftovers)
+        return [say(self.error.message), *self.leftovers] if self.error is not None else list(self.leftovers)
 
 
 def _value(spec, result):
@@ -51,7 +52,7 @@ def submit(action: Callable[[], Any], *, done, to, form=None, again: Callable[[F
         if form is not None and again is not None:
             leftovers = attach_errors(form, error, default_field=default_field)
             return again(Failed(error, leftovers))
-        flash(error_text(error) if error_text else error.message, "error")
+        flash(error_text(error) if error_text else say(error.message), "error")
         return redirect(_value(back if back is not None else to, None))
     db.session.commit()
     flash(_value(done, result), "success")

@@ -16,15 +16,17 @@ from flask_babel import gettext as _
 
 from media.errors import MediaError
 from media.sniff import sniff
-from rallies import access, authoring, media_library, publishing, qrcodes
+from rallies import access, authoring, changes, media_library, publishing, qrcodes
+from rallies.library import LICENCE_NAMES, LICENCE_URLS
 from rallies.bundle import build_bundle
 from rallies.checklist import checklist
 from rallies.db import db
 from rallies.errors import DomainError, Invalid, NotFound
-from rallies.models import Rally, Station, Task
+from rallies.models import Partnership, Rally, Station, Task
 from rallies.runtime import media_limits, media_storage
 from rallies.tasks import REGISTRY
 from server.auth import role_required
+from server.i18n import say
 from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_editor import (
@@ -36,7 +38,8 @@ from server.tasktypes import ConfigSyntaxError
 
 bp = Blueprint("editor", __name__)
 
-editor_only = role_required("editor")
+# Teachers author their school's rallies on the same pages; rallies.access says which rallies.
+editor_only = role_required("editor", "teacher")
 
 
 @bp.app_context_processor
@@ -76,11 +79,36 @@ def _task(task_id: int) -> Task:
     return task
 
 
+def _owners():
+    """Whom the user authors for: an editor's institutions, a teacher's schools."""
+    owners = current_user.institutions if current_user.role == "editor" else current_user.schools
+    return sorted(owners, key=lambda o: o.name)
+
+
 def _institution_choices() -> list[tuple[int, str]]:
-    return [(i.id, i.name) for i in sorted(current_user.institutions, key=lambda i: i.name)]
+    """Choices of the forms' owner field (named institution_id; a teacher's are schools)."""
+    return [(o.id, o.name) for o in _owners()]
 
 
-def _upload(form, institution_id: int, *, image_only: bool = False):
+def _owner(owner_id: int):
+    return next(o for o in _owners() if o.id == owner_id)
+
+
+def _owner_label(form_field) -> None:
+    if current_user.role == "teacher":
+        form_field.label.text = _("Schule")
+
+
+def _partnership_choices() -> list[tuple[int, str]]:
+    """Registered, current partnerships the user's side belongs to, as co-owner choices."""
+    from rallies.partnerships import is_current, list_partnerships
+
+    rows = [p for p in list_partnerships(current_user) if is_current(p)]
+    return [(0, _("keine – nur wir"))] + [
+        (p.id, f"{p.school.name} + {', '.join(m.institution.name for m in p.members)}") for p in rows]
+
+
+def _upload(form, rally: Rally, *, image_only: bool = False):
     """Store an uploaded rally file; an image without alternative text is refused before storing."""
     data = form.file.data.read()
     if image_only and not _is_image(data):
@@ -89,7 +117,10 @@ def _upload(form, institution_id: int, *, image_only: bool = False):
     if not (form.alt.data or "").strip() and _is_image(data):
         raise Invalid("Every image needs an alternative text.", code="alt_required",
                       errors={"alt": [_("Beschreiben Sie das Bild für Menschen, die es nicht sehen.")]})
-    return media_library.add_media(data, storage=media_storage(), limits=media_limits(), institution_id=institution_id)
+    asset = media_library.add_media(data, storage=media_storage(), limits=media_limits(),
+                                    institution_id=rally.institution_id, school_id=rally.school_id)
+    media_library.grant_to_owner(asset, rally)
+    return asset
 
 
 def _is_image(data: bytes) -> bool:
@@ -102,15 +133,16 @@ def _is_image(data: bytes) -> bool:
 # --- Rallies -------------------------------------------------------------------------
 
 def _render_list(status: int = 200, *, new_form=None, import_form=None):
-    ids = current_user.institution_ids
-    rallies = db.session.scalars(
-        db.select(Rally).where(Rally.institution_id.in_(ids)).order_by(Rally.updated_at.desc(), Rally.id.desc())
-    ).all() if ids else []
+    rallies = [r for r in authoring.rallies_for(current_user)
+               if access.owns_rally(current_user, r) or access.in_co_owning_partnership(current_user, r)]
     choices = _institution_choices()
     new_form = new_form or NewRallyForm(formdata=None)
     new_form.institution_id.choices = choices
+    new_form.partnership_id.choices = _partnership_choices()
+    _owner_label(new_form.institution_id)
     import_form = import_form or ImportForm(formdata=None)
     import_form.institution_id.choices = choices
+    _owner_label(import_form.institution_id)
     copy_form = CopyRallyForm(formdata=None)
     copy_form.institution_id.choices = choices
     exchange = _exchange()
@@ -132,12 +164,14 @@ def editor_rallies():
 def editor_rally_create():
     form = NewRallyForm()
     form.institution_id.choices = _institution_choices()
+    form.partnership_id.choices = _partnership_choices()
     if not form.validate_on_submit():
         return _render_list(422, new_form=form)
-    institution = next(i for i in current_user.institutions if i.id == form.institution_id.data)
+    owner = _owner(form.institution_id.data)
+    partnership = db.session.get(Partnership, form.partnership_id.data) if form.partnership_id.data else None
     return submit(
         lambda: authoring.create_rally(
-            institution, actor=current_user, title=form.title.data, theme=form.theme.data or "",
+            owner, actor=current_user, partnership=partnership, title=form.title.data, theme=form.theme.data or "",
             about=form.about.data, language=form.language.data, age_min=form.age_min.data, age_max=form.age_max.data,
         ),
         form=form, default_field="title", again=lambda failed: _render_list(422, new_form=form),
@@ -154,9 +188,8 @@ def editor_rally_import():
     form.institution_id.choices = _institution_choices()
     if not form.validate_on_submit():
         return _render_list(422, import_form=form)
-    institution = next(i for i in current_user.institutions if i.id == form.institution_id.data)
     return submit(
-        lambda: exchange.import_rally(form.file.data.read(), institution, actor=current_user,
+        lambda: exchange.import_rally(form.file.data.read(), _owner(form.institution_id.data), actor=current_user,
                                       storage=media_storage(), limits=media_limits()),
         form=form, default_field="file", again=lambda failed: _render_list(422, import_form=form),
         done=_("Rallye importiert."), to=lambda rally: url_for("editor.editor_rally", rally_id=rally.id))
@@ -183,7 +216,7 @@ def editor_rally_copy(rally_id: int):
     if not form.validate_on_submit():
         flash(_("Bitte eine Ihrer Einrichtungen wählen."), "error")
         return redirect(url_for("editor.editor_rallies"))
-    target = next(i for i in current_user.institutions if i.id == form.institution_id.data)
+    target = _owner(form.institution_id.data)
     return submit(lambda: publishing.copy_rally(rally, target, actor=current_user),
                   back=url_for("editor.editor_rallies"),
                   done=lambda clone: _("Kopie angelegt: %(title)s", title=clone.title),
@@ -195,7 +228,7 @@ def editor_rally_copy(rally_id: int):
 def editor_rally_delete(rally_id: int):
     rally = _rally(rally_id)
     return submit(lambda: authoring.delete_rally(rally, actor=current_user),
-                  error_text=lambda error: _("Nicht gelöscht: %(reason)s", reason=error.message),
+                  error_text=lambda error: _("Nicht gelöscht: %(reason)s", reason=say(error.message)),
                   done=_("Rallye gelöscht: %(title)s", title=rally.title), to=url_for("editor.editor_rallies"))
 
 
@@ -225,7 +258,7 @@ def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]
         where = path
         if parts[0] == "stations" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(rally.stations):
             station = rally.stations[int(parts[1])]
-            where = f"Station {int(parts[1]) + 1} „{station.title}“"
+            where = _("Station %(number)s „%(title)s“", number=int(parts[1]) + 1, title=station.title)
             if len(parts) > 3 and parts[2] == "tasks" and parts[3].isdigit():
                 where += ", " + _("Aufgabe %(number)s", number=int(parts[3]) + 1)
         elif path == "stations":
@@ -234,7 +267,7 @@ def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]
             where = _("Über die Rallye")
         elif path == "cover_alt":
             where = _("Titelbild")
-        lines.extend(f"{where}: {message}" for message in messages)
+        lines.extend(f"{where}: {message}" for message in say(messages))
     return lines
 
 
@@ -266,8 +299,8 @@ def _render_rally(rally: Rally, status: int = 200, *, form=None, cover_form=None
         form=form or RallyForm.for_rally(rally),
         cover_form=cover_form or CoverForm(formdata=None),
         station_form=station_form or NewStationForm(formdata=None),
-        publish_form=publish_form or PublishForm(formdata=None, visibility=rally.visibility
-                                                 if rally.visibility != "draft" else "partners"),
+        publish_form=_publish_form(rally, publish_form),
+        change_list=changes.change_list(rally), licences=LICENCE_NAMES, licence_urls=LICENCE_URLS,
         problems=describe_problems(rally, {path: messages for path, messages in publishing.publish_problems(rally).items()
                                            if path not in {item["path"] for item in checklist_items}}),
         checklist=checklist_items,
@@ -275,6 +308,18 @@ def _render_rally(rally: Rally, status: int = 200, *, form=None, cover_form=None
         qr_count=sum(1 for s in rally.stations if s.unlock_mode == "qr"),
         can_export=bool(exchange and hasattr(exchange, "export_rally")),
     ), status
+
+
+def _publish_form(rally: Rally, form=None) -> PublishForm:
+    """The audiences this rally's owner may publish for (a school's: itself or everyone)."""
+    allowed = publishing.publish_visibilities(rally)
+    form = form or PublishForm(formdata=None, visibility=rally.visibility if rally.visibility in allowed else allowed[0])
+    labels = dict(form.visibility.choices)
+    labels.setdefault("school", _("Unsere Schule"))
+    if rally.partnership_id is not None:
+        labels["partners"] = _("Die Schule der Partnerschaft")
+    form.visibility.choices = [(value, labels[value]) for value in allowed]
+    return form
 
 
 @bp.route("/editor/rallies/<int:rally_id>", methods=["GET", "POST"])
@@ -296,7 +341,7 @@ def editor_rally_cover(rally_id: int):
     form = CoverForm()
 
     def store_cover():
-        asset = _upload(form, rally.institution_id, image_only=True)
+        asset = _upload(form, rally, image_only=True)
         authoring.set_cover(rally, asset.id, form.alt.data, actor=current_user)
 
     return submit(store_cover, form=form, default_field="file",
@@ -333,7 +378,7 @@ def editor_rally_reorder(rally_id: int):
         flash(_("Ungültige Reihenfolge."), "error")
         return redirect(back)
     return submit(lambda: authoring.reorder_stations(rally, order, actor=current_user), back=back,
-                  error_text=lambda error: f"{error.message} " + _("Bitte neu laden."),
+                  error_text=lambda error: f"{say(error.message)} " + _("Bitte neu laden."),
                   done=_("Reihenfolge gespeichert."), to=back + "#stations")
 
 
@@ -341,7 +386,7 @@ def editor_rally_reorder(rally_id: int):
 @editor_only
 def editor_rally_publish(rally_id: int):
     rally = _rally(rally_id)
-    form = PublishForm()
+    form = _publish_form(rally, PublishForm())
 
     def again(failed):
         error = failed.error
@@ -349,7 +394,7 @@ def editor_rally_publish(rally_id: int):
             return _render_rally(rally, 422, publish_form=form)
         problems = describe_problems(rally, error.errors or {}) if error.code == "not_publishable" else []
         return _render_rally(rally, 422, publish_form=form,
-                             publish_errors={"message": error.message, "problems": problems})
+                             publish_errors={"message": say(error.message), "problems": problems})
 
     return submit(lambda: publishing.publish(rally, actor=current_user, visibility=form.visibility.data),
                   form=form, again=again,
@@ -385,7 +430,7 @@ def editor_rally_qr_kit(rally_id: int):
     try:
         pdf = qrcodes.kit_pdf(_public_url(), rally)
     except DomainError as error:
-        flash(f"{error.message} " + _("Diese Rallye hat keine QR-Stationen."), "error")
+        flash(f"{say(error.message)} " + _("Diese Rallye hat keine QR-Stationen."), "error")
         return redirect(url_for("editor.editor_rally", rally_id=rally.id))
     db.session.commit()
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
@@ -435,7 +480,7 @@ def editor_station_media(station_id: int):
     form = MediaForm()
 
     def attach():
-        asset = _upload(form, station.rally.institution_id)
+        asset = _upload(form, station.rally)
         authoring.attach_station_media(station, asset.id, form.alt.data, actor=current_user)
 
     return submit(attach, form=form, default_field="file",
@@ -462,6 +507,17 @@ def editor_station_qr(station_id: int):
     return response
 
 
+@bp.route("/editor/stations/<int:station_id>/sign.pdf")
+@editor_only
+def editor_station_sign(station_id: int):
+    """One station's printable sign (QR code and short code), e.g. after regenerating its code."""
+    station = _station(station_id)
+    if station.unlock_mode != "qr" or not station.qr_token:
+        raise NotFound("This station has no QR code.")
+    return send_file(io.BytesIO(qrcodes.sign_pdf(_public_url(), station)), mimetype="application/pdf",
+                     as_attachment=True, download_name=f"station-{station.id}-schild.pdf")
+
+
 @bp.route("/editor/stations/<int:station_id>/qr/regenerate", methods=["POST"])
 @editor_only
 def editor_station_qr_regenerate(station_id: int):
@@ -478,14 +534,14 @@ def _split_task_errors(form: TaskForm, error: DomainError) -> tuple[dict[str, li
     """Config errors by their path inside the config (for the type's fields), the rest onto the form."""
     config_errors: dict[str, list[str]] = {}
     other = {}
-    for path, messages in (error.errors or {}).items():
+    for path, messages in say(error.errors or {}).items():
         if path == "config" or path.startswith("config."):
             config_errors.setdefault(path[len("config."):] or "_schema", []).extend(messages)
         else:
             other[path] = messages
     if not error.errors:
-        return config_errors, [error.message]
-    leftovers = attach_errors(form, Invalid(error.message, errors=other)) if other else []
+        return config_errors, [say(error.message)]
+    leftovers = attach_errors(form, Invalid(say(error.message), errors=other)) if other else []
     return config_errors, leftovers
 
 
@@ -610,7 +666,7 @@ def editor_task_media(task_id: int):
     form = MediaForm()
 
     def attach():
-        asset = _upload(form, task.station.rally.institution_id)
+        asset = _upload(form, task.station.rally)
         authoring.attach_task_media(task, asset.id, form.alt.data, actor=current_user)
 
     return submit(attach, form=form, default_field="file",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rallies.errors import DomainError
+from server.i18n import say
 
 
 def attach_errors(form, error: DomainError, *, default_field: str | None = None) -> list[str]:
@@ -15,9 +16,10 @@ def attach_errors(form, error: DomainError, *, default_field: str | None = None)
     """
     leftovers: list[str] = []
     aliases = getattr(form, "error_aliases", {}) if form is not None else {}
-    errors = error.errors or {}
+    errors = say(error.errors or {})
+    message = say(error.message)
     if not errors:
-        leftovers.append(error.message)
+        leftovers.append(message)
     for path, messages in errors.items():
         messages = messages if isinstance(messages, list) else [str(messages)]
         alias = aliases.get(path) or next((v for k, v in aliases.items() if path.startswith(k + ".")), None)
@@ -27,7 +29,7 @@ def attach_errors(form, error: DomainError, *, default_field: str | None = None)
         else:
             leftovers.extend(f"{path}: {message}" for message in messages)
     if leftovers and default_field and form is not None and default_field in form._fields:
-        _add(form._fields[default_field], [error.message] if not errors else leftovers)
+        _add(form._fields[default_field], [message] if not errors else leftovers)
         return []
     return leftovers
 

@@ -17,15 +17,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from rallies.authoring import LANGUAGES
+from server.formatting import DecimalField
 
 
-class LocalFloatField(FloatField):
-    """A number field that also takes a German decimal comma (52,52)."""
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [v.replace(",", ".").strip() if isinstance(v, str) else v for v in valuelist]
-        super().process_formdata(valuelist)
+LocalFloatField = DecimalField  # "52,52" and "52.52" alike; shown in the reader's way
 
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English", "fr": "Français", "tr": "Türkçe", "ar": "العربية",
@@ -48,6 +43,15 @@ class NewRallyForm(FlaskForm):
     language = SelectField(_l("Sprache"), choices=LANGUAGE_CHOICES, default="de")
     age_min = IntegerField(_l("Alter ab"), default=10, validators=[DataRequired(), NumberRange(6, 99)])
     age_max = IntegerField(_l("Alter bis"), default=18, validators=[DataRequired(), NumberRange(6, 99)])
+    partnership_id = SelectField(_l("Gemeinsam mit der Partnerschaft"), coerce=int, default=0)
+
+
+LICENCE_CHOICES = [
+    ("all-rights-reserved", _l("Alle Rechte vorbehalten (kein Kopieren aus der Bibliothek)")),
+    ("CC-BY-4.0", _l("CC BY 4.0 (Kopieren mit Namensnennung)")),
+    ("CC-BY-SA-4.0", _l("CC BY-SA 4.0 (Namensnennung, Weitergabe unter gleichen Bedingungen)")),
+    ("CC0-1.0", _l("CC0 1.0 (frei, ohne Bedingungen)")),
+]
 
 
 class RallyForm(FlaskForm):
@@ -59,6 +63,8 @@ class RallyForm(FlaskForm):
     age_min = IntegerField(_l("Alter ab"), validators=[DataRequired(), NumberRange(6, 99)])
     age_max = IntegerField(_l("Alter bis"), validators=[DataRequired(), NumberRange(6, 99)])
     subjects = StringField(_l("Fächer, durch Komma getrennt"))
+    # Applied only when sent, so that a form without it keeps the rally's licence.
+    licence = SelectField(_l("Lizenz"), choices=LICENCE_CHOICES, validate_choice=False)
     start_lat = LocalFloatField(_l("Startpunkt Breite"), validators=[Optional()])
     start_lon = LocalFloatField(_l("Startpunkt Länge"), validators=[Optional()])
     # settings
@@ -69,12 +75,14 @@ class RallyForm(FlaskForm):
                                      validators=[Optional(), NumberRange(1, 20)])
     wrong_attempt_penalty = LocalFloatField(_l("Punktabzug je Fehlversuch"),
                                             default=0, validators=[Optional(), NumberRange(0, 1000)])
+    run_minutes = IntegerField(_l("Dauer eines sofort gestarteten Klassenlaufs in Minuten (leer = 90)"),
+                               validators=[Optional(), NumberRange(10, 24 * 60)])
     show_points = BooleanField(_l("Punkte anzeigen"))
     show_solutions = BooleanField(_l("Lösungen anzeigen"))
     offline_feedback = BooleanField(_l("Lösungen aufs Handy laden (Rückmeldung offline)"))
 
     # Service error paths that belong to a field of another name.
-    error_aliases = {"settings.time_limit_s": "time_limit_min"}
+    error_aliases = {"settings.time_limit_s": "time_limit_min", "settings.run_minutes": "run_minutes"}
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -93,11 +101,12 @@ class RallyForm(FlaskForm):
             formdata=None, title=rally.title, theme=rally.theme, description_md=rally.description_md, about=rally.about,
             language=rally.language, age_min=rally.age_min, age_max=rally.age_max,
             subjects=", ".join(rally.subjects or []), start_lat=rally.start_lat, start_lon=rally.start_lon,
+            licence=rally.licence,
             station_order=settings["station_order"], time_limit_min=(limit // 60 if limit else None),
             attempts_per_task=settings.get("attempts_per_task"),
             wrong_attempt_penalty=settings.get("wrong_attempt_penalty", 0),
             show_points=settings.get("show_points"), show_solutions=settings.get("show_solutions"),
-            offline_feedback=settings.get("offline_feedback"),
+            offline_feedback=settings.get("offline_feedback"), run_minutes=settings.get("run_minutes"),
         )
 
     def service_fields(self) -> dict:
@@ -107,6 +116,7 @@ class RallyForm(FlaskForm):
             "age_max": self.age_max.data,
             "subjects": [s.strip() for s in (self.subjects.data or "").split(",") if s.strip()],
             "start_lat": self.start_lat.data, "start_lon": self.start_lon.data,
+            **({"licence": self.licence.data} if self.licence.raw_data else {}),
             "settings": {
                 "station_order": self.station_order.data,
                 "time_limit_s": self.time_limit_min.data * 60 if self.time_limit_min.data else None,
@@ -114,6 +124,7 @@ class RallyForm(FlaskForm):
                 "wrong_attempt_penalty": self.wrong_attempt_penalty.data or 0,
                 "show_points": self.show_points.data, "show_solutions": self.show_solutions.data,
                 "offline_feedback": self.offline_feedback.data,
+                "run_minutes": self.run_minutes.data or None,
             },
         }
 
@@ -136,7 +147,7 @@ class ImportForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     visibility = SelectField(_l("Veröffentlichen für"),
-                             choices=[("partners", _l("Partnerschulen")),
+                             choices=[("partners", _l("Partnerschulen")), ("school", _l("Unsere Schule")),
                                       ("public", _l("Alle"))])
 
 

@@ -10,14 +10,20 @@ points range); the forms only parse.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
+
+from rallies.validation import TIME_MESSAGE, time_in_bounds
+
+from server.formatting import DecimalField
 
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -43,13 +49,7 @@ def utc_to_local(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(LOCAL_ZONE).replace(tzinfo=None, second=0, microsecond=0)
 
 
-class CommaFloatField(FloatField):
-    """A number field that also takes a German decimal comma (2,5)."""
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [v.replace(",", ".").strip() if isinstance(v, str) else v for v in valuelist]
-        super().process_formdata(valuelist)
+CommaFloatField = DecimalField  # "2,5" and "2.5" alike; shown in the reader's way
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -57,6 +57,11 @@ class LocalDateTimeField(DateTimeLocalField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, format=[LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S"], **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is not None and not time_in_bounds(self.data):
+            self.data = None  # converting a time near year 1 or 9999 to UTC would overflow
+            raise StopValidation(TIME_MESSAGE.render(gettext))
 
     @property
     def utc(self) -> dt.datetime | None:

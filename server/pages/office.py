@@ -18,6 +18,7 @@ from rallies.errors import DomainError, NotFound, RuleViolation
 from rallies.models import STATUSES, Institution, Partnership, Rally, School, User
 from rallies.runtime import media_storage
 from server.auth import role_required
+from server.i18n import say
 from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_office import (
@@ -178,7 +179,7 @@ def office_partnership_new():
                                                       actor=current_user, **form.service_fields())
     except DomainError as error:
         leftovers = _failed(error, form)
-        return _partnership_form_page(form, errors=[error.message, *leftovers] if error.errors else leftovers, status=422)
+        return _partnership_form_page(form, errors=[say(error.message), *leftovers] if error.errors else leftovers, status=422)
     db.session.commit()
     flash(_("Partnerschaft als Entwurf angelegt."), "success")
     return redirect(url_for("office.office_partnership", partnership_id=partnership.id))
@@ -203,7 +204,7 @@ def office_partnership_edit(partnership_id: int):
         partnerships.update_partnership(partnership, actor=current_user, members=form.member_rows(), **fields)
     except DomainError as error:
         leftovers = _failed(error, form)
-        return _partnership_form_page(form, partnership, errors=[error.message, *leftovers] if error.errors else leftovers, status=422)
+        return _partnership_form_page(form, partnership, errors=[say(error.message), *leftovers] if error.errors else leftovers, status=422)
     db.session.commit()
     flash(_("Gespeichert."), "success")
     return redirect(url_for("office.office_partnership", partnership_id=partnership.id))
@@ -245,7 +246,7 @@ def office_partnership_agreement(partnership_id: int):
                                       max_bytes=current_app.config["MAX_AGREEMENT_BYTES"], actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        form.file.errors = [error.message]
+        form.file.errors = [say(error.message)]
         return _render_partnership(partnership, 422, agreement_form=form)
     db.session.commit()
     flash(_("Vereinbarung gespeichert."), "success")
@@ -281,10 +282,10 @@ def office_partnership_transition(partnership_id: int):
                                 **form.details())
     except DomainError as error:
         db.session.rollback()
-        reasons = list(error.reasons) if isinstance(error, RuleViolation) else \
-            [m for messages in (error.errors or {}).values() for m in messages]
+        reasons = say(list(error.reasons)) if isinstance(error, RuleViolation) else \
+            [m for messages in say(error.errors or {}).values() for m in messages]
         return _render_partnership(partnership, 409 if error.status == 409 else 422,
-                                   action_error={"message": error.message, "reasons": reasons,
+                                   action_error={"message": say(error.message), "reasons": reasons,
                                                  "action": ACTION_LABELS.get(action, action)})
     db.session.commit()
     flash(_("%(action)s: jetzt %(status)s.", action=ACTION_LABELS[action], status=STATUS_LABELS[partnership.status]), "success")

@@ -18,13 +18,14 @@ from flask import (
 from flask_login import current_user
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from client_api.files import send_stored
+from client_api.files import send_stored, upload_disposition
 from rallies import access, authoring, exports, play, results as results_service, runs
 from rallies.db import db, utcnow
 from rallies.errors import DomainError, NotFound
 from rallies.models import ClassRun, Rally
 from rallies.runtime import media_storage, setting
 from server.auth import role_required
+from server.i18n import say
 from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_teacher import (
@@ -127,7 +128,7 @@ def teacher_rallies():
     rows = []
     for rally in authoring.rallies_for(_actor()):
         if needle and not any(needle in (text or "").casefold()
-                              for text in (rally.title, rally.theme, rally.institution.name)):
+                              for text in (rally.title, rally.theme, rally.owner_name)):
             continue
         allowed, reason = runs.may_run(rally, _actor())
         rows.append({"rally": rally, "allowed": allowed, "reason": reason})
@@ -182,7 +183,7 @@ def teacher_new_run():
             )
         except DomainError as error:
             db.session.rollback()
-            form_errors = [error.message, *attach_errors(form, error)]
+            form_errors = [say(error.message), *attach_errors(form, error)]
             status = error.status
         else:
             db.session.commit()
@@ -313,9 +314,11 @@ def teacher_live(run_id: int):
     run = _run(run_id)
     if run.purged_at is not None:
         return _gone(run)
-    progress = results_service.live_progress(run)
-    return render_template("pages/teacher/live.html", run=run, rows=_live_rows(progress),
-                           summary=_live_summary(progress))
+    from server.pages.visit import live_payload
+
+    payload = live_payload(run)
+    return render_template("pages/teacher/live.html", run=run, rows=payload["teams"], summary=payload,
+                           stations=payload["stations"])
 
 
 @bp.route("/teacher/runs/<int:run_id>/live.json")
@@ -391,7 +394,7 @@ def teacher_upload(media_id: str):
     """A pupil's upload, only for those `access.may_see_uploads` allows; never cached publicly."""
     upload = results_service.visible_upload(_actor(), media_id)
     return send_stored(media_storage(), upload.storage_name, upload.content_type, cache_control="private, no-store",
-                       extra_headers={"Content-Disposition": "inline"})
+                       extra_headers=upload_disposition(upload.content_type))
 
 
 # --- Results and downloads -------------------------------------------------------------
@@ -434,7 +437,7 @@ def teacher_results_csv(run_id: int):
     try:
         data = exports.results_csv(run, view=view, sep=sep)
     except DomainError as error:
-        flash(error.message, "error")
+        flash(say(error.message), "error")
         return redirect(url_for("teacher.teacher_results", run_id=run.id))
     return _attachment(data, f"{_file_stem(run, view)}.csv", "text/csv")
 
@@ -463,6 +466,6 @@ def teacher_certificates(run_id: int):
     try:
         pdf = exports.certificates(run)
     except DomainError as error:
-        flash(_("Keine Urkunden: %(reason)s", reason=error.message), "error")
+        flash(_("Keine Urkunden: %(reason)s", reason=say(error.message)), "error")
         return redirect(url_for("teacher.teacher_results", run_id=run.id))
     return _attachment(pdf, f"{_file_stem(run, 'urkunden')}.pdf", "application/pdf")

@@ -12,7 +12,7 @@ from rallies.models import MediaAsset, Rally, Station
 from tests.authoring.conftest import API, CHOICE, NUMBER, png, wav
 
 IDS = {"id", "qr_url", "media_id", "rally_id", "station_id", "free_play_code", "created_at", "updated_at",
-       "copied_from_id", "published_version_id", "institution"}
+       "copied_from_id", "published_version_id", "institution", "owner"}
 
 
 def without_ids(value, station_ids=None):

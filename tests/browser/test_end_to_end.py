@@ -174,8 +174,8 @@ def test_editor_builds_teacher_runs_pupil_plays_offline_and_the_xlsx_has_the_poi
 
     pupil.goto(live_server(f"/join/{code}"))
     expect(pupil.get_by_label("Code", exact=True)).to_have_value(code)
-    pupil.get_by_label("Teamname / Team name").fill(TEAM)
-    pupil.get_by_role("button", name="Beitreten / Join").click()
+    pupil.get_by_label("Teamname").fill(TEAM)
+    pupil.get_by_role("button", name="Beitreten").click()
     station_rows = pupil.locator("ol.stations > li")
     expect(pupil.get_by_role("heading", name=RALLY)).to_be_visible()
     expect(station_rows).to_have_count(2)
@@ -194,7 +194,7 @@ def test_editor_builds_teacher_runs_pupil_plays_offline_and_the_xlsx_has_the_poi
     # The location station: the emulated position is inside its radius.
     pupil.get_by_role("link", name="Alle Stationen").click()
     station_rows.nth(1).get_by_role("link").click()
-    expect(pupil.locator(".distance")).to_contain_text("Entfernung")
+    expect(pupil.locator(".distance")).to_contain_text("Ihr seid da")
     pupil.get_by_role("button", name="Ich bin da").click()
     expect(pupil.get_by_role("heading", name="Brunnen")).to_be_visible()
     expect(pupil.locator("article.task")).to_have_count(2)

@@ -59,10 +59,10 @@ def stored_answers(team_name: str):
 
 
 def join(page, code: str, team_name: str) -> None:
-    page.get_by_label("Teamname / Team name").fill(team_name)
+    page.get_by_label("Teamname").fill(team_name)
     if not page.get_by_label("Code", exact=True).input_value():
         page.get_by_label("Code", exact=True).fill(code)
-    page.get_by_role("button", name="Beitreten / Join").click()
+    page.get_by_role("button", name="Beitreten").click()
 
 
 def test_pupil_plays_on_a_phone_goes_offline_and_every_answer_is_stored_once(live_server, class_run, phone):
@@ -86,7 +86,7 @@ def test_pupil_plays_on_a_phone_goes_offline_and_every_answer_is_stored_once(liv
     expect(stations.nth(1)).to_contain_text("Gesperrt")
     expect(stations.nth(2)).to_contain_text("Gesperrt")
     expect(page.locator("#sync-status")).to_contain_text("Online")
-    expect(page.locator(".score-line")).to_contain_text("Punkte / Points: 0 von 50")
+    expect(page.locator(".score-line")).to_contain_text("Punkte: 0 von 50")
     assert page.evaluate(UNLABELLED_CONTROLS) == []
     screenshot(page, "player-stations.png")
 
@@ -97,7 +97,7 @@ def test_pupil_plays_on_a_phone_goes_offline_and_every_answer_is_stored_once(liv
     page.get_by_role("button", name="Antwort senden").click()
     painter = page.locator(f"#task-{tasks['painter'].id}")
     expect(painter.locator(".result")).to_contain_text("Richtig")
-    expect(painter.locator(".result")).to_contain_text("Punkte / Points: 10")
+    expect(painter.locator(".result")).to_contain_text("Punkte: 10")
     screenshot(page, "player-task.png")
 
     # A QR station, opened by typing its code.
@@ -114,9 +114,9 @@ def test_pupil_plays_on_a_phone_goes_offline_and_every_answer_is_stored_once(liv
     # A location station: the emulated position is inside its radius.
     page.get_by_role("link", name="Alle Stationen").click()
     stations.nth(2).get_by_role("link").click()
-    expect(page.locator(".distance")).to_contain_text("Entfernung")
+    expect(page.locator(".distance")).to_contain_text("Ihr seid da")
     page.get_by_role("button", name="Ich bin da").click()
-    page.get_by_label("Zahl / Number").fill("12")
+    page.get_by_label("Zahl").fill("12")
     page.get_by_role("button", name="Antwort senden").click()
     expect(page.locator(f"#task-{tasks['fountain'].id} .result")).to_contain_text("Richtig")
     assert len(stored_answers("Die Entdecker")) == 3
@@ -126,15 +126,20 @@ def test_pupil_plays_on_a_phone_goes_offline_and_every_answer_is_stored_once(liv
     context.set_offline(True)
     expect(page.locator("#sync-status")).to_contain_text("Offline")
     stations.nth(3).get_by_role("link").click()
-    page.get_by_label("Deine Antwort / Your answer").fill("pinsel")
+    page.get_by_label("Deine Antwort").fill("pinsel")
     page.get_by_role("button", name="Antwort senden").first.click()
     expect(page.locator(f"#task-{tasks['tool'].id} .result")).to_contain_text("sobald Netz da ist")
-    page.get_by_label("Zahl / Number").fill("1882")
+    # Without offline feedback the phone cannot know: saved and being checked, never "done".
+    expect(page.locator(f"#task-{tasks['tool'].id} .result")).to_contain_text("Gespeichert – wird geprüft")
+    expect(page.locator(f"#task-{tasks['tool'].id}")).not_to_contain_text("erledigt")
+    page.get_by_label("Zahl").fill("1882")
     page.locator(f"#task-{tasks['year'].id}").get_by_role("button", name="Antwort senden").click()
     expect(page.locator(f"#task-{tasks['year'].id} .result")).to_contain_text("sobald Netz da ist")
     page.get_by_role("link", name="Alle Stationen").click()
     expect(page.locator("#sync-status")).to_contain_text("2 Einträge warten")
-    expect(stations.nth(3)).to_contain_text("2/2 Aufgaben")
+    expect(stations.nth(3)).to_contain_text("0/2 Aufgaben")
+    expect(stations.nth(3)).to_contain_text("Wird geprüft")
+    expect(stations.nth(3)).not_to_contain_text("Erledigt")
     assert len(stored_answers("Die Entdecker")) == 3
 
     # Back online: the outbox drains, and the server holds every answer exactly once.
@@ -268,7 +273,7 @@ def test_every_task_type_is_labelled_keyboard_usable_and_answered_once(live_serv
     submit("match")
     card("photo").get_by_label("Foto aufnehmen").set_input_files(
         {"name": "foto.png", "mimeType": "image/png", "buffer": tiny_png()})
-    expect(card("photo").locator(".preview img")).to_have_attribute("alt", "Vorschau eures Fotos / Preview of your photo")
+    expect(card("photo").locator(".preview img")).to_have_attribute("alt", "Vorschau eures Fotos")
     submit("photo")
     card("location").get_by_role("button", name="Ich bin da").click()
     card("survey").get_by_label("Deine Bewertung").fill("4")
@@ -306,7 +311,7 @@ def test_every_task_type_is_labelled_keyboard_usable_and_answered_once(live_serv
     # Leaving forgets the team on this phone.
     page.get_by_role("button", name="Team verlassen").click()
     page.get_by_role("button", name="Ja, verlassen").click()
-    expect(page.get_by_role("heading", name="Mitmachen / Join")).to_be_visible()
+    expect(page.get_by_role("heading", name="Mitmachen")).to_be_visible()
     assert page.evaluate("localStorage.getItem('rallye.session')") is None
     assert seen["errors"] == []
 

@@ -82,23 +82,40 @@ def test_invalid_token_requests_create_nothing(db, api_as, editor):
     assert db.session.query(ApiToken).count() == 1  # the test client's own
 
 
-def test_the_office_creates_and_lists_accounts(db, office_api, institution):
+def test_the_office_invites_and_lists_accounts(db, office_api, institution, outbox):
     response = office_api.post(f"{API}/users", json={
-        "email": "Eva.Keller@Museum.example", "password": "a long enough secret", "role": "editor",
+        "email": "Eva.Keller@Museum.example", "role": "editor",
         "display_name": "Eva Keller", "institution_ids": [institution.id]})
     assert response.status_code == 201
     body = response.get_json()
     assert body["email"] == "eva.keller@museum.example" and body["institutions"][0]["id"] == institution.id
+    assert body["invitation_pending"] is True and body["invitation_mailed"] is True
     assert "password" not in body
     stored = db.session.get(User, body["id"])
-    assert stored.password_hash.startswith("$argon2id$")
+    assert stored.password_hash == "" and not stored.has_password  # nobody has set a password
+    [mail] = outbox()
+    assert mail["To"] == "eva.keller@museum.example" and "/account/set-password/" in mail.text
     editors = office_api.get(f"{API}/users?role=editor").get_json()
     assert [u["email"] for u in editors] == ["eva.keller@museum.example"]
     assert office_api.get(f"{API}/users/{body['id']}").get_json()["display_name"] == "Eva Keller"
 
 
+def test_the_office_cannot_set_a_password_when_inviting(db, office_api, school, outbox):
+    """The finding: the office chose a teacher's password and signed in as her to read pupils' answers."""
+    response = office_api.post(f"{API}/users", json={"email": "t@schule.example", "password": "chosen by office",
+                                                     "role": "teacher", "school_ids": [school.id]})
+    assert "password" in assert_problem(response, 422, "invalid_request")["errors"]
+    assert db.session.query(User).count() == 1 and outbox() == []
+    invited = office_api.post(f"{API}/users", json={"email": "t@schule.example", "role": "teacher",
+                                                    "school_ids": [school.id]}).get_json()
+    patch = office_api.patch(f"{API}/users/{invited['id']}", json={"password": "chosen by office"})
+    assert "password" in assert_problem(patch, 422, "invalid_request")["errors"]
+    db.session.rollback()
+    assert db.session.get(User, invited["id"]).password_hash == ""
+
+
 INVALID_ACCOUNTS = [
-    ({"email": "not-an-address"}, "email"), ({"email": None}, "email"), ({"password": "short"}, "password"),
+    ({"email": "not-an-address"}, "email"), ({"email": None}, "email"), ({"locale": "fr"}, "locale"),
     ({"role": "admin"}, "role"), ({"role": "editor", "institution_ids": []}, "institution_ids"),
     ({"school_ids": "1"}, "school_ids"), ({"institution_ids": [1]}, "institution_ids"),
     ({"school_ids": [99999]}, "school_ids"), ({"is_admin": True}, "is_admin"),
@@ -107,18 +124,16 @@ INVALID_ACCOUNTS = [
 
 def test_invalid_accounts_are_refused_and_nothing_is_stored(db, office_api, school):
     for change, field in INVALID_ACCOUNTS:
-        body = {"email": "new.teacher@schule.example", "password": "a long enough secret", "role": "teacher",
-                "school_ids": [school.id], **change}
+        body = {"email": "new.teacher@schule.example", "role": "teacher", "school_ids": [school.id], **change}
         response = office_api.post(f"{API}/users", json=body)
         assert field in assert_problem(response, 422, "invalid_request")["errors"], change
     missing = assert_problem(office_api.post(f"{API}/users", json={}), 422, "invalid_request")
-    assert set(missing["errors"]) == {"email", "password", "role"}
+    assert set(missing["errors"]) == {"email", "role"}
     assert db.session.query(User).count() == 1  # the office only
 
 
 def test_an_existing_email_is_a_conflict(db, office_api, office):
-    response = office_api.post(f"{API}/users", json={"email": office.email.upper(), "password": "x" * 12,
-                                                     "role": "office"})
+    response = office_api.post(f"{API}/users", json={"email": office.email.upper(), "role": "office"})
     assert_problem(response, 409, "email_taken")
     assert db.session.query(User).count() == 1
 
@@ -128,8 +143,7 @@ def test_only_the_office_administers_accounts(db, api_as, editor, teacher):
     assert_problem(api.get(f"{API}/users"), 403, "forbidden")
     assert_problem(api.get(f"{API}/users/{teacher.id}"), 403, "forbidden")
     assert_problem(api.patch(f"{API}/users/{teacher.id}", json={"active": False}), 403, "forbidden")
-    assert_problem(api.post(f"{API}/users", json={"email": "x@y.example", "password": "x" * 12,
-                                                  "role": "office"}), 403, "forbidden")
+    assert_problem(api.post(f"{API}/users", json={"email": "x@y.example", "role": "office"}), 403, "forbidden")
     db.session.rollback()
     assert db.session.get(User, teacher.id).active is True
     assert db.session.query(User).filter_by(role="office").count() == 0

@@ -42,7 +42,7 @@ def test_qr_kit_has_an_overview_page_then_one_page_per_station():
 def test_station_page_carries_instructions_in_english_and_german_and_the_rally_title():
     text = pages_text(qr_kit_pdf(RALLY, stations(1)))[1]
     assert "Scan this code with the rally app" in text
-    assert "Scanne diesen Code mit der Rally-App" in text
+    assert "Scanne diesen Code mit der Rallye-App" in text
     assert "Ölmühle – „Technik früher“" in text
 
 
@@ -90,7 +90,7 @@ def test_join_poster_shows_the_code_the_link_and_both_languages():
     (text,) = pages_text(poster)
     assert "K 7 M 2 Q X" in text
     assert "Klasse 7b – Gymnasium Überlingen" in text and "Stadtmuseum Münster" in text
-    assert "Open the rally app" in text and "Öffne die Rally-App" in text
+    assert "Open the rally app" in text and "Öffne die Rallye-App" in text
     assert decoded_images(poster, 0) == ["https://rally.example/j/K7M2QX"]
 
 

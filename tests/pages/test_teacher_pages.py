@@ -393,6 +393,7 @@ def test_class_and_window_change_before_the_start_only(as_teacher, make_rally, m
     assert 'name="class_label"' not in text(as_teacher.get(f"/teacher/runs/{running.id}"))
     refused = as_teacher.post(f"/teacher/runs/{running.id}/window", data={
         "class_label": "9b", "starts_at": local_input(3, 10), "ends_at": local_input(3, 13)})
-    assert refused.status_code == 409 and "only change before the run starts" in text(refused)
+    # Issue 16: the end of a run under way may move; its class and start stay fixed.
+    assert refused.status_code == 409 and "nur vor dem Beginn ändern" in text(refused)
     db.session.expire_all()
     assert running.class_label == "7b"

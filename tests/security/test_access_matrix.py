@@ -65,7 +65,7 @@ def world(app, db, make_institution, make_school, make_user, make_rally, institu
         "ids": {"rally_id": draft.id, "station_id": station.id, "task_id": task.id, "media_id": asset.id,
                 "link_id": link.id, "run_id": run.id, "answer_id": answer.id, "upload_id": upload.id,
                 "partnership_id": p.id, "institution_id": institution.id, "school_id": school.id,
-                "user_id": editor.id},
+                "user_id": editor.id, "library_rally_id": published.id},
         "owners": {"editor": editor, "teacher": teacher, "office": office},
         "outsiders": {
             "editor_b": make_user("editor", institutions=[other_institution]),
@@ -173,3 +173,47 @@ def test_pupil_uploads_are_never_served_publicly(app, client, world, db):
     upload = db.session.get(Upload, world["ids"]["upload_id"])
     response = client.get(f"/media/{upload.storage_name}")
     assert response.status_code == 404
+
+
+@pytest.fixture
+def school_world(db, world, school, teacher, institution, make_school, make_user, make_institution):
+    """A rally of school A authored by its teacher; the outsiders of the schools' matrix."""
+    from rallies import authoring, publishing
+
+    rally = authoring.create_rally(school, actor=teacher, title="Unser Schulhof", about="Klasse 7b")
+    station = authoring.add_station(rally, actor=teacher, title="Der Baum", unlock_mode="qr")
+    task = authoring.add_task(station, actor=teacher, type="text", prompt_md="?", config={"accepted_answers": ["x"]})
+    publishing.publish(rally, actor=teacher, visibility="school")
+    db.session.commit()
+    return {
+        "ids": {**world["ids"], "rally_id": rally.id, "station_id": station.id, "task_id": task.id},
+        "outsiders": {
+            "teacher of another school": make_user("teacher", schools=[make_school(name="Nachbarschule")]),
+            "editor of the partner museum": world["owners"]["editor"],
+            "editor outside any partnership": make_user("editor", institutions=[make_institution(name="Fern")]),
+        },
+    }
+
+
+def test_a_schools_rally_is_found_by_its_teachers_and_404_for_everyone_else(app, api_as, school_world, teacher):
+    """Teachers of another school and editors outside a co-owning partnership: 404 on every rally route."""
+    owner = api_as(teacher)
+    outsiders = {name: api_as(user) for name, user in school_world["outsiders"].items()}
+    owner_reads = checks = 0
+    for rule in manage_rules(app):
+        if first_param(rule.rule) not in ("rally_id", "station_id", "task_id") or "<int:link_id>" in rule.rule:
+            continue
+        path = fill(rule.rule, school_world["ids"])
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if method == "GET":
+                response = owner.get(path)
+                assert response.status_code == 200, (path, response.status_code, response.get_data()[:200])
+                owner_reads += 1
+            for name, client in outsiders.items():
+                response = client.open(path, method=method, json={})
+                # Writes may fail validation of an empty body first, but never reach the rally.
+                expected = (404,) if method == "GET" else (404, 422)
+                assert response.status_code in expected, (name, method, path, response.status_code)
+                assert response.mimetype == "application/problem+json"
+                checks += 1
+    assert owner_reads > 8 and checks > 60

@@ -1,7 +1,7 @@
 """stations.qr_printed_token: which QR code was downloaded for printing (publish checklist)
 
 Revision ID: c4f1a9e2b7d3
-Revises: ae499b4d0038
+Revises: c4e1a7d20b16
 Create Date: 2026-12-07 03:40:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'c4f1a9e2b7d3'
-down_revision = 'ae499b4d0038'
+down_revision = 'c4e1a7d20b16'
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,7 @@
 // The client API /api/v1, and nothing else: every call the player makes to the server.
 
+import { acceptLanguage } from "./i18n.js";
+
 export class ApiError extends Error {
   /** A problem+json answer (status >= 400), or a network failure (status 0). */
   constructor(status, problem = {}, retryAfter = null) {
@@ -26,7 +28,7 @@ async function parseProblem(response) {
 
 /** fetch that turns network failures and error statuses into ApiError. */
 export async function request(path, { method = "GET", token = null, json, body, headers = {} } = {}) {
-  const allHeaders = { Accept: "application/json", ...headers };
+  const allHeaders = { Accept: "application/json", "Accept-Language": acceptLanguage(), ...headers };
   if (token) allHeaders.Authorization = `Bearer ${token}`;
   let payload = body;
   if (json !== undefined) {

@@ -2,8 +2,12 @@
 // outbox. It speaks only the client API /api/v1 (see api.js).
 
 import * as api from "./api.js";
-import { allTasks, findStation, judgeLocally, noteQueuedAnswer, stationStates, taskStatus } from "./game.js";
-import { distanceM, formatDistance, isInside, currentPosition, watchPosition } from "./geo.js";
+import { allTasks, findStation, judgeLocally, noteQueuedAnswer, stationStates, taskStatus, waitingCountsDone } from "./game.js";
+import { distanceM, formatDistance, isInside, currentPosition } from "./geo.js";
+import {
+  LANGUAGES, contentAttrs, initI18n, language, onLanguageChange, setContentLanguage, setLanguage, t,
+} from "./i18n.js";
+import { mapPanel, placedStations } from "./map.js";
 import { Sender, enqueue, countItems, clearOutbox } from "./outbox.js";
 import { cameraAvailable, startScanner } from "./scanner.js";
 import {
@@ -11,15 +15,16 @@ import {
 } from "./store.js";
 import { Events, makeDeliver, refreshProgress } from "./sync.js";
 import { taskInput } from "./tasks.js";
+import { gradeAtTask, isGraded, joinCountdown, updateVisit, visitHome } from "./visit.js";
 import {
-  announce, errorText, field, formatPoints, h, mediaBlock, richText, STATE_LABELS, UNLOCK_LABELS,
+  announce, errorText, field, formatPoints, h, mediaBlock, onCleanup, richText, runCleanups, stateLabel, unlockLabel,
 } from "./views.js";
+import { wayfinder } from "./wayfinder.js";
 
 const root = document.getElementById("player");
 const events = new Events();
 const app = {
   bundle: null,
-  cleanups: [],
   pending: 0,
   blocked: null,
   mediaStatus: "",
@@ -57,7 +62,7 @@ function navigate(hash, { replace = false } = {}) {
 }
 
 function cleanup() {
-  app.cleanups.splice(0).forEach((fn) => fn());
+  runCleanups();
 }
 
 async function updateSyncStatus() {
@@ -69,12 +74,8 @@ async function updateSyncStatus() {
 function syncStatusChildren() {
   const online = navigator.onLine;
   const parts = [h("span", { class: `dot ${online ? "on" : "off"}`, "aria-hidden": "true" }),
-    online ? "Online" : "Offline"];
-  if (app.pending) {
-    parts.push(` · ${app.pending} ${app.pending === 1 ? "Eintrag wartet" : "Einträge warten"} auf Übertragung / waiting to sync`);
-  } else {
-    parts.push(" · Alles übertragen / all synced");
-  }
+    online ? t("sync.online") : t("sync.offline")];
+  parts.push(" · ", app.pending ? t("sync.waiting", { count: app.pending }) : t("sync.all_synced"));
   if (app.mediaStatus) parts.push(` · ${app.mediaStatus}`);
   return parts;
 }
@@ -83,12 +84,18 @@ function syncStatus() {
   return h("p", { id: "sync-status", class: "sync-status", role: "status" }, syncStatusChildren());
 }
 
-function heading(text, level = "h1") {
-  return h(level, { tabindex: "-1", class: "view-title" }, text);
+function heading(text, level = "h1", attrs = {}) {
+  return h(level, { tabindex: "-1", class: "view-title", ...attrs }, text);
 }
 
-function backLink(label = "← Alle Stationen / All stations") {
-  return h("p", { class: "back" }, h("a", { href: "#/" }, label));
+/** A heading holding the rally's own words (rally or station title). */
+function contentHeading(text) {
+  return heading(text, "h1", contentAttrs());
+}
+
+function backLink() {
+  return h("p", { class: "back" }, h("a", { href: "#/" }, h("span", { class: "dir-arrow", "aria-hidden": "true" }, "←"), " ",
+    t("nav.all_stations")));
 }
 
 // --- bundle ------------------------------------------------------------------------------
@@ -117,7 +124,10 @@ async function loadRally({ quiet = false } = {}) {
     }
   }
   app.bundle = bundle;
-  if (bundle) cacheAllMedia(bundle);
+  if (bundle) {
+    setContentLanguage(bundle.rally.language);
+    cacheAllMedia(bundle);
+  }
   if (!quiet) render();
 }
 
@@ -126,10 +136,10 @@ async function cacheAllMedia(bundle) {
   const urls = mediaUrls(bundle);
   if (!urls.length) return;
   const result = await cacheMedia(urls, (done, total) => {
-    app.mediaStatus = done < total ? `Medien ${done}/${total} / media` : "";
+    app.mediaStatus = done < total ? t("sync.media_progress", { done, total }) : "";
     updateSyncStatus();
   });
-  app.mediaStatus = result.failed ? `${result.failed} Medien fehlen offline / media missing offline` : "";
+  app.mediaStatus = result.failed ? t("sync.media_missing", { count: result.failed }) : "";
   updateSyncStatus();
 }
 
@@ -221,30 +231,63 @@ async function leaveTeam() {
 
 // --- views ---------------------------------------------------------------------------------
 
+/** The five languages as large buttons (join screen): each names itself in its own language. */
+function languageButtons() {
+  return h("div", { class: "lang-buttons", role: "group", "aria-label": t("lang.choose") },
+    LANGUAGES.map((l) => h("button", { type: "button", lang: l.code, dir: l.dir || "ltr",
+      class: l.code === language() ? "lang-button current" : "lang-button",
+      "aria-pressed": l.code === language() ? "true" : "false",
+      onclick: () => changeLanguage(l.code) }, l.name)));
+}
+
+/** The language menu of the header, on every screen. */
+function renderHeader() {
+  const bar = document.getElementById("player-header");
+  if (!bar) return;
+  const select = h("select", { id: "player-lang", onchange: () => changeLanguage(select.value) },
+    LANGUAGES.map((l) => h("option", { value: l.code, lang: l.code, selected: l.code === language() }, l.name)));
+  bar.replaceChildren(
+    h("a", { class: "brand", href: "/play#/" }, t("app.brand")),
+    h("div", { class: "lang-menu" }, h("label", { for: "player-lang" }, t("lang.label")), select));
+}
+
+async function changeLanguage(code) {
+  await setLanguage(code);
+  const active = document.activeElement && document.activeElement.id;
+  renderHeader();
+  render({ keepFocus: true });
+  if (active === "player-lang") document.getElementById("player-lang").focus();
+  else {
+    const again = root.querySelector(`.lang-button[lang="${code}"]`);
+    if (again) again.focus();
+  }
+  announce(t("lang.changed"));
+}
+
 function joinView(prefill) {
   const pending = pendingQr.get();
   const code = h("input", { name: "code", autocomplete: "off", autocapitalize: "characters", spellcheck: "false",
-    required: true, maxlength: "12", value: prefill || "", inputmode: "text" });
+    required: true, maxlength: "12", value: prefill || "", inputmode: "text", dir: "ltr" });
   const name = h("input", { name: "team_name", autocomplete: "off", required: true, maxlength: "40" });
   const error = h("p", { class: "error", role: "alert" });
-  const submit = h("button", { class: "primary big", type: "submit" }, "Beitreten / Join");
+  const submit = h("button", { class: "primary big", type: "submit" }, t("join.submit"));
   const form = h("form", { class: "card narrow", novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
     error.textContent = "";
     if (!code.value.trim() || !name.value.trim()) {
-      error.textContent = "Bitte Code und Teamnamen eingeben. / Please enter code and team name.";
+      error.textContent = t("join.need_both");
       (code.value.trim() ? name : code).focus();
       return;
     }
     submit.disabled = true;
-    submit.textContent = "Einen Moment … / One moment …";
+    submit.textContent = t("join.wait");
     try {
       const joined = await api.join(code.value.trim(), name.value.trim());
       session.set({ token: joined.token, team: joined.team, run: joined.run, rally: joined.rally });
       playState.set(emptyState());
       sender.blocked = false;
       app.blocked = null;
-      submit.textContent = "Rallye wird geladen … / Downloading …";
+      submit.textContent = t("join.downloading");
       await loadRally({ quiet: true });
       history.replaceState(null, "", "/play#/");
       const token = pendingQr.get();
@@ -253,25 +296,31 @@ function joinView(prefill) {
         await openScanned(token);
         return;
       }
-      announce(`Willkommen, ${joined.team.name}!`);
+      announce(t("join.welcome", { team: joined.team.name }));
       render();
       refreshFromServer();
     } catch (failure) {
       const problem = failure.problem || {};
       const fieldErrors = problem.errors ? Object.values(problem.errors).flat().join(" ") : "";
       error.textContent = errorText(failure.code, problem.detail) + (fieldErrors && failure.code === "invalid_request" ? ` ${fieldErrors}` : "");
+      if (failure.code === "run_not_open") {
+        const countdown = joinCountdown(problem);
+        if (countdown) error.replaceChildren(countdown);
+      }
       submit.disabled = false;
-      submit.textContent = "Beitreten / Join";
+      submit.textContent = t("join.submit");
       (failure.code === "team_name_taken" || failure.code === "team_name_refused" ? name : code).focus();
     }
   } },
-  field("Code", code, "Steht an der Tafel oder auf dem Plakat. / From the board or poster."),
-  field("Teamname / Team name", name, "1 bis 40 Zeichen, keine echten Namen. / No real names please."),
+  field(t("join.code"), code, t("join.code_hint")),
+  field(t("join.team_name"), name, t("join.team_name_hint")),
   error, submit);
   return [
-    heading("Mitmachen / Join"),
-    pending ? h("p", { class: "flash" }, "Ihr habt einen Stations-Code gescannt. Tretet zuerst einem Team bei – danach wird der Code gezählt. / Join a team first; the scanned code is kept.") : null,
-    h("p", {}, "Gebt den Code eurer Rallye und einen Namen für euer Team ein."),
+    heading(t("join.title")),
+    h("section", { class: "lang-choice", "aria-labelledby": "lang-choice-title" },
+      h("h2", { id: "lang-choice-title", class: "small-heading" }, t("lang.choose")), languageButtons()),
+    pending ? h("p", { class: "flash" }, t("join.pending_scan")) : null,
+    h("p", {}, t("join.intro")),
     form,
   ];
 }
@@ -280,11 +329,25 @@ function scoreLine(state) {
   const s = settings();
   const progress = state.progress;
   const parts = [];
-  if (s.show_points && progress) parts.push(h("span", { class: "score" }, `Punkte / Points: ${formatPoints(progress.score)} von ${formatPoints(progress.max_score)}`));
+  if (s.show_points && progress) {
+    parts.push(h("span", { class: "score" }, t("score.line", { score: formatPoints(progress.score), max: formatPoints(progress.max_score) })));
+  }
   if (progress && progress.time_left_s !== null && progress.time_left_s !== undefined) {
-    parts.push(h("span", { class: "time" }, ` · Zeit / Time left: ${Math.max(0, Math.round(progress.time_left_s / 60))} min`));
+    if (parts.length) parts.push(" · ");
+    parts.push(h("span", { class: "time" }, t("score.time_left", { count: Math.max(0, Math.round(progress.time_left_s / 60)) })));
   }
   return parts.length ? h("p", { class: "score-line" }, parts) : null;
+}
+
+/** Stations done out of all, as a bar that fills from the reading direction's start. */
+function progressBar(rows) {
+  const done = rows.filter((r) => r.state === "done").length;
+  const share = rows.length ? Math.round((done / rows.length) * 100) : 0;
+  const label = t("progress.stations", { done, count: rows.length });
+  return h("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": String(rows.length),
+    "aria-valuenow": String(done), "aria-valuetext": label, "aria-label": t("progress.label") },
+  h("div", { class: "progress-fill", style: `inline-size: ${share}%` }),
+  h("span", { class: "progress-text" }, label));
 }
 
 function confirmButton(label, confirmLabel, question, action, cls = "") {
@@ -297,12 +360,37 @@ function confirmButton(label, confirmLabel, question, action, cls = "") {
     const no = h("button", { type: "button", onclick: () => {
       wrap.replaceChildren(first);
       first.focus();
-    } }, "Abbrechen / Cancel");
+    } }, t("common.cancel"));
     wrap.replaceChildren(h("p", { role: "alert" }, question), h("div", { class: "button-row" }, yes, no));
     yes.focus();
   } }, label);
   wrap.append(first);
   return wrap;
+}
+
+/** Where the server judged differently from what the phone showed offline: name the tasks. */
+function changedNotice() {
+  const changed = playState.get().changed || [];
+  if (!changed.length || !app.bundle) return null;
+  const tasks = allTasks(app.bundle);
+  const items = changed.map((c) => {
+    const found = tasks.find((x) => String(x.task.id) === String(c.task_id));
+    if (!found) return null;
+    const number = found.station.tasks.indexOf(found.task) + 1;
+    const verdict = c.correct ? t("changed.now_right") : t("changed.now_wrong");
+    return h("li", {}, h("a", { href: `#/station/${found.station.id}` },
+      t("changed.task", { station: found.station.title, number })), " – ", verdict);
+  }).filter(Boolean);
+  if (!items.length) return null;
+  return h("section", { class: "flash notice changed-notice", role: "status" },
+    h("p", {}, h("strong", {}, t("changed.title", { count: items.length }))),
+    h("ul", {}, items),
+    h("button", { type: "button", onclick: () => {
+      playState.update((s) => {
+        s.changed = [];
+      });
+      render({ keepFocus: true });
+    } }, t("common.ok")));
 }
 
 function homeView() {
@@ -312,115 +400,122 @@ function homeView() {
   const finished = state.finishedAt || state.finishQueued;
   const list = h("ol", { class: "stations" }, rows.map((row) => {
     const { station } = row;
-    const unlockLabel = UNLOCK_LABELS[station.unlock.mode];
+    const mode = unlockLabel(station.unlock.mode);
     return h("li", { class: `station state-${row.state}` },
       h("a", { href: `#/station/${station.id}`, class: "station-link" },
-        h("span", { class: "station-title" }, station.title),
+        h("span", { class: "station-title", ...contentAttrs() }, station.title),
         h("span", { class: "station-meta" },
-          h("span", { class: `badge state ${row.state}` }, STATE_LABELS[row.state]),
-          unlockLabel ? h("span", { class: "badge" }, unlockLabel) : null,
-          station.tasks.length ? h("span", { class: "muted" }, `${row.tasksDone}/${row.tasksTotal} Aufgaben`) : null)));
+          h("span", { class: `badge state ${row.state}` }, stateLabel(row.state)),
+          mode ? h("span", { class: "badge" }, mode) : null,
+          station.tasks.length ? h("span", { class: "muted" }, t("station.tasks_done", { done: row.tasksDone, count: row.tasksTotal })) : null)));
   }));
+  const hasPlaces = placedStations(app.bundle).length > 0;
   return [
     h("section", { class: "card rally-head" },
-      heading(app.bundle.rally.title),
-      h("p", { class: "team" }, `Team: ${current.team.name}`, current.run ? ` · Klasse ${current.run.class_label}` : ""),
+      contentHeading(app.bundle.rally.title),
+      h("p", { class: "team" }, t("home.team", { team: current.team.name }), current.run ? ` · ${t("home.class", { label: current.run.class_label })}` : ""),
       scoreLine(state),
+      visitHome(),
+      progressBar(rows),
       syncStatus()),
     app.notice ? h("p", { class: "flash" }, app.notice) : null,
-    finished ? h("p", { class: "flash success", role: "status" },
-      state.finishedAt ? "Ihr habt die Rallye beendet. Danke fürs Mitspielen! / You have finished." : "Beendet – wird übertragen, sobald Netz da ist. / Finished, will sync.") : null,
-    !finished ? h("p", {}, h("a", { class: "button primary big", href: "#/scan" }, "QR-Code scannen / Scan")) : null,
-    h("h2", {}, "Stationen / Stations"),
+    changedNotice(),
+    finished ? h("p", { class: "flash success", role: "status" }, state.finishedAt ? t("home.finished") : t("home.finish_queued")) : null,
+    h("div", { class: "button-row wide" },
+      !finished ? h("a", { class: "button primary big", href: "#/scan" }, t("scan.button")) : null,
+      hasPlaces ? h("a", { class: "button big", href: "#/map" }, t("map.button")) : null),
+    h("h2", {}, t("home.stations")),
     list,
-    richText(app.bundle.rally.description_html, "rich muted"),
-    h("section", { class: "card actions" },
-      !finished ? confirmButton("Rallye beenden / Finish", "Ja, beenden / Yes, finish",
-        "Wirklich beenden? Danach zählen keine Antworten mehr. / Really finish?", async () => {
-          await finishRally();
-          render();
-        }) : null,
-      confirmButton("Team verlassen / Leave team", "Ja, verlassen / Yes, leave",
-        app.pending ? `Achtung: ${app.pending} Einträge sind noch nicht übertragen und gehen verloren. / Unsynced items will be lost.`
-          : "Dieses Handy vergisst das Team. / This phone forgets the team.", leaveTeam, "danger-outline")),
+    app.bundle.rally.description_html ? h("section", { class: "about" }, h("h2", {}, t("home.about")),
+      richText(app.bundle.rally.description_html, "rich muted")) : null,
+    h("section", { class: "card actions", "aria-labelledby": "actions-title" },
+      h("h2", { id: "actions-title", class: "small-heading" }, t("home.actions")),
+      !finished ? confirmButton(t("finish.button"), t("finish.yes"), t("finish.question"), async () => {
+        await finishRally();
+        render();
+      }) : null,
+      confirmButton(t("leave.button"), t("leave.yes"),
+        app.pending ? t("leave.unsynced", { count: app.pending }) : t("leave.question"), leaveTeam, "danger-outline")),
   ];
 }
 
 function lockedPanel(station, row) {
-  const panel = h("section", { class: "card locked-panel" }, h("h2", {}, "Gesperrt / Locked"));
+  const panel = h("section", { class: "card locked-panel", "aria-labelledby": "locked-title" },
+    h("h2", { id: "locked-title" }, stateLabel("locked")));
   for (const reason of row.why) {
     if (reason.kind === "qr") {
-      panel.append(h("p", {}, "Sucht den QR-Code dieser Station und scannt ihn. / Find and scan this station's QR code."),
-        h("p", {}, h("a", { class: "button primary", href: "#/scan" }, "QR-Code scannen / Scan")), manualCodeForm());
+      panel.append(h("p", {}, t("locked.qr")),
+        h("p", {}, h("a", { class: "button primary", href: "#/scan" }, t("scan.button"))), manualCodeForm());
     } else if (reason.kind === "location") {
       panel.append(locationUnlock(station));
     } else if (reason.kind === "after" || reason.kind === "previous") {
-      panel.append(h("p", {}, `Erst die Station „${reason.station ? reason.station.title : "?"}“ abschließen. / Finish that station first.`));
+      panel.append(h("p", {}, t("locked.after", { station: reason.station ? reason.station.title : "?" })));
     } else if (reason.kind === "score") {
-      panel.append(h("p", {}, `Öffnet sich ab ${formatPoints(reason.min)} Punkten. / Opens at ${formatPoints(reason.min)} points.`));
+      panel.append(h("p", {}, t("locked.score", { points: formatPoints(reason.min) })));
     }
   }
   return panel;
 }
 
+/** The way to a location station and "Ich bin da": enabled once the fix is inside its radius. */
 function locationUnlock(station) {
   const unlock = station.unlock;
-  const state = playState.get();
-  const last = state.checkins[station.id];
-  const distance = h("p", { class: "distance", "aria-live": "polite" },
-    last && last.distance_m !== undefined ? `Entfernung / Distance: ${formatDistance(last.distance_m)} (Radius ${unlock.radius_m} m)`
-      : "Entfernung wird gemessen … / Measuring distance …");
-  const stop = watchPosition((fix) => {
-    const d = distanceM(fix.lat, fix.lon, unlock.lat, unlock.lon);
-    distance.textContent = `Entfernung / Distance: ${formatDistance(d)} (Radius ${unlock.radius_m} m, ±${Math.round(fix.accuracy_m)} m)`;
-  });
-  app.cleanups.push(stop);
-  const message = h("p", { role: "status" });
-  const button = h("button", { type: "button", class: "primary big", onclick: async () => {
+  const message = h("p", { role: "status", class: "checkin-message" });
+  let inside = null;
+  const button = h("button", { type: "button", class: "primary big checkin", onclick: async () => {
     button.disabled = true;
-    message.textContent = "Standort wird bestimmt … / Locating …";
+    message.textContent = t("geo.locating");
     try {
-      const fix = await currentPosition();
+      const fix = await currentPosition(); // the arrow's own fix when it is fresh
+
       const result = await checkIn(station, fix);
       if (result.inside) {
-        announce("Station geöffnet! / Station unlocked!");
+        announce(t("checkin.unlocked"));
         render();
         return;
       }
-      message.textContent = `Noch nicht da: ${formatDistance(result.distance_m)} entfernt. / Not there yet.`;
+      message.textContent = t("checkin.not_yet", { distance: formatDistance(result.distance_m) });
     } catch (error) {
       message.textContent = error.message;
     }
-    button.disabled = false;
-  } }, "Ich bin da! / I'm here");
-  return h("div", {}, h("p", {}, "Geht zu diesem Ort. Wenn ihr da seid, tippt auf „Ich bin da“. / Walk to the place, then tap “I'm here”."),
-    distance, button, message);
+    button.disabled = inside === false;
+  } }, t("way.here"));
+  const why = h("p", { id: "checkin-why", class: "muted", hidden: true }, t("checkin.come_closer", { radius: formatDistance(unlock.radius_m) }));
+  const panel = wayfinder(unlock, { onFix: (fix, where) => {
+    inside = where.inside;
+    button.disabled = !inside;
+    if (inside) button.removeAttribute("aria-describedby");
+    else button.setAttribute("aria-describedby", "checkin-why");
+    why.hidden = inside;
+  } });
+  return h("div", { class: "location-unlock" }, h("p", {}, t("locked.location")), panel, why, button, message,
+    h("p", {}, h("a", { href: "#/map" }, t("map.button"))));
 }
 
 function manualCodeForm() {
-  const input = h("input", { name: "station_code", autocomplete: "off", autocapitalize: "off", spellcheck: "false" });
+  const input = h("input", { name: "station_code", autocomplete: "off", autocapitalize: "characters", spellcheck: "false", dir: "ltr" });
   const message = h("p", { role: "status", class: "scan-message" });
   const form = h("form", { class: "manual-code", onsubmit: async (event) => {
     event.preventDefault();
-    message.textContent = "Wird geprüft … / Checking …";
+    message.textContent = t("scan.checking");
     const outcome = await scanCode(input.value);
     showScanOutcome(outcome, message);
-  } }, field("Code eintippen (steht unter dem QR-Code) / Type the code", input),
-  h("button", { type: "submit" }, "Code senden / Send code"), message);
+  } }, field(t("scan.type_code"), input, t("scan.type_code_hint")),
+  h("button", { type: "submit" }, t("scan.send_code")), message);
   return form;
 }
 
 function showScanOutcome(outcome, message) {
   if (outcome.join) return;
   if (outcome.error) {
-    message.textContent = outcome.error === "empty" ? "Bitte einen Code eingeben. / Please enter a code." : errorText(outcome.error);
+    message.textContent = outcome.error === "empty" ? t("scan.need_code") : errorText(outcome.error);
     return;
   }
   if (outcome.queued) {
-    message.textContent = "Gespeichert – wird übertragen, sobald Netz da ist. Die Station öffnet sich dann. / Saved, will sync when online.";
+    message.textContent = t("scan.queued");
     return;
   }
-  announce(`Station „${outcome.station.title}“ ${outcome.unlocked ? "geöffnet" : "gescannt"}.`);
+  announce(t(outcome.unlocked ? "scan.opened" : "scan.scanned", { station: outcome.station.title }));
   navigate(`#/station/${outcome.station.id}`);
 }
 
@@ -432,33 +527,37 @@ function resultText(task, record) {
   const last = record.last;
   if (record.pending > 0) {
     if (record.localCorrect === true) {
-      lines.push("Richtig! / Correct!");
+      lines.push(t("result.right"));
       cls += " ok";
     } else if (record.localCorrect === false) {
-      lines.push("Leider falsch. Versucht es noch einmal. / Not right, try again.");
+      lines.push(t("result.wrong_retry"));
       cls += " bad";
+    } else if (!waitingCountsDone(task, record)) {
+      // Without offline feedback only the server knows: never "done" before it has judged.
+      lines.push(t("result.saved_checking"));
+      cls += " checking";
     }
     if (s.show_solutions && task.feedback && record.localCorrect !== undefined && record.localCorrect !== null) {
       lines.push(record.localCorrect ? task.feedback.correct : task.feedback.wrong);
     }
-    lines.push(navigator.onLine ? "Wird gesendet … / Sending …" : "Gespeichert – wird gesendet, sobald Netz da ist. / Saved, sends when online.");
+    lines.push(navigator.onLine ? t("result.sending") : t("result.sends_when_online"));
   } else if (last) {
     if (last.status === "rejected") {
-      lines.push(`Nicht gezählt: ${errorText(last.error && last.error.code, last.error && last.error.message)}`);
+      lines.push(t("result.not_counted", { reason: errorText(last.error && last.error.code, last.error && last.error.message) }));
       cls += record.done ? "" : " bad";
-    } else if (last.pending_review) {
-      lines.push("Abgegeben – die Lehrkraft bewertet das. / Submitted for review.");
+    } else if (last.pending_review && !isGraded(task.id)) {
+      lines.push(t("result.review"));
     } else if (last.correct === true) {
-      lines.push("Richtig! / Correct!");
+      lines.push(t("result.right"));
       cls += " ok";
     } else if (last.correct === false) {
-      lines.push(record.done ? "Leider falsch. / Not right." : "Leider falsch. Versucht es noch einmal. / Not right, try again.");
+      lines.push(record.done ? t("result.wrong") : t("result.wrong_retry"));
       cls += " bad";
     } else {
-      lines.push("Danke, gespeichert. / Thanks, saved.");
+      lines.push(t("result.thanks"));
       cls += " ok";
     }
-    if (s.show_points && last.points !== null && last.points !== undefined) lines.push(`Punkte / Points: ${formatPoints(last.points)}`);
+    if (s.show_points && last.points !== null && last.points !== undefined) lines.push(t("result.points", { points: formatPoints(last.points) }));
     if (last.feedback) lines.push(last.feedback);
   }
   if (!lines.length) return null;
@@ -469,8 +568,8 @@ function hintBlock(task) {
   if (!task.hint) return null;
   const state = playState.get();
   const text = h("p", { class: "hint-text" }, task.hint.text);
-  if (state.hints[task.id]) return h("div", { class: "hint" }, h("strong", {}, "Tipp / Hint: "), text);
-  const cost = settings().show_points && task.hint.cost ? ` (kostet ${formatPoints(task.hint.cost)} Punkte / costs points)` : "";
+  if (state.hints[task.id]) return h("div", { class: "hint" }, h("strong", {}, t("hint.label")), " ", text);
+  const label = settings().show_points && task.hint.cost ? t("hint.show_cost", { points: formatPoints(task.hint.cost) }) : t("hint.show");
   const button = h("button", { type: "button", class: "link-button", onclick: () => {
     playState.update((s) => {
       s.hints[task.id] = true;
@@ -479,7 +578,7 @@ function hintBlock(task) {
     button.closest(".hint").replaceWith(block);
     block.querySelector(".hint-text").setAttribute("tabindex", "-1");
     block.querySelector(".hint-text").focus();
-  } }, `Tipp anzeigen / Show hint${cost}`);
+  } }, label);
   return h("div", { class: "hint" }, button);
 }
 
@@ -491,19 +590,11 @@ function taskCard(task, index, station) {
   const input = taskInput(task, record ? record.value : undefined);
   const error = h("p", { class: "error", role: "alert" });
   const locked = status === "done" || status === "waiting" || finished;
-  const submit = h("button", { type: "submit", class: "primary", hidden: locked }, input.submitLabel || "Antwort senden / Submit");
-  const fieldset = h("fieldset", { class: "task-fields", disabled: locked }, input.body, submit);
+  const submit = h("button", { type: "submit", class: "primary", hidden: locked }, input.submitLabel || t("task.submit"));
+  const ask = h("div", { class: "confirm-send" });
+  const fieldset = h("fieldset", { class: "task-fields", disabled: locked }, input.body, submit, ask);
   const timer = timeLimit(task, fieldset);
-  const form = h("form", { class: "task-form", novalidate: true, onsubmit: async (event) => {
-    event.preventDefault();
-    error.textContent = "";
-    let value;
-    try {
-      value = await input.read(form);
-    } catch (failure) {
-      error.textContent = failure.message;
-      return;
-    }
+  const send = async (value) => {
     fieldset.disabled = true;
     const file = value && value.file instanceof Blob ? value.file : null;
     await submitAnswer(task, file ? null : value, { file });
@@ -518,16 +609,45 @@ function taskCard(task, index, station) {
         result.focus();
       }
     }
+  };
+  const form = h("form", { class: "task-form", novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    let value;
+    try {
+      value = await input.read(form);
+    } catch (failure) {
+      error.textContent = failure.message;
+      return;
+    }
+    const question = input.confirmBefore ? input.confirmBefore() : null;
+    if (question && !ask.childElementCount) {
+      const yes = h("button", { type: "button", class: "primary", onclick: () => send(value) }, t("task.send_anyway"));
+      const no = h("button", { type: "button", onclick: () => {
+        ask.replaceChildren();
+        submit.hidden = false;
+        submit.focus();
+      } }, t("common.back"));
+      submit.hidden = true;
+      ask.replaceChildren(h("p", { role: "alert" }, question), h("div", { class: "button-row" }, yes, no));
+      no.focus();
+      return;
+    }
+    await send(value);
   } }, fieldset, error);
-  const points = settings().show_points && task.points ? h("span", { class: "badge" }, `${formatPoints(task.points)} Punkte`) : null;
-  return h("article", { class: `card task status-${status}`, id: `task-${task.id}`, "data-type": task.type },
-    h("h3", {}, `Aufgabe ${index + 1} `, points, status === "done" ? h("span", { class: "badge ok" }, "✓ erledigt") : null),
-    richText(task.prompt_html),
-    mediaBlock(task.media),
-    hintBlock(task),
-    timer,
-    form,
-    resultText(task, record));
+  const points = settings().show_points && task.points ? h("span", { class: "badge" }, t("task.points", { count: task.points, points: formatPoints(task.points) })) : null;
+  const badge = status === "done" ? h("span", { class: "badge ok" }, t("task.done"))
+    : status === "waiting" && !waitingCountsDone(task, record) ? h("span", { class: "badge checking" }, t("task.checking")) : null;
+  return h("article", { class: `card task status-${status}`, id: `task-${task.id}`, "data-type": task.type,
+    "aria-labelledby": `task-title-${task.id}` },
+  h("h2", { class: "task-title", id: `task-title-${task.id}` }, t("task.title", { number: index + 1 }), " ", points, badge),
+  richText(task.prompt_html),
+  mediaBlock(task.media),
+  hintBlock(task),
+  timer,
+  form,
+  isGraded(task.id) ? null : resultText(task, record),
+  gradeAtTask(task, { showPoints: settings().show_points }));
 }
 
 function timeLimit(task, fieldset) {
@@ -539,43 +659,48 @@ function timeLimit(task, fieldset) {
   const out = h("p", { class: "timer", "aria-live": "off" });
   const tick = () => {
     const left = Math.max(0, Math.round((end - Date.now()) / 1000));
-    out.textContent = left > 0 ? `Noch ${left} s Zeit / ${left} s left` : "Zeit abgelaufen / Time is up";
+    out.textContent = left > 0 ? t("timer.left", { count: left }) : t("timer.up");
     if (!left) {
       fieldset.disabled = true;
       clearInterval(timer);
     }
   };
   const timer = setInterval(tick, 1000);
-  app.cleanups.push(() => clearInterval(timer));
+  onCleanup(() => clearInterval(timer));
   tick();
   return out;
 }
 
 function stationView(id) {
   const station = findStation(app.bundle, id);
-  if (!station) return [backLink(), heading("Station nicht gefunden / Not found")];
+  if (!station) return [backLink(), heading(t("station.not_found"))];
   const state = playState.get();
   const row = stationStates(app.bundle, state).find((r) => r.station.id === station.id);
-  const parts = [backLink(), heading(station.title), stationSummary(row)];
+  const parts = [backLink(), contentHeading(station.title), stationSummary(row)];
   if (row.state === "locked") {
     parts.push(lockedPanel(station, row));
     return parts;
   }
   if (station.unlock.mode === "location" && state.checkins[station.id]) {
     const c = state.checkins[station.id];
-    if (c.distance_m !== undefined) parts.push(h("p", { class: "muted" }, `Eingecheckt, ${formatDistance(c.distance_m)} vom Ziel. / Checked in.`));
+    if (c.distance_m !== undefined) parts.push(h("p", { class: "muted" }, t("checkin.done", { distance: formatDistance(c.distance_m) })));
   }
-  parts.push(h("section", { class: "card station-body" }, richText(station.body_html), mediaBlock(station.media)));
+  // No empty white card for a station without text or pictures.
+  if (station.body_html || (station.media && station.media.length)) {
+    parts.push(h("section", { class: "card station-body" }, richText(station.body_html), mediaBlock(station.media)));
+  }
   station.tasks.forEach((task, index) => parts.push(taskCard(task, index, station)));
   const next = nextStation(station);
-  parts.push(h("p", { class: "button-row" }, h("a", { class: "button", href: "#/" }, "Zur Übersicht / Overview"),
-    next ? h("a", { class: "button", href: `#/station/${next.id}` }, `Weiter: ${next.title}`) : null));
+  parts.push(h("p", { class: "button-row" }, h("a", { class: "button", href: "#/" }, t("nav.overview")),
+    next ? h("a", { class: "button", href: `#/station/${next.id}` }, t("nav.next", { station: next.title }), " ",
+      h("span", { class: "dir-arrow", "aria-hidden": "true" }, "→")) : null));
   return parts;
 }
 
 function stationSummary(row) {
-  return h("p", { id: "station-summary" }, h("span", { class: `badge state ${row.state}` }, STATE_LABELS[row.state]),
-    row.tasksTotal ? h("span", { class: "muted" }, ` ${row.tasksDone}/${row.tasksTotal} Aufgaben / tasks`) : null);
+  return h("p", { id: "station-summary" }, h("span", { class: `badge state ${row.state}` }, stateLabel(row.state)),
+    row.tasksTotal ? h("span", { class: "muted" }, " ", t("station.tasks_done", { done: row.tasksDone, count: row.tasksTotal })) : null,
+    row.tasksChecking ? h("span", { class: "muted" }, " · ", t("station.tasks_checking", { count: row.tasksChecking })) : null);
 }
 
 function refreshStationSummary() {
@@ -592,39 +717,46 @@ function nextStation(station) {
   return index >= 0 && index < stations.length - 1 ? stations[index + 1] : null;
 }
 
+function mapView() {
+  const rows = stationStates(app.bundle, playState.get());
+  const preferPlan = sessionStorage.getItem("rallye.mapPlan") === "1";
+  return [backLink(), heading(t("map.title")),
+    mapPanel(app.bundle, rows, { preferPlan, onSwitch: (plan) => sessionStorage.setItem("rallye.mapPlan", plan ? "1" : "0") })];
+}
+
 function scanView() {
-  const video = h("video", { class: "scanner-video", muted: true, playsinline: true, "aria-label": "Kamerabild / Camera" });
+  const video = h("video", { class: "scanner-video", muted: true, playsinline: true, "aria-label": t("scan.camera_image") });
   const message = h("p", { role: "status", class: "scan-message" });
-  const parts = [backLink(), heading("QR-Code scannen / Scan")];
+  const parts = [backLink(), heading(t("scan.title"))];
   if (cameraAvailable()) {
-    const start = h("button", { type: "button", class: "primary", onclick: () => startCamera() }, "Kamera starten / Start camera");
+    const start = h("button", { type: "button", class: "primary", onclick: () => startCamera() }, t("scan.start_camera"));
     const startCamera = async () => {
       start.hidden = true;
-      message.textContent = "Kamera auf den QR-Code richten. / Point the camera at the code.";
+      message.textContent = t("scan.point_camera");
       try {
         const stop = await startScanner(video, async (text) => {
-          message.textContent = "Code erkannt – wird geprüft … / Code found …";
+          message.textContent = t("scan.found");
           showScanOutcome(await scanCode(text), message);
         }, { jsqrUrl: root.dataset.jsqrUrl });
-        app.cleanups.push(stop);
+        onCleanup(stop);
       } catch {
         start.hidden = false;
-        message.textContent = "Die Kamera ist nicht verfügbar. Tippt den Code unten ein. / Camera unavailable, type the code below.";
+        message.textContent = t("scan.camera_unavailable");
       }
     };
     parts.push(h("div", { class: "scanner" }, video), start, message);
   } else {
-    parts.push(h("p", {}, "Dieses Gerät hat keine nutzbare Kamera. Tippt den Code ein. / No camera; type the code."));
+    parts.push(h("p", {}, t("scan.no_camera")));
   }
-  parts.push(h("section", { class: "card" }, h("h2", {}, "Ohne Kamera / Without camera"), manualCodeForm()));
+  parts.push(h("section", { class: "card", "aria-labelledby": "manual-title" }, h("h2", { id: "manual-title" }, t("scan.without_camera")), manualCodeForm()));
   return parts;
 }
 
 function blockedView() {
-  return [heading("Zugang abgelaufen / Access expired"),
+  return [heading(t("blocked.title")),
     h("p", { class: "flash error" }, errorText(app.blocked.code)),
-    app.pending ? h("p", {}, `${app.pending} Einträge konnten nicht mehr übertragen werden.`) : null,
-    h("button", { type: "button", class: "primary", onclick: leaveTeam }, "Neu beitreten / Join again")];
+    app.pending ? h("p", {}, t("blocked.lost", { count: app.pending })) : null,
+    h("button", { type: "button", class: "primary", onclick: leaveTeam }, t("blocked.join_again"))];
 }
 
 async function openScanned(token) {
@@ -653,13 +785,13 @@ function render({ keepFocus = false } = {}) {
   } else if (app.blocked) {
     parts = blockedView();
   } else if (!app.bundle) {
-    parts = [heading("Rallye"), h("p", {}, navigator.onLine ? "Rallye wird geladen … / Loading …"
-      : "Offline und noch nicht heruntergeladen. Bitte mit dem Netz verbinden. / Offline, not downloaded yet."),
-    h("button", { type: "button", onclick: () => loadRally().catch(() => {}) }, "Noch einmal / Retry")];
+    parts = [heading(t("app.rally")), h("p", {}, navigator.onLine ? t("app.loading") : t("app.offline_not_downloaded")),
+      h("button", { type: "button", onclick: () => loadRally().catch(() => {}) }, t("common.retry"))];
   } else {
     const stationMatch = hash.match(/^#\/station\/(\d+)/);
     if (stationMatch) parts = stationView(stationMatch[1]);
     else if (hash.startsWith("#/scan")) parts = scanView();
+    else if (hash.startsWith("#/map")) parts = mapView();
     else parts = homeView();
   }
   root.replaceChildren(...parts.flat().filter(Boolean));
@@ -670,12 +802,18 @@ function render({ keepFocus = false } = {}) {
   if (!keepFocus) window.scrollTo(0, 0);
   app.firstRender = false;
   updateSyncStatus();
+  showVisit();
+}
+
+function showVisit() {
+  updateVisit({ onShowTask: (item) => navigate(`#/station/${item.station_id}`) });
 }
 
 /** Re-render without losing the pupil's place or what they typed: the overview is redrawn, a
  * station only when it was locked and is open now; otherwise only the status lines change. */
 function rerenderSoft() {
   updateSyncStatus();
+  showVisit();
   if (!app.bundle || !session.get()) return;
   const hash = location.hash || "#/";
   if (hash === "#/") {
@@ -730,6 +868,9 @@ events.on("finish", () => {
 // --- start -------------------------------------------------------------------------------
 
 async function start() {
+  await initI18n();
+  renderHeader();
+  onLanguageChange(() => renderHeader());
   const path = location.pathname;
   const joinMatch = path.match(/^\/join\/([^/]+)/);
   const qrMatch = path.match(/^\/q\/([^/]+)/);
@@ -756,8 +897,7 @@ async function start() {
   }
   if (joinMatch) {
     // Already in a team: a join poster does not throw the team away.
-    app.notice = `Ihr spielt schon als Team „${current.team.name}“. Um mit einem anderen Code neu zu beginnen, `
-      + "verlasst zuerst das Team (unten). / You are already in a team; leave it first to join another.";
+    app.notice = t("join.already_in_team", { team: current.team.name });
     history.replaceState(null, "", "/play#/");
   }
   try {

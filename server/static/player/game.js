@@ -57,9 +57,22 @@ export function taskStatus(task, state, settings) {
   return "open";
 }
 
+/**
+ * Whether a queued answer may already count as done on this phone: only when the bundle's
+ * solution said it is right, or the type has no right answer (info, survey, uploads for the
+ * teacher). Otherwise it is "saved – being checked" until the server has judged.
+ */
+export function waitingCountsDone(task, record) {
+  return record.localCorrect === true || NO_CORRECTNESS.has(task.type);
+}
+
 function taskCountsDone(task, state, settings) {
   const status = taskStatus(task, state, settings);
-  return status === "done" || status === "waiting";
+  return status === "done" || (status === "waiting" && waitingCountsDone(task, state.tasks[task.id]));
+}
+
+function taskChecking(task, state, settings) {
+  return taskStatus(task, state, settings) === "waiting" && !waitingCountsDone(task, state.tasks[task.id]);
 }
 
 /**
@@ -72,7 +85,8 @@ export function stationStates(bundle, state) {
   const score = (state.progress && state.progress.score) || 0;
   const rows = bundle.stations.map((station) => {
     const tasksDone = station.tasks.filter((task) => taskCountsDone(task, state, settings)).length;
-    return { station, tasksDone, tasksTotal: station.tasks.length, server: server.get(String(station.id)) };
+    const tasksChecking = station.tasks.filter((task) => taskChecking(task, state, settings)).length;
+    return { station, tasksDone, tasksChecking, tasksTotal: station.tasks.length, server: server.get(String(station.id)) };
   });
   const localDone = new Map(rows.map((row) => [String(row.station.id), row.tasksDone === row.tasksTotal]));
   const doneById = new Map();
@@ -101,7 +115,8 @@ export function stationStates(bundle, state) {
     const locked = why.length > 0 && !serverOpen;
     const done = (row.server && row.server.state === "done") || (!locked && row.tasksDone === row.tasksTotal);
     doneById.set(String(station.id), done);
-    row.state = done ? "done" : locked ? "locked" : "unlocked";
+    const checking = !done && !locked && row.tasksChecking > 0 && row.tasksDone + row.tasksChecking === row.tasksTotal;
+    row.state = done ? "done" : locked ? "locked" : checking ? "checking" : "unlocked";
     row.why = locked ? why : [];
   });
   return rows;
@@ -121,6 +136,14 @@ export function noteQueuedAnswer(state, task, item, localCorrect) {
 export function noteAnswerResult(state, taskId, result) {
   const record = state.tasks[taskId] || { attempts: 0, pending: 0 };
   record.pending = Math.max(0, (record.pending || 0) - 1);
+  const shown = record.localCorrect;
+  const differs = result.status === "accepted" ? typeof result.correct === "boolean" && result.correct !== shown
+    : result.status === "rejected" && shown === true;
+  if (typeof shown === "boolean" && differs) {
+    // With offline feedback the phone showed a verdict; the server judged otherwise: say so.
+    state.changed = [...(state.changed || []).filter((c) => String(c.task_id) !== String(taskId)),
+      { task_id: taskId, shown, correct: result.status === "accepted" ? result.correct : false }];
+  }
   record.last = result;
   if (result.status === "accepted") record.attempts = (record.attempts || 0) + 1;
   if (result.status !== "rejected") {

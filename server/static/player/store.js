@@ -26,7 +26,7 @@ function write(key, value) {
 export function emptyState() {
   return {
     etag: null, progress: null, tasks: {}, unlocked: {}, checkins: {}, scans: {},
-    uploads: {}, hints: {}, shownAt: {}, finishedAt: null, finishQueued: false,
+    uploads: {}, hints: {}, shownAt: {}, finishedAt: null, finishQueued: false, changed: [],
   };
 }
 

@@ -2,7 +2,7 @@
 // so that the player starts and plays without a network. The client API itself is never
 // cached here; the app keeps its own copy of the bundle and queues writes in IndexedDB.
 
-const VERSION = "v1";
+const VERSION = "v2";
 const SHELL_CACHE = `rallye-shell-${VERSION}`;
 const MEDIA_CACHE = "rallye-media"; // shared with the page (store.js)
 const SHELL = [
@@ -14,14 +14,26 @@ const SHELL = [
   "/static/player/api.js",
   "/static/player/game.js",
   "/static/player/geo.js",
+  "/static/player/i18n.js",
+  "/static/player/i18n/de.json",
+  "/static/player/i18n/en.json",
+  "/static/player/i18n/tr.json",
+  "/static/player/i18n/uk.json",
+  "/static/player/i18n/ar.json",
+  "/static/player/map.js",
   "/static/player/outbox.js",
   "/static/player/scanner.js",
   "/static/player/store.js",
   "/static/player/sync.js",
   "/static/player/tasks.js",
   "/static/player/views.js",
+  "/static/player/visit.js",
+  "/static/player/wayfinder.js",
   "/static/player/icon-192.png",
   "/static/vendor/jsqr/jsQR.js",
+  "/static/vendor/sortable/Sortable.min.js",
+  "/static/vendor/leaflet/leaflet.js",
+  "/static/vendor/leaflet/leaflet.css",
 ];
 const NAVIGATION_TIMEOUT_MS = 4000;
 
@@ -98,6 +110,7 @@ self.addEventListener("fetch", (event) => {
   } else if (url.pathname.startsWith("/media/")) {
     event.respondWith(mediaFile(request));
   } else if (url.pathname.startsWith("/static/player/") || url.pathname.startsWith("/static/vendor/jsqr/") ||
+             url.pathname.startsWith("/static/vendor/sortable/") || url.pathname.startsWith("/static/vendor/leaflet/") ||
              url.pathname === "/static/css/site.css" || url.pathname === "/play/manifest.webmanifest") {
     event.respondWith(staleWhileRevalidate(request));
   }

@@ -40,7 +40,7 @@ async function deliverAnswers(token, batch, events) {
   if (orphaned.length) {
     playState.update((state) => {
       for (const item of orphaned) {
-        noteAnswerResult(state, item.body.task_id, rejection(item, "upload_failed", "Die Datei wurde nicht angenommen."));
+        noteAnswerResult(state, item.body.task_id, rejection(item, "upload_failed", null));
       }
     });
     events.emit("answers", orphaned.map((item) => ({ item, result: null })));

@@ -1,18 +1,48 @@
-// One form per task type. Each builder returns `{body, read}` where `read()` gives the
-// answer value (or throws an Error with a message for the pupil).
+// The answer forms, one renderer per task type in a registry keyed by the bundle's `type`.
+// A renderer `(task, previous, name)` returns `{body, read, submitLabel?, confirmBefore?}`:
+// `read(form)` gives the answer value (or throws an Error with a message for the pupil),
+// `confirmBefore()` may return a question to ask before sending (e.g. an untouched order).
+// A new type (cloze, hotspot, …) is one `registerTaskType("cloze", renderer)` call.
 
-import { distanceM, formatDistance, currentPosition } from "./geo.js";
-import { h, field, newId, mediaBlock, announce } from "./views.js";
+import { currentPosition } from "./geo.js";
+import { contentAttrs, t } from "./i18n.js";
+import { h, field, newId, mediaBlock, announce, loadScript } from "./views.js";
+import { wayfinder } from "./wayfinder.js";
+
+const renderers = new Map();
+const SORTABLE_URL = "/static/vendor/sortable/Sortable.min.js";
+
+/** Register the player's form for a task type; a later registration replaces an earlier one. */
+export function registerTaskType(type, renderer) {
+  renderers.set(type, renderer);
+}
+
+export function hasTaskType(type) {
+  return renderers.has(type);
+}
+
+/** The answer form's inner part for any task type. */
+export function taskInput(task, previous) {
+  const renderer = renderers.get(task.type);
+  const name = `task-${task.id}`;
+  if (!renderer) {
+    return { body: h("p", { class: "muted" }, t("task.unsupported")), read: () => {
+      throw new Error(t("task.unsupported"));
+    } };
+  }
+  return renderer(task, previous, name);
+}
 
 function choiceList(task, kind, name, previous) {
-  const legend = kind === "radio" ? "Eine Antwort wählen / Choose one" : "Alle passenden wählen / Choose all that apply";
+  const legend = kind === "radio" ? t("task.choose_one") : t("task.choose_all");
   return h("fieldset", { class: "choices" }, h("legend", {}, legend),
     task.options.map((option) => {
       const id = newId("opt");
       const checked = kind === "radio" ? previous === option.id : Array.isArray(previous) && previous.includes(option.id);
-      return h("div", { class: "choice" },
+      // The whole card is the label, so a tap anywhere on it chooses the option.
+      return h("label", { class: "choice", for: id },
         h("input", { type: kind, id, name, value: option.id, checked }),
-        h("label", { for: id }, option.text, mediaBlock(option.media)));
+        h("span", { class: "choice-text", ...contentAttrs() }, option.text, mediaBlock(option.media)));
     }));
 }
 
@@ -20,18 +50,63 @@ function checkedValues(form, name) {
   return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((input) => input.value);
 }
 
-function orderList(task, previous) {
+function chosenOne(message) {
+  return (task, previous, name) => ({ body: choiceList(task, "radio", name, previous), read: (form) => {
+    const [value] = checkedValues(form, name);
+    if (!value) throw new Error(t(message));
+    return value;
+  } });
+}
+
+registerTaskType("info", () => ({ body: null, submitLabel: t("task.read"), read: () => null }));
+
+registerTaskType("single_choice", chosenOne("task.need_choice"));
+
+registerTaskType("multiple_choice", (task, previous, name) => ({
+  body: choiceList(task, "checkbox", name, previous),
+  read: (form) => {
+    const value = checkedValues(form, name);
+    if (!value.length) throw new Error(t("task.need_one_or_more"));
+    return value;
+  },
+}));
+
+registerTaskType("text", (task, previous, name) => {
+  const input = h("textarea", { name, maxlength: "2000", rows: "3", autocomplete: "off" });
+  if (typeof previous === "string") input.value = previous;
+  return { body: field(t("task.your_answer"), input), read: () => {
+    if (!input.value.trim()) throw new Error(t("task.need_text"));
+    return input.value.trim();
+  } };
+});
+
+registerTaskType("number", (task, previous, name) => {
+  const input = h("input", { name, type: "text", inputmode: "decimal", autocomplete: "off", value: previous ?? "" });
+  const label = task.unit ? t("task.number_in", { unit: task.unit }) : t("task.number");
+  return { body: field(label, input), read: () => {
+    const value = Number(String(input.value).replace(",", ".").trim());
+    if (input.value.trim() === "" || !Number.isFinite(value)) throw new Error(t("task.need_number"));
+    return value;
+  } };
+});
+
+registerTaskType("order", (task, previous) => {
   const byId = new Map(task.options.map((o) => [o.id, o]));
-  let ids = Array.isArray(previous) && previous.length === task.options.length ? [...previous] : task.options.map((o) => o.id);
-  const list = h("ol", { class: "order-list" });
+  const shown = task.options.map((o) => o.id);
+  let ids = Array.isArray(previous) && previous.length === task.options.length ? [...previous] : [...shown];
+  let touched = Array.isArray(previous);
+  const hintId = newId("ord");
+  const list = h("ol", { class: "order-list", "aria-describedby": hintId });
   const draw = (focusId, focusDir) => {
     list.replaceChildren(...ids.map((id, index) => {
       const text = byId.get(id).text;
-      const up = h("button", { type: "button", class: "icon", "aria-label": `„${text}“ nach oben / move up`, disabled: index === 0,
-        "data-id": id, "data-dir": "up", onclick: () => move(index, -1) }, "▲");
-      const down = h("button", { type: "button", class: "icon", "aria-label": `„${text}“ nach unten / move down`,
+      const up = h("button", { type: "button", class: "icon", "aria-label": t("order.up", { item: text }),
+        disabled: index === 0, "data-id": id, "data-dir": "up", onclick: () => move(index, -1) }, "▲");
+      const down = h("button", { type: "button", class: "icon", "aria-label": t("order.down", { item: text }),
         disabled: index === ids.length - 1, "data-id": id, "data-dir": "down", onclick: () => move(index, 1) }, "▼");
-      return h("li", { "data-id": id }, h("span", { class: "order-text" }, text), h("span", { class: "order-buttons" }, up, down));
+      return h("li", { "data-id": id, class: "order-item" },
+        h("span", { class: "drag-handle", "aria-hidden": "true" }, "⠿"),
+        h("span", { class: "order-text", ...contentAttrs() }, text), h("span", { class: "order-buttons" }, up, down));
     }));
     if (focusId) {
       let target = list.querySelector(`button[data-id="${focusId}"][data-dir="${focusDir}"]`);
@@ -39,24 +114,46 @@ function orderList(task, previous) {
       if (target) target.focus();
     }
   };
+  const moved = (id, to) => {
+    touched = true;
+    announce(t("order.now_at", { item: byId.get(id).text, position: to + 1, count: ids.length }));
+  };
   const move = (index, delta) => {
     const to = index + delta;
     if (to < 0 || to >= ids.length) return;
     const id = ids[index];
     [ids[index], ids[to]] = [ids[to], ids[index]];
     draw(id, delta < 0 ? "up" : "down");
-    announce(`„${byId.get(id).text}“ ist jetzt an Stelle ${to + 1} von ${ids.length}.`);
+    moved(id, to);
   };
   draw();
-  return { body: h("div", {}, h("p", { class: "muted", id: newId("ord") }, "In die richtige Reihenfolge bringen (erstes oben). / Put in order, first at the top."), list),
-    read: () => [...ids] };
-}
+  // Drag and drop with finger or mouse (SortableJS); ▲/▼ stay for the keyboard and screen readers.
+  loadScript(SORTABLE_URL, "Sortable").then((Sortable) => {
+    if (!list.isConnected && !list.parentNode) return;
+    Sortable.create(list, {
+      animation: 150, handle: ".order-item", filter: "button", preventOnFilter: false, delay: 120,
+      delayOnTouchOnly: true, ghostClass: "dragging",
+      onEnd: (event) => {
+        if (event.oldIndex === event.newIndex) return;
+        const [id] = ids.splice(event.oldIndex, 1);
+        ids.splice(event.newIndex, 0, id);
+        draw();
+        moved(id, event.newIndex);
+      },
+    });
+  }).catch(() => {});
+  return {
+    body: h("div", {}, h("p", { class: "muted", id: hintId }, t("order.hint")), list),
+    read: () => [...ids],
+    confirmBefore: () => (!touched && ids.every((id, i) => id === shown[i]) ? t("order.untouched") : null),
+  };
+});
 
-function matchSelects(task, previous) {
+registerTaskType("match", (task, previous) => {
   const selects = task.pairs.left.map((left) => {
     const select = h("select", { "data-left": left.id },
-      h("option", { value: "" }, "– wählen / choose –"),
-      task.pairs.right.map((right) => h("option", { value: right.id, selected: previous && previous[left.id] === right.id }, right.text)));
+      h("option", { value: "" }, t("match.choose")),
+      task.pairs.right.map((right) => h("option", { value: right.id, selected: previous && previous[left.id] === right.id, ...contentAttrs() }, right.text)));
     return { left, select };
   });
   return {
@@ -64,20 +161,15 @@ function matchSelects(task, previous) {
     read: () => {
       const value = {};
       for (const { left, select } of selects) {
-        if (!select.value) throw new Error("Bitte jedem Begriff etwas zuordnen. / Match every item.");
+        if (!select.value) throw new Error(t("match.need_all"));
         value[left.id] = select.value;
       }
       return value;
     },
   };
-}
+});
 
 const MEDIA_ACCEPT = { photo: "image/*", audio: "audio/*", video: "video/*" };
-const MEDIA_LABEL = {
-  photo: "Foto aufnehmen oder auswählen / Take or choose a photo",
-  audio: "Ton aufnehmen oder auswählen / Record or choose audio",
-  video: "Video aufnehmen oder auswählen / Record or choose a video",
-};
 
 function mediaInput(task) {
   const input = h("input", { type: "file", accept: MEDIA_ACCEPT[task.type], capture: task.type === "audio" ? "user" : "environment" });
@@ -87,129 +179,49 @@ function mediaInput(task) {
     const file = input.files[0];
     if (!file) return;
     const url = URL.createObjectURL(file);
-    if (task.type === "photo") preview.append(h("img", { src: url, alt: "Vorschau eures Fotos / Preview of your photo" }));
-    else if (task.type === "audio") preview.append(h("audio", { controls: true, src: url, "aria-label": "Vorschau / Preview" }));
-    else preview.append(h("video", { controls: true, src: url, playsinline: true, "aria-label": "Vorschau / Preview" }));
+    if (task.type === "photo") preview.append(h("img", { src: url, alt: t("media.photo_preview") }));
+    else if (task.type === "audio") preview.append(h("audio", { controls: true, src: url, "aria-label": t("media.preview") }));
+    else preview.append(h("video", { controls: true, src: url, playsinline: true, "aria-label": t("media.preview") }));
   });
   return {
-    body: h("div", {}, field(MEDIA_LABEL[task.type], input), preview),
+    body: h("div", {}, field(t(`media.take_${task.type}`), input), preview),
     read: () => {
       const file = input.files[0];
-      if (!file) throw new Error("Bitte erst eine Datei aufnehmen oder wählen. / Please choose a file first.");
+      if (!file) throw new Error(t("media.need_file"));
       return { file };
     },
   };
 }
 
-function locationTask(task) {
-  const out = h("p", { class: "distance", "aria-live": "polite" }, "Entfernung wird beim Antworten gemessen. / Distance is measured when you answer.");
-  let fix = null;
-  const measure = h("button", { type: "button", onclick: async () => {
-    out.textContent = "Standort wird bestimmt … / Locating …";
-    try {
-      fix = await currentPosition();
-      const d = distanceM(fix.lat, fix.lon, task.target.lat, task.target.lon);
-      out.textContent = `Noch ${formatDistance(d)} bis zum Ziel (±${Math.round(fix.accuracy_m)} m). / ${formatDistance(d)} to go.`;
-    } catch (error) {
-      out.textContent = error.message;
-    }
-  } }, "Entfernung messen / Measure distance");
-  return {
-    body: h("div", {}, out, measure),
-    submitLabel: "Ich bin da! / I'm here",
-    read: async () => {
-      const position = await currentPosition();
-      return { lat: position.lat, lon: position.lon, accuracy_m: Math.round(position.accuracy_m * 10) / 10 };
-    },
-  };
-}
+["photo", "audio", "video"].forEach((type) => registerTaskType(type, mediaInput));
 
-function surveyInput(task, name, previous) {
-  if (task.options) return { body: choiceList(task, "radio", name, previous), read: (form) => {
-    const [value] = checkedValues(form, name);
-    if (!value) throw new Error("Bitte eine Antwort wählen. / Please choose.");
-    return value;
-  } };
+registerTaskType("location", (task) => ({
+  body: wayfinder(task.target),
+  submitLabel: t("way.here"),
+  read: async () => {
+    const position = await currentPosition();
+    return { lat: position.lat, lon: position.lon, accuracy_m: Math.round(position.accuracy_m * 10) / 10 };
+  },
+}));
+
+registerTaskType("survey", (task, previous, name) => {
+  if (task.options) return chosenOne("task.need_choice")(task, previous, name);
   const scale = task.scale;
   const start = typeof previous === "number" ? previous : Math.round((scale.min + scale.max) / 2 / scale.step) * scale.step;
   const range = h("input", { type: "range", min: String(scale.min), max: String(scale.max), step: String(scale.step || 1), value: String(start) });
   const output = h("output", { class: "range-value" }, String(start));
   range.addEventListener("input", () => {
     output.textContent = range.value;
-    range.setAttribute("aria-valuetext", `${range.value} von ${scale.max}`);
+    range.setAttribute("aria-valuetext", t("survey.value_of", { value: range.value, max: scale.max }));
   });
   range.id = newId("rng");
   output.setAttribute("for", range.id);
   return {
     body: h("div", { class: "field" },
-      h("label", { for: range.id }, "Deine Bewertung / Your rating"),
+      h("label", { for: range.id }, t("survey.rating")),
       h("div", { class: "range-row" }, h("span", { class: "muted" }, scale.min_label || String(scale.min)), range,
         h("span", { class: "muted" }, scale.max_label || String(scale.max))),
-      h("p", {}, "Gewählt / Chosen: ", output)),
+      h("p", {}, t("survey.chosen"), " ", output)),
     read: () => Number(range.value),
   };
-}
-
-/** Renderers of task types that live in their own module (player/tasktypes/<type>.js). */
-const RENDERERS = new Map();
-
-/** A task type module registers `render(task, previous, name) → {body, read}` here. */
-export function registerRenderer(type, render) {
-  RENDERERS.set(type, render);
-}
-
-/** The answer form's inner part for any task type. */
-export function taskInput(task, previous) {
-  const name = `task-${task.id}`;
-  const own = RENDERERS.get(task.type);
-  if (own) return own(task, previous, name);
-  switch (task.type) {
-    case "info":
-      return { body: null, submitLabel: "Gelesen / Read ✓", read: () => null };
-    case "single_choice":
-      return { body: choiceList(task, "radio", name, previous), read: (form) => {
-        const [value] = checkedValues(form, name);
-        if (!value) throw new Error("Bitte eine Antwort wählen. / Please choose an answer.");
-        return value;
-      } };
-    case "multiple_choice":
-      return { body: choiceList(task, "checkbox", name, previous), read: (form) => {
-        const value = checkedValues(form, name);
-        if (!value.length) throw new Error("Bitte mindestens eine Antwort wählen. / Choose at least one.");
-        return value;
-      } };
-    case "text": {
-      const input = h("textarea", { name, maxlength: "2000", rows: "3", autocomplete: "off" });
-      if (typeof previous === "string") input.value = previous;
-      return { body: field("Deine Antwort / Your answer", input), read: () => {
-        if (!input.value.trim()) throw new Error("Bitte eine Antwort eintippen. / Please type an answer.");
-        return input.value.trim();
-      } };
-    }
-    case "number": {
-      const input = h("input", { name, type: "text", inputmode: "decimal", autocomplete: "off", value: previous ?? "" });
-      const label = task.unit ? `Zahl in ${task.unit} / Number (${task.unit})` : "Zahl / Number";
-      return { body: field(label, input), read: () => {
-        const value = Number(String(input.value).replace(",", ".").trim());
-        if (input.value.trim() === "" || !Number.isFinite(value)) throw new Error("Bitte eine Zahl eingeben. / Please enter a number.");
-        return value;
-      } };
-    }
-    case "order":
-      return orderList(task, previous);
-    case "match":
-      return matchSelects(task, previous);
-    case "photo":
-    case "audio":
-    case "video":
-      return mediaInput(task);
-    case "location":
-      return locationTask(task);
-    case "survey":
-      return surveyInput(task, name, previous);
-    default:
-      return { body: h("p", { class: "muted" }, "Diese Aufgabe kann diese App noch nicht anzeigen."), read: () => {
-        throw new Error("Nicht unterstützt / Not supported");
-      } };
-  }
-}
+});

@@ -1,6 +1,8 @@
 // Small DOM helpers and the pieces every screen is built from. Text goes in as text;
 // only the server's sanitised rich text (body_html, prompt_html) goes in as HTML.
 
+import { contentAttrs, formatNumber, t } from "./i18n.js";
+
 let uid = 0;
 
 /** `h("button", {class: "primary", onclick}, "Text", child)`; `false`/`null` children are skipped. */
@@ -39,14 +41,14 @@ export function mediaBlock(list) {
   if (!list || !list.length) return null;
   return h("div", { class: "media" }, list.map((m) => {
     const type = m.content_type || "";
-    const caption = m.alt ? h("figcaption", {}, m.alt) : null;
+    const caption = m.alt ? h("figcaption", contentAttrs(), m.alt) : null;
     let el;
     if (type.startsWith("image/")) {
       el = h("img", { src: m.url, alt: m.alt || "", loading: "lazy", width: m.width || null, height: m.height || null });
     } else if (type.startsWith("audio/")) {
-      el = h("audio", { controls: true, preload: "metadata", src: m.url, "aria-label": m.alt || "Audio" });
+      el = h("audio", { controls: true, preload: "metadata", src: m.url, "aria-label": m.alt || t("media.audio") });
     } else if (type.startsWith("video/")) {
-      el = h("video", { controls: true, preload: "metadata", src: m.url, playsinline: true, "aria-label": m.alt || "Video" });
+      el = h("video", { controls: true, preload: "metadata", src: m.url, playsinline: true, "aria-label": m.alt || t("media.video") });
     } else {
       el = h("a", { href: m.url }, m.alt || m.name);
     }
@@ -54,13 +56,19 @@ export function mediaBlock(list) {
   }));
 }
 
+/** The rally's own rich text, marked with the rally's language (it is never translated). */
 export function richText(html, cls = "rich") {
-  return html ? h("div", { class: cls, html }) : null;
+  return html ? h("div", { class: cls, html, ...contentAttrs() }) : null;
+}
+
+/** A piece of the rally's own plain text (a title, an option) in the rally's language. */
+export function content(text, tag = "span", attrs = {}) {
+  return h(tag, { ...contentAttrs(), ...attrs }, text);
 }
 
 export function formatPoints(value) {
   if (value === null || value === undefined) return "–";
-  return Number(value).toLocaleString("de-DE", { maximumFractionDigits: 2 });
+  return formatNumber(Number(value));
 }
 
 /** Announce a short message to screen readers. */
@@ -73,47 +81,56 @@ export function announce(text) {
   }, 50);
 }
 
-export const STATE_LABELS = {
-  locked: "Gesperrt",
-  unlocked: "Offen",
-  done: "Erledigt",
-};
+/** The word for a station's state (`locked`, `unlocked`, `done`). */
+export function stateLabel(state) {
+  return t(`state.${state}`);
+}
 
-export const UNLOCK_LABELS = {
-  open: "",
-  qr: "QR-Code",
-  location: "Ort",
-};
+/** The word for how a station unlocks; empty for open stations. */
+export function unlockLabel(mode) {
+  return mode === "open" ? "" : t(`unlock.${mode}`);
+}
 
-/** German (and English) words for the server's error codes. */
-export const ERROR_TEXTS = {
-  network: "Keine Verbindung. / No connection.",
-  unknown_code: "Diesen Code gibt es nicht. / Unknown code.",
-  team_name_taken: "Diesen Teamnamen gibt es schon – bitte einen anderen wählen. / Name taken.",
-  team_name_refused: "Bitte einen anderen Teamnamen wählen. / Please choose another name.",
-  run_not_open: "Die Rallye ist gerade nicht geöffnet. / The rally is not open now.",
-  invalid_request: "Bitte die Eingaben prüfen. / Please check your input.",
-  rate_limited: "Zu viele Versuche – bitte kurz warten. / Too many tries, please wait.",
-  unauthorized: "Euer Team-Zugang gilt nicht mehr. / Your team access is no longer valid.",
-  token_expired: "Euer Team-Zugang ist abgelaufen. / Your team access has expired.",
-  station_locked: "Die Station ist noch gesperrt. / The station is still locked.",
-  already_solved: "Schon gelöst. / Already solved.",
-  already_submitted: "Schon abgegeben. / Already submitted.",
-  attempts_exhausted: "Keine Versuche mehr. / No attempts left.",
-  finished: "Ihr habt die Rallye schon beendet. / You have finished.",
-  window_closed: "Die Spielzeit ist vorbei. / Play time is over.",
-  time_limit: "Die Zeit ist abgelaufen. / Time is up.",
-  invalid_value: "Diese Antwort passt nicht zur Aufgabe. / Invalid answer.",
-  invalid_item: "Die Antwort war unvollständig. / Incomplete answer.",
-  id_reused: "Schon mit anderem Inhalt gesendet. / Sent before with other content.",
-  unknown_task: "Diese Aufgabe gibt es nicht mehr. / Unknown task.",
-  too_large: "Die Datei ist zu groß. / The file is too large.",
-  unsupported_media: "Dieses Dateiformat geht nicht. / Unsupported file type.",
-  wrong_task_type: "Diese Aufgabe nimmt keine Datei. / This task takes no file.",
-  upload_failed: "Die Datei wurde nicht angenommen. / The file was not accepted.",
-  not_a_location_station: "Diese Station wird nicht über den Ort geöffnet.",
-};
-
+/** The pupil's words for the server's error codes; the server's own text only for unknown ones. */
 export function errorText(code, fallback) {
-  return ERROR_TEXTS[code] || fallback || `Fehler / Error (${code})`;
+  const key = `error.${code}`;
+  const text = t(key);
+  if (text !== key) return text;
+  return fallback || t("error.other", { code: code || "?" });
+}
+
+const scripts = new Map();
+
+/** A vendored classic script (Sortable, Leaflet), loaded once on first use; resolves to `window[name]`. */
+export function loadScript(url, name) {
+  if (window[name]) return Promise.resolve(window[name]);
+  if (!scripts.has(url)) {
+    scripts.set(url, new Promise((resolve, reject) => {
+      const script = h("script", { src: url });
+      script.onload = () => (window[name] ? resolve(window[name]) : reject(new Error(`${name} missing`)));
+      script.onerror = () => {
+        scripts.delete(url);
+        reject(new Error(`${url} not available`));
+      };
+      document.head.append(script);
+    }));
+  }
+  return scripts.get(url);
+}
+
+const cleanupFns = [];
+
+/** Something to stop (a position watch, a compass, a timer) when the screen changes. */
+export function onCleanup(fn) {
+  cleanupFns.push(fn);
+}
+
+export function runCleanups() {
+  cleanupFns.splice(0).forEach((fn) => {
+    try {
+      fn();
+    } catch {
+      // a cleanup never stops the next screen
+    }
+  });
 }
