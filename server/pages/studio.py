@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 from flask import jsonify, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from rallies import publishing
@@ -38,7 +38,7 @@ def editor_studio(rally_id: int):
     return render_template(
         "pages/editor/studio.html", rally=rally, station=station, task_types=tasktypes.choices(),
         task_label=tasktypes.label, checklist=checklist_view(rally), phone=PHONE,
-        geocoder=geocoding.enabled(), center=_centre(rally),
+        geocoder=geocoding.enabled(), center=_centre(rally), phone_lang=str(get_locale() or "de"),
         studio_config=json.dumps({
             "rallyId": rally.id, "api": "/api/manage/v1",
             "phoneUrl": url_for("editor.editor_phone", rally_id=rally.id),
@@ -46,6 +46,7 @@ def editor_studio(rally_id: int):
             "checklistUrl": url_for("editor.editor_checklist", rally_id=rally.id),
             "geocodeUrl": url_for("editor.editor_geocode") if geocoding.enabled() else None,
             "center": _centre(rally), "selected": station.id if station else None,
+            "phoneLang": str(get_locale() or "de"),
             "labels": dict(tasktypes.choices()),
         }),
     )

@@ -668,7 +668,8 @@ function reloadPhone() {
   const state = document.querySelector("input[name=phone-state]:checked").value;
   const station = document.getElementById("phone-station").value || studio.selected;
   const ids = studio.rally.stations.map((s) => s.id).join(",");
-  const url = `${config.phoneUrl}?state=${state}&stations=${ids}&t=${Date.now()}#/station/${station || ""}`;
+  // The phone speaks the author's language here (a pupil chooses their own on the real phone).
+  const url = `${config.phoneUrl}?lang=${config.phoneLang}&state=${state}&stations=${ids}&t=${Date.now()}#/station/${station || ""}`;
   frame.onload = () => {
     const doc = frame.contentDocument;
     if (!doc || !studio.openTask) return;
