@@ -145,6 +145,8 @@ def test_farben_der_moderne_is_built_in_the_studio_within_30_inputs_and_3_page_l
     page.fill("input[name=email]", editor_account.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url("**/editor/rallies")
+    page.wait_for_load_state("load")  # signing in is not part of building the rally
 
     author = Author(page)  # counting starts here, on the way to the rally list
     page.goto(live_server("/editor/rallies"))
