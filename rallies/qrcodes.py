@@ -41,6 +41,17 @@ def kit_pdf(public_url: str, rally: Rally) -> bytes:
     return pdf
 
 
+def sign_pdf(public_url: str, station: Station) -> bytes:
+    """The A4 sign of one QR station: title, QR code and its short code in large type.
+
+    Like the kit, it counts the station's code as printed (the caller commits).
+    """
+    position = station.rally.stations.index(station) + 1
+    pdf = station_sign_pdf(station.rally.title, _printable(public_url, station, position))
+    station.qr_printed_token = station.qr_token
+    return pdf
+
+
 def _printable(public_url: str, station: Station, position: int) -> QrStation:
     return QrStation(title=station.title, url=station_url(public_url, station), position=position,
                      short_code=display_short_code(station.short_code) or None)

@@ -514,7 +514,9 @@ def editor_station_sign(station_id: int):
     station = _station(station_id)
     if station.unlock_mode != "qr" or not station.qr_token:
         raise NotFound("This station has no QR code.")
-    return send_file(io.BytesIO(qrcodes.sign_pdf(_public_url(), station)), mimetype="application/pdf",
+    pdf = qrcodes.sign_pdf(_public_url(), station)
+    db.session.commit()  # the sign counts as printed for the checklist
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf",
                      as_attachment=True, download_name=f"station-{station.id}-schild.pdf")
 
 
