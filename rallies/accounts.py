@@ -19,6 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from rallies import audit
 from rallies.db import db, utcnow
 from rallies.errors import Conflict, Invalid, NotFound
+from rallies.messages import msg
 from rallies.models import ROLES, AccountToken, ApiToken, Institution, School, User
 from rallies.tokens import hash_secret, new_secret
 
@@ -85,7 +86,7 @@ def invite_user(*, email: str, role: str, actor: User | None, valid_for: dt.time
 def resend_invitation(user: User, *, actor: User | None, valid_for: dt.timedelta) -> str:
     """A fresh invitation link for an account whose invitation was not accepted; older links stop working."""
     if user.has_password:
-        raise Conflict("This account has accepted its invitation already.", code="invitation_accepted")
+        raise Conflict(msg("Dieses Konto hat seine Einladung schon angenommen."), code="invitation_accepted")
     secret = _issue_link(user, "invitation", valid_for)
     audit.record("invitation_resent", actor=actor, subject=user)
     return secret
@@ -113,7 +114,7 @@ def set_password_by_link(secret: str, password: str) -> User:
     """Set the password through an invitation or reset link; the link and every other one of the account is used up."""
     token = link_for(secret)
     if token is None:
-        raise Invalid("This link is not valid any more.", code="link_invalid")
+        raise Invalid(msg("Dieser Link gilt nicht mehr."), code="link_invalid")
     validate_password(password)
     user = token.user
     accepted = token.purpose == "invitation" and not user.has_password
@@ -162,7 +163,7 @@ def _new_user(*, email: str, role: str, display_name: str, locale: str,
         errors["role"] = [f"Must be one of: {', '.join(ROLES)}."]
     errors.update(_membership_errors(role, institution_ids, school_ids))
     if locale not in LOCALES:
-        errors["locale"] = [f"Must be one of: {', '.join(LOCALES)}."]
+        errors["locale"] = [msg("Erlaubt sind: %(choices)s.", choices=", ".join(LOCALES))]
     if errors:
         raise Invalid("The account has invalid fields.", errors=errors)
     if db.session.scalar(db.select(User).filter_by(email=email)):
@@ -234,7 +235,8 @@ def update_user(user: User, *, actor: User, **fields) -> User:
         raise Conflict("You cannot deactivate your own account or change your own role.",
                        code="self_lockout")
     if "locale" in fields and fields["locale"] not in LOCALES:
-        raise Invalid("Unknown language.", errors={"locale": [f"Must be one of: {', '.join(LOCALES)}."]})
+        raise Invalid(msg("Unbekannte Sprache."), errors={"locale": [msg("Erlaubt sind: %(choices)s.",
+                                                                        choices=", ".join(LOCALES))]})
     institutions = [_get(Institution, i, "institution_ids") for i in dict.fromkeys(institution_ids)]
     schools = [_get(School, i, "school_ids") for i in dict.fromkeys(school_ids)]
     before = {"role": user.role, "active": user.active, "institution_ids": sorted(user.institution_ids),

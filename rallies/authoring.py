@@ -10,6 +10,7 @@ import logging
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from rallies.db import db, utcnow
+from rallies.messages import msg
 from rallies.errors import Conflict, Invalid, NotFound
 from rallies.media_library import usable_in
 from rallies.models import (
@@ -222,6 +223,35 @@ def set_cover(rally: Rally, media_id: int | None, alt: str = "", *, actor) -> Ra
     return rally
 
 
+def set_site_plan(rally: Rally, media_id: int | None, alt: str = "", *, actor) -> Rally:
+    """Show an uploaded image (a floor plan, a park map) as the rally's site plan, or none.
+
+    Stations keep their places when the plan is replaced (a new drawing of the same building);
+    removing the plan forgets them.
+    """
+    alt = (alt or "").strip()
+    if media_id is not None and not alt:
+        raise Invalid(msg("Jedes Bild braucht einen Alternativtext."), code="alt_required",
+                      errors={"alt": [msg("Beschreiben Sie den Plan für Menschen, die ihn nicht sehen.")]})
+    if len(alt) > 300:
+        raise Invalid(msg("Der Alternativtext ist zu lang."), errors={"alt": [msg("Höchstens 300 Zeichen.")]})
+    if media_id is None:
+        rally.site_plan = None
+        for station in rally.stations:
+            station.plan_x = station.plan_y = None
+    else:
+        asset = db.session.get(MediaAsset, media_id)
+        if asset is None or asset.kind != "image" or not usable_in(asset, rally):
+            raise Invalid(msg("Der Plan muss ein hochgeladenes Bild sein."),
+                          errors={"media_id": [msg("Unbekanntes Bild.")]})
+        rally.site_plan = asset
+    rally.site_plan_alt = alt if media_id is not None else ""
+    touch(rally)
+    record_change(rally, actor, "changed", "rally", rally.id, rally.title)
+    log.info("site plan of rally %s set to %s by user %s", rally.id, media_id, getattr(actor, "id", None))
+    return rally
+
+
 def touch(rally: Rally) -> None:
     """Mark the working copy as changed since the last publish."""
     rally.has_unpublished_changes = True
@@ -257,6 +287,9 @@ class StationSchema(Schema):
     lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
     radius_m = fields.Integer(allow_none=True, validate=validate.Range(10, 5000))
     conditions = fields.List(fields.Nested(ConditionSchema))
+    # Its place on the rally's site plan (fractions of the plan's width and height), or none.
+    plan_x = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(0, 1))
+    plan_y = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(0, 1))
 
 
 def _load_station(data: dict, partial: bool) -> dict:
@@ -272,6 +305,9 @@ def _check_station(station: Station, rally: Rally) -> None:
         for name in ("lat", "lon", "radius_m"):
             if getattr(station, name) is None:
                 errors[name] = ["Required for a location station."]
+    if (station.plan_x is None) != (station.plan_y is None):
+        errors["plan_x" if station.plan_x is None else "plan_y"] = [
+            msg("Ein Platz auf dem Plan braucht x und y.")]
     station_ids = {s.id for s in rally.stations}
     for index, condition in enumerate(station.conditions or []):
         after = condition.get("after_station")

@@ -46,6 +46,8 @@ def build_bundle(snapshot: dict, version: int, order: list[int] | None = None) -
             "language": rally["language"],
             "version": version,
             "cover": rally["cover"],
+            # Additive (December): a plan image with the stations placed on it, or null.
+            "site_plan": rally.get("site_plan"),
             "institution": {"name": rally["institution"]["name"], "kind": rally["institution"]["kind"]},
             # Additive: the licence the author chose, and for a library copy whose work it is.
             "licence": rally.get("licence", "all-rights-reserved"),
@@ -69,6 +71,7 @@ def build_bundle(snapshot: dict, version: int, order: list[int] | None = None) -
                 "media": station["media"],
                 "unlock": station["unlock"],
                 "conditions": station["conditions"],
+                "plan": station.get("plan"),
                 "tasks": [_task_view(task, with_solutions) for task in station["tasks"]],
             }
             for position, station in enumerate(ordered_stations(snapshot, order))
@@ -88,7 +91,7 @@ def _task_view(task: dict, with_solutions: bool) -> dict:
         "hint": task["hint"],
         "time_limit_s": task["time_limit_s"],
     }
-    public = task_type.public_view(config)
+    public = task_type.bundle_view(config, task)
     option_media = task.get("option_media") or {}
     if "options" in public:
         public["options"] = [_with_media(option, option_media) for option in public["options"]]

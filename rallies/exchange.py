@@ -60,11 +60,13 @@ def export_rally(rally: Rally, *, storage) -> bytes:
             "start_lat": rally.start_lat, "start_lon": rally.start_lon,
             "settings": rally.effective_settings,
             "cover": ref(rally.cover, rally.cover_alt) if rally.cover is not None else None,
+            "site_plan": ref(rally.site_plan, rally.site_plan_alt) if rally.site_plan is not None else None,
         },
         "stations": [
             {
                 "title": station.title, "body_md": station.body_md, "unlock_mode": station.unlock_mode,
                 "lat": station.lat, "lon": station.lon, "radius_m": station.radius_m,
+                "plan_x": station.plan_x, "plan_y": station.plan_y,
                 "conditions": [
                     {"after_station": index_of[c["after_station"]]} if "after_station" in c else dict(c)
                     for c in station.conditions or [] if c.get("after_station", station.id) in index_of
@@ -136,6 +138,8 @@ class StationDocSchema(_Strict):
     lat = fields.Float(load_default=None, allow_none=True)
     lon = fields.Float(load_default=None, allow_none=True)
     radius_m = fields.Integer(load_default=None, allow_none=True)
+    plan_x = fields.Float(load_default=None, allow_none=True)
+    plan_y = fields.Float(load_default=None, allow_none=True)
     conditions = fields.List(fields.Dict(), load_default=list)
     media = fields.List(fields.Nested(MediaRefSchema), load_default=list)
     tasks = fields.List(fields.Nested(TaskDocSchema), load_default=list, validate=validate.Length(max=100))
@@ -154,6 +158,7 @@ class RallyDocSchema(_Strict):
     start_lon = fields.Float(load_default=None, allow_none=True)
     settings = fields.Dict(load_default=dict)
     cover = fields.Nested(MediaRefSchema, load_default=None, allow_none=True)
+    site_plan = fields.Nested(MediaRefSchema, load_default=None, allow_none=True)
 
 
 class DocumentSchema(Schema):
@@ -215,6 +220,9 @@ def _media_refs(document: dict) -> list[tuple[str, str]]:
     cover = document["rally"]["cover"]
     if cover is not None:
         refs.append(("rally.cover", cover["file"]))
+    site_plan = document["rally"].get("site_plan")
+    if site_plan is not None:
+        refs.append(("rally.site_plan", site_plan["file"]))
     for s_index, station in enumerate(document["stations"]):
         refs += [(f"stations.{s_index}.media.{i}", m["file"]) for i, m in enumerate(station["media"])]
         for t_index, task in enumerate(station["tasks"]):
@@ -265,11 +273,13 @@ def _create(document: dict, media: dict, institution: Institution | School, *, a
               for name, (ingested, original) in media.items()}
     names = {old: asset.name for old, asset in assets.items()}
     spec = dict(document["rally"])
-    cover, settings = spec.pop("cover"), spec.pop("settings")
+    cover, site_plan, settings = spec.pop("cover"), spec.pop("site_plan", None), spec.pop("settings")
     try:
         rally = authoring.create_rally(institution, actor=actor, settings=settings, **spec)
         if cover is not None:
             authoring.set_cover(rally, assets[cover["file"]].id, cover["alt"], actor=actor)
+        if site_plan is not None:
+            authoring.set_site_plan(rally, assets[site_plan["file"]].id, site_plan["alt"], actor=actor)
     except Invalid as error:
         raise _prefixed(error, "rally") from None
     stations = []

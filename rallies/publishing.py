@@ -74,6 +74,7 @@ def build_snapshot(rally: Rally) -> dict:
             "licence": rally.licence,
             "attribution": copy.deepcopy(rally.attribution) if rally.attribution else None,
             "cover": descriptor(rally.cover, rally.cover_alt) if rally.cover else None,
+            "site_plan": descriptor(rally.site_plan, rally.site_plan_alt) if rally.site_plan else None,
             "settings": settings,
             "start": ({"lat": rally.start_lat, "lon": rally.start_lon}
                       if rally.start_lat is not None else None),
@@ -89,7 +90,8 @@ def _source(rally: Rally) -> dict:
         return [{"media_id": link.media_id, "alt": link.alt} for link in items]
 
     return {
-        "rally": {"description_md": rally.description_md, "cover_id": rally.cover_id, "settings": dict(rally.settings or {})},
+        "rally": {"description_md": rally.description_md, "cover_id": rally.cover_id,
+                  "site_plan_id": rally.site_plan_id, "settings": dict(rally.settings or {})},
         "stations": [{"id": s.id, "body_md": s.body_md, "media": links(s.media),
                       "tasks": [{"id": t.id, "prompt_md": t.prompt_md, "hint_text": t.hint_text,
                                  "hint_cost": t.hint_cost, "media": links(t.media)} for t in s.tasks]}
@@ -110,6 +112,7 @@ def _station_snapshot(station) -> dict:
         "media": [descriptor(link.asset, link.alt) for link in station.media],
         "unlock": unlock,
         "conditions": copy.deepcopy(station.conditions or []),
+        "plan": {"x": station.plan_x, "y": station.plan_y} if station.plan_x is not None else None,
         "tasks": [_task_snapshot(task) for task in station.tasks],
     }
 
@@ -268,6 +271,7 @@ def copy_rally(rally: Rally, target, *, actor, library: bool = False) -> Rally:
         description_md=rally.description_md, about=rally.about, language=rally.language,
         age_min=rally.age_min, age_max=rally.age_max, subjects=list(rally.subjects or []),
         cover=rally.cover, cover_alt=rally.cover_alt, settings=dict(rally.settings or {}),
+        site_plan=rally.site_plan, site_plan_alt=rally.site_plan_alt,
         start_lat=rally.start_lat, start_lon=rally.start_lon, visibility="draft", copied_from_id=rally.id,
         licence=rally.licence, attribution=copy.deepcopy(rally.attribution) if rally.attribution else None,
         created_by_id=getattr(actor, "id", None),
@@ -287,6 +291,7 @@ def copy_rally(rally: Rally, target, *, actor, library: bool = False) -> Rally:
         new_station = Station(
             rally=clone, position=spec["position"], title=spec["title"], body_md=spec["body_md"],
             unlock_mode=spec["unlock_mode"], lat=spec["lat"], lon=spec["lon"], radius_m=spec["radius_m"],
+            plan_x=(spec.get("plan") or {}).get("x"), plan_y=(spec.get("plan") or {}).get("y"),
             conditions=[], qr_token=None,
         )
         if spec["unlock_mode"] == "qr":
@@ -326,6 +331,7 @@ def _station_spec(station) -> dict:
     return {
         "id": station.id, "position": station.position, "title": station.title, "body_md": station.body_md,
         "unlock_mode": station.unlock_mode, "lat": station.lat, "lon": station.lon, "radius_m": station.radius_m,
+        "plan": {"x": station.plan_x, "y": station.plan_y} if station.plan_x is not None else None,
         "conditions": copy.deepcopy(station.conditions or []),
         "media": [{"media_id": m.media_id, "alt": m.alt} for m in station.media],
         "tasks": [{"type": t.type, "prompt_md": t.prompt_md, "points": t.points, "config": t.config,
@@ -348,6 +354,9 @@ def _specs_from_version(snapshot: dict) -> tuple[list[dict], dict]:
               "description_md": source["rally"]["description_md"], "settings": dict(source["rally"]["settings"]),
               "cover": db.session.get(MediaAsset, cover_id) if cover_id else None,
               "cover_alt": (rally.get("cover") or {}).get("alt", ""),
+              "site_plan": db.session.get(MediaAsset, source["rally"]["site_plan_id"])
+              if source["rally"].get("site_plan_id") else None,
+              "site_plan_alt": (rally.get("site_plan") or {}).get("alt", ""),
               "start_lat": (rally.get("start") or {}).get("lat"), "start_lon": (rally.get("start") or {}).get("lon")}
     specs = []
     for station in snapshot["stations"]:
@@ -358,6 +367,7 @@ def _specs_from_version(snapshot: dict) -> tuple[list[dict], dict]:
             "id": station["id"], "position": station["position"], "title": station["title"], "body_md": src["body_md"],
             "unlock_mode": unlock["mode"], "lat": unlock.get("lat"), "lon": unlock.get("lon"),
             "radius_m": unlock.get("radius_m"), "conditions": copy.deepcopy(station.get("conditions") or []),
+            "plan": station.get("plan"),
             "media": src["media"],
             "tasks": [{"type": t["type"], "prompt_md": tasks_src.get(t["id"], {}).get("prompt_md", ""),
                        "points": t["points"], "config": t["config"],
@@ -372,7 +382,7 @@ def _specs_from_version(snapshot: dict) -> tuple[list[dict], dict]:
 
 def _assets_of(rally: Rally) -> list:
     """Every media asset a rally shows: cover, station and task media."""
-    assets = [rally.cover] if rally.cover is not None else []
+    assets = [asset for asset in (rally.cover, rally.site_plan) if asset is not None]
     for station in rally.stations:
         assets += [link.asset for link in station.media]
         for task in station.tasks:

@@ -55,3 +55,9 @@ def sign_pdf(public_url: str, station: Station) -> bytes:
 def _printable(public_url: str, station: Station, position: int) -> QrStation:
     return QrStation(title=station.title, url=station_url(public_url, station), position=position,
                      short_code=display_short_code(station.short_code) or None)
+
+
+def sign_pdf(public_url: str, station: Station) -> bytes:
+    """The A4 sign of one QR station: title, QR code and its short code in large type."""
+    position = station.rally.stations.index(station) + 1
+    return station_sign_pdf(station.rally.title, _printable(public_url, station, position))

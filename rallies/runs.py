@@ -80,7 +80,7 @@ def _check_window(starts_at, ends_at, *, now: dt.datetime) -> dict[str, list[str
         if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
             errors[name] = ["A time with an offset is required."]
         elif not time_in_bounds(value):  # the deletion date of a run ending near 9999 would overflow
-            errors[name] = [str(TIME_MESSAGE)]
+            errors[name] = [TIME_MESSAGE]
     if errors:
         return errors
     if ends_at <= starts_at:

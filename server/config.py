@@ -44,6 +44,8 @@ class Settings:
     # requests per worker process may wait at once (the others answer at once and poll).
     LIVE_WAIT_SECONDS: int = 15
     LIVE_WAIT_SLOTS: int = 1
+    LIVE_MIN_INTERVAL: int = 5  # seconds between two computations of a run's full live view
+    LIVE_POLL_SECONDS: int = 10  # how soon a page without a waiting slot asks again
     MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
     MAX_AUDIO_BYTES: int = 25 * 1024 * 1024
     MAX_VIDEO_BYTES: int = 100 * 1024 * 1024
@@ -127,6 +129,8 @@ class Settings:
             FREE_PLAY_TOKEN_HOURS=_int(env, "FREE_PLAY_TOKEN_HOURS", 24),
             LIVE_WAIT_SECONDS=_int(env, "LIVE_WAIT_SECONDS", 15),
             LIVE_WAIT_SLOTS=_int(env, "LIVE_WAIT_SLOTS", 1),
+            LIVE_MIN_INTERVAL=_int(env, "LIVE_MIN_INTERVAL", 5),
+            LIVE_POLL_SECONDS=_int(env, "LIVE_POLL_SECONDS", 10),
             MAX_IMAGE_BYTES=_int(env, "MAX_IMAGE_BYTES", 15 * 1024 * 1024),
             MAX_AUDIO_BYTES=_int(env, "MAX_AUDIO_BYTES", 25 * 1024 * 1024),
             MAX_VIDEO_BYTES=_int(env, "MAX_VIDEO_BYTES", 100 * 1024 * 1024),

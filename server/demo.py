@@ -175,6 +175,12 @@ def _rally(museum, editor):
          config={"options": [{"id": "a", "text": "Stadtmauer", "correct": True},
                              {"id": "b", "text": "Kirche", "correct": True}, {"id": "c", "text": "Bahnhof"}],
                  "partial_credit": True})
+    tower = task(s2, actor=editor, type="hotspot", points=10,
+                 prompt_md="Tippt auf dem Gemälde auf die Kirche.",
+                 config={"regions": [{"circle": {"x": 0.5, "y": 0.45, "r": 0.15}}],
+                         "aspect": painting.height / painting.width if painting.width else 1.0})
+    authoring.attach_task_media(tower, painting.id, "Gemälde der Stadt um 1650 mit Kirche und Stadtmauer",
+                                actor=editor)
     task(s2, actor=editor, type="number", points=10, prompt_md="Wie viele Türme hat die Stadtmauer?",
          config={"value": 7, "tolerance": 1, "unit": "Türme"}, hint_text="Zählt auch die halb verdeckten.",
          hint_cost=2)
@@ -184,6 +190,9 @@ def _rally(museum, editor):
     task(s3, actor=editor, type="order", points=10, prompt_md="Bringt die Schritte des Brotbackens in die richtige Reihenfolge.",
          config={"options": [{"id": "m", "text": "Mehl mahlen"}, {"id": "k", "text": "Teig kneten"},
                              {"id": "b", "text": "Brot backen"}]})
+    task(s3, actor=editor, type="cloze", points=10, prompt_md="Ergänzt den Text über die Bäckerzunft.",
+         config={"text": "Die Bäcker backten jeden Morgen [[Brot|Brote]] im großen {{Backofen|Kamin|Brunnen}}.",
+                 "max_typos": 1})
     task(s3, actor=editor, type="match", points=10, prompt_md="Welches Werkzeug gehört zu welchem Handwerk?",
          config={"pairs": [{"left": {"id": "amboss", "text": "Amboss"}, "right": {"id": "schmied", "text": "Schmied"}},
                            {"left": {"id": "webstuhl", "text": "Webstuhl"}, "right": {"id": "weber", "text": "Weber"}},

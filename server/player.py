@@ -45,7 +45,8 @@ def player_language() -> tuple[str, bool]:
     return request.accept_languages.best_match(PLAYER_CODES) or "de", False
 
 
-def _shell(join_code: str | None, qr_token: str | None, preview: dict | None = None):
+def player_page(*, join_code: str | None = None, qr_token: str | None = None, **extra) -> str:
+    """The player's HTML shell in the pupil's language; `extra` for the studio's preview."""
     code, chosen = player_language()
     folder = current_app.static_folder
     texts, fallback = _catalogue(folder, code), _catalogue(folder, "de")
@@ -53,19 +54,19 @@ def _shell(join_code: str | None, qr_token: str | None, preview: dict | None = N
     def pt(key: str) -> str:
         return texts.get(key) or fallback.get(key, key)
 
-    response = current_app.make_response(render_template(
-        "player/play.html", join_code=join_code, qr_token=qr_token, preview=preview, pt=pt, player_lang=code,
-        player_dir="rtl" if code in RTL_LANGUAGES else "ltr", lang_chosen=chosen, player_languages=PLAYER_LANGUAGES))
+    return render_template(
+        "player/play.html", join_code=join_code, qr_token=qr_token, pt=pt, player_lang=code,
+        player_dir="rtl" if code in RTL_LANGUAGES else "ltr", lang_chosen=chosen, player_languages=PLAYER_LANGUAGES,
+        **extra)
+
+
+def _shell(join_code: str | None, qr_token: str | None):
+    response = current_app.make_response(player_page(join_code=join_code, qr_token=qr_token))
     if request.args.get("lang") in PLAYER_CODES:
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(LANG_COOKIE, request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
     return response
-
-
-def preview_shell(preview: dict):
-    """The player's page for the studio's phone preview (see static/player/preview.js)."""
-    return _shell(None, None, preview=preview)
 
 
 @bp.route("/play")

@@ -28,6 +28,8 @@ SAMPLE_TASKS = {
     "video": {"config": {}},
     "location": {"config": {"lat": 52.5163, "lon": 13.3777, "radius_m": 50}},
     "survey": {"config": {"scale": {"min": 1, "max": 5, "step": 1, "min_label": "schlecht", "max_label": "super"}}},
+    "cloze": {"config": {"text": "Rembrandt malte [[Nachtwache]] im Jahr {{1642|1648|1650}}."}},
+    "hotspot": {"config": {"regions": [{"polygon": [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.1, 0.5]]}]}},
 }
 
 # The right value for each sample task (photo/audio/video need an upload first).
@@ -35,6 +37,7 @@ RIGHT_VALUES = {
     "info": None, "single_choice": "a", "multiple_choice": ["a", "b"], "text": "Nachtwache",
     "number": 1642, "order": ["x", "y", "z"], "match": {"l1": "r1", "l2": "r2"},
     "location": {"lat": 52.5163, "lon": 13.3777, "accuracy_m": 5}, "survey": 4,
+    "cloze": ["Nachtwache", "1642"], "hotspot": {"x": 0.3, "y": 0.3},
 }
 
 

@@ -106,6 +106,9 @@ class Rally(db.Model):
     subjects: Mapped[list] = mapped_column(JSONType, default=list)
     cover_id: Mapped[int | None] = mapped_column(ForeignKey("media_assets.id", ondelete="SET NULL"))
     cover_alt: Mapped[str] = mapped_column(String(300), default="")
+    # A floor plan or park map on which stations are placed (CLIENT_API: site plan).
+    site_plan_id: Mapped[int | None] = mapped_column(ForeignKey("media_assets.id", ondelete="SET NULL"))
+    site_plan_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
     settings: Mapped[dict] = mapped_column(JSONType, default=lambda: dict(DEFAULT_SETTINGS))
     visibility: Mapped[str] = mapped_column(String(10), default="draft")
     start_lat: Mapped[float | None]
@@ -123,7 +126,8 @@ class Rally(db.Model):
     institution = relationship("Institution", lazy="joined")
     school = relationship("School", lazy="joined")
     partnership = relationship("Partnership", lazy="select")
-    cover = relationship(MediaAsset, lazy="joined")
+    cover = relationship(MediaAsset, lazy="joined", foreign_keys=[cover_id])
+    site_plan = relationship(MediaAsset, foreign_keys=[site_plan_id])
     stations = relationship(
         "Station", back_populates="rally", cascade="all, delete-orphan",
         order_by="Station.position", lazy="selectin",
@@ -176,6 +180,9 @@ class Station(db.Model):
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     radius_m: Mapped[int | None]
+    # Where the station lies on the rally's site plan: fractions of its width and height.
+    plan_x: Mapped[float | None]
+    plan_y: Mapped[float | None]
     qr_token: Mapped[str | None] = mapped_column(String(43), unique=True)
     # The token of the last code downloaded for printing; a code is printed when it equals qr_token.
     qr_printed_token: Mapped[str | None] = mapped_column(String(43))

@@ -1,6 +1,8 @@
 """Task types: importing this package registers every type in REGISTRY."""
 
 from . import (  # noqa: F401  (imported to register the types)
+    cloze,
+    hotspot,
     info,
     location,
     match,

@@ -69,6 +69,10 @@ class TaskType:
         """Keys for the bundle's task object that never give the solution away."""
         return {}
 
+    def bundle_view(self, config: dict, task: dict) -> dict:
+        """The bundle's keys for this task, given its snapshot (media, prompt); by default `public_view`."""
+        return self.public_view(config)
+
     def solution(self, config: dict) -> Any:
         """The bundle's `solution` for offline feedback, or NO_SOLUTION when the type has none."""
         return NO_SOLUTION

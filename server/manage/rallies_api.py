@@ -229,6 +229,17 @@ def set_cover(data, rally_id):
     return rally
 
 
+@blp.route("/rallies/<int:rally_id>/site-plan", methods=["POST"])
+@blp.arguments(CoverSchema)
+@blp.response(200, RallySchema)
+def set_site_plan(data, rally_id):
+    """Show an uploaded image as the site plan (alt required), or remove it (and the stations' places) with `media_id: null`."""
+    user, rally = _rally_to_edit(rally_id)
+    authoring.set_site_plan(rally, data["media_id"], data["alt"], actor=user)
+    commit()
+    return rally
+
+
 @blp.route("/rallies/<int:rally_id>/publish", methods=["POST"])
 @blp.arguments(PublishSchema)
 @blp.response(200, RallySchema)

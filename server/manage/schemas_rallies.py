@@ -156,6 +156,8 @@ class StationSchema(Schema):
     radius_m = fields.Integer(allow_none=True)
     conditions = fields.List(fields.Dict(), metadata={
         "description": '[{"after_station": station id} | {"min_score": number}]'})
+    plan_x = fields.Float(allow_none=True, metadata={"description": "Place on the site plan: fraction of its width."})
+    plan_y = fields.Float(allow_none=True, metadata={"description": "Place on the site plan: fraction of its height."})
     qr_url = fields.Function(_qr_url, metadata={"description": "What the station's QR code holds (QR stations)."})
     media = fields.List(fields.Nested(MediaLinkSchema))
     tasks = fields.List(fields.Nested(TaskSchema))
@@ -176,6 +178,10 @@ class StationWriteSchema(Strict):
     lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
     radius_m = fields.Integer(allow_none=True, validate=validate.Range(10, 5000))
     conditions = fields.List(fields.Nested(ConditionSchema))
+    plan_x = fields.Float(allow_none=True, validate=validate.Range(0, 1),
+                          metadata={"description": "Place on the site plan (0…1 of its width); with plan_y."})
+    plan_y = fields.Float(allow_none=True, validate=validate.Range(0, 1),
+                          metadata={"description": "Place on the site plan (0…1 of its height); with plan_x."})
 
 
 class StationOrderSchema(Strict):
@@ -244,6 +250,8 @@ class RallySchema(RallySummarySchema):
     cover = fields.Function(lambda rally: descriptor(rally.cover, rally.cover_alt) if rally.cover else None)
     cover_id = fields.Integer(allow_none=True)
     cover_alt = fields.String()
+    site_plan = fields.Function(lambda rally: descriptor(rally.site_plan, rally.site_plan_alt) if rally.site_plan else None,
+                                metadata={"description": "The plan image stations are placed on, or null."})
     settings = fields.Function(lambda rally: rally.effective_settings)
     start_lat = fields.Float(allow_none=True)
     start_lon = fields.Float(allow_none=True)

@@ -22,7 +22,7 @@ def home():
 
 
 def init_pages(app: Flask) -> None:
-    from server.pages import editor, library, office, office_accounts, studio, teacher, visit  # noqa: F401 - studio, visit add routes
+    from server.pages import editor, library, office, office_accounts, site_plan, studio, teacher, visit  # noqa: F401 - studio, visit add routes
 
     app.register_blueprint(bp)
     for module in (editor, teacher, office, office_accounts, library):

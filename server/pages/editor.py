@@ -515,9 +515,9 @@ def editor_station_sign(station_id: int):
     if station.unlock_mode != "qr" or not station.qr_token:
         raise NotFound("This station has no QR code.")
     pdf = qrcodes.sign_pdf(_public_url(), station)
-    db.session.commit()  # the sign counts as printed for the checklist
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf",
-                     as_attachment=True, download_name=f"station-{station.id}-schild.pdf")
+    db.session.commit()  # the code counts as printed (publish checklist)
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"station-{station.id}-schild.pdf")
 
 
 @bp.route("/editor/stations/<int:station_id>/qr/regenerate", methods=["POST"])

@@ -140,6 +140,12 @@ class CoverForm(FlaskForm):
                                   Length(max=300)])
 
 
+class SitePlanForm(FlaskForm):
+    file = FileField(_l("Lageplan (Bild)"), validators=[FileRequired(_l("Bitte eine Bilddatei wählen."))])
+    alt = StringField(_l("Bildbeschreibung (Alternativtext)"),
+                      validators=[DataRequired(_l("Jedes Bild braucht einen Alternativtext.")), Length(max=300)])
+
+
 class ImportForm(FlaskForm):
     institution_id = SelectField(_l("Einrichtung"), coerce=int)
     file = FileField(_l("Rallye-Export (ZIP)"), validators=[FileRequired(_l("Bitte eine ZIP-Datei wählen."))])

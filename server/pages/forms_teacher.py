@@ -10,7 +10,6 @@ points range); the forms only parse.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext

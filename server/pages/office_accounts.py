@@ -19,6 +19,7 @@ from rallies.models import Institution, School, User
 from server import invitations
 from server.i18n import say
 from server.auth import role_required
+from server.i18n import say
 from server.pages.forms_accounts import LOCALE_LABELS, AccountForm, InviteForm
 
 bp = Blueprint("office_accounts", __name__)

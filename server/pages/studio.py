@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from flask import jsonify, render_template, request, url_for
+from flask import jsonify, make_response, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
@@ -22,7 +22,7 @@ from rallies.tasks import REGISTRY
 from server import geocoding, tasktypes
 from server.pages.editor import _rally, bp, checklist_view, editor_only
 from server.pages.forms_editor import TaskForm, row_count
-from server.player import preview_shell
+from server.player import player_page
 from server.security import CSP
 from server.tasktypes import ConfigSyntaxError
 
@@ -106,9 +106,9 @@ def editor_geocode():
 def editor_phone(rally_id: int):
     """The real web player, fed with the working copy instead of a team's bundle (studio preview)."""
     rally = _rally(rally_id)
-    response = preview_shell({
+    response = make_response(player_page(preview={
         "bundle_url": url_for("editor.editor_phone_bundle", rally_id=rally.id), "rally_id": rally.id,
-        "title": rally.title, "team": _("Vorschau"), "user": current_user.id})
+        "title": rally.title, "team": _("Vorschau"), "user": current_user.id}))
     # Framed by the studio (same site only), unlike every other page.
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers["Content-Security-Policy"] = CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")

@@ -7,9 +7,10 @@ Routes stay thin as in `teacher.py`: find the run the teacher may see (others' r
 The live view is pushed by a short long-poll with a version counter (see
 docs/notes-visit.md): a request that brings the version the page already shows waits
 for a change, at most `LIVE_WAIT_SECONDS`, but only while one of the process's
-`LIVE_WAIT_SLOTS` is free; otherwise it answers at once and the page asks again a few
-seconds later. So open live pages never hold more than a slot per worker process, and
-the threads that answer phones stay free.
+`LIVE_WAIT_SLOTS` is free; otherwise it answers at once and the page asks again
+`LIVE_POLL_SECONDS` later. So open live pages never hold more than a slot per worker process, and
+the threads that answer phones stay free. The full view of a run is computed at most once
+per `LIVE_MIN_INTERVAL` seconds per worker process, however many pages show it.
 """
 
 from __future__ import annotations
@@ -196,6 +197,53 @@ def live_payload(run: ClassRun) -> dict:
             "ends_at": _clock(run.ends_at), "version": live.live_version(run)}
 
 
+_shared: dict[tuple, tuple[float, object]] = {}
+_shared_lock = threading.Lock()
+_building: dict[tuple, threading.Lock] = {}
+
+
+def _shared_value(kind: str, run: ClassRun, seconds: float, build):
+    """`build()`, computed at most once per `seconds` per run, language and process; 30 open pages of
+    one run then cost one computation, not thirty."""
+    from flask_babel import get_locale
+
+    key = (kind, id(current_app._get_current_object()), run.id, str(get_locale()))
+    with _shared_lock:
+        building = _building.setdefault(key, threading.Lock())
+    with building:  # 30 pages opened at once compute it once, the others wait for it
+        now = time.monotonic()
+        with _shared_lock:
+            entry = _shared.get(key)
+        if entry is not None and now - entry[0] < seconds:
+            return entry[1]
+        value = build()
+        with _shared_lock:
+            _shared[key] = (time.monotonic(), value)
+            if len(_shared) > 512:
+                for old in [k for k, (at, _) in _shared.items() if now - at >= seconds]:
+                    _shared.pop(old, None)
+                    _building.pop(old, None)
+        return value
+
+
+def shared_payload(run: ClassRun) -> dict:
+    """The live payload, at most once per `LIVE_MIN_INTERVAL` seconds per run and process."""
+    return _shared_value("payload", run, float(setting("LIVE_MIN_INTERVAL")), lambda: live_payload(run))
+
+
+def shared_version(run: ClassRun) -> str:
+    """The run's live version, at most once a second per run and process."""
+    return _shared_value("version", run, min(1.0, float(setting("LIVE_MIN_INTERVAL"))),
+                         lambda: live.live_version(run))
+
+
+def _changed(run: ClassRun):
+    payload = shared_payload(run)
+    # The page asks again only after the interval: a busy run changes all the time.
+    retry_ms = max(250, int(float(setting("LIVE_MIN_INTERVAL")) * 1000))
+    return _no_store(jsonify({"changed": True, **payload, "retry_ms": retry_ms}))
+
+
 def _slot() -> threading.BoundedSemaphore:
     pid_key = id(current_app._get_current_object())
     with _wait_slots_lock:
@@ -229,8 +277,8 @@ def teacher_live_updates(run_id: int):
     if run.purged_at is not None:
         raise NotFound("The pupil data of this class run has been deleted.")
     seen = request.args.get("v", "")
-    retry_ms = 4000
-    if seen and live.live_version(run) == seen:
+    retry_ms = int(setting("LIVE_POLL_SECONDS")) * 1000
+    if seen and shared_version(run) == seen:
         slots = int(setting("LIVE_WAIT_SLOTS"))
         slot = _slot() if slots > 0 else None
         if slot is not None and slot.acquire(blocking=False):
@@ -239,12 +287,11 @@ def teacher_live_updates(run_id: int):
                 changed = _wait_for_change(run_id, seen, float(setting("LIVE_WAIT_SECONDS")))
             finally:
                 slot.release()
-            retry_ms = 1000
+            retry_ms = 1000  # give the slot to another page, then come back
             if changed:
-                run = _run(run_id)
-                return _no_store(jsonify({"changed": True, **live_payload(run)}))
+                return _changed(_run(run_id))
         return _no_store(jsonify({"changed": False, "version": seen, "retry_ms": retry_ms}))
-    return _no_store(jsonify({"changed": True, **live_payload(run)}))
+    return _changed(run)
 
 
 def _no_store(response):

@@ -153,10 +153,12 @@ def test_editor_builds_teacher_runs_pupil_plays_offline_and_the_xlsx_has_the_poi
     card.get_by_role("link", name="Mit Klasse starten").click()
     expect(teacher).to_have_url(live_server(f"/teacher/runs/new?rally={rally.id}"))
     now = dt.datetime.now(ZoneInfo("Europe/Berlin")).replace(second=0, microsecond=0)
-    teacher.get_by_label("Klasse (z. B. 7b)").fill("7b")
-    teacher.get_by_label("Beginn (Ortszeit Berlin)").fill((now - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
-    teacher.get_by_label("Ende (Ortszeit Berlin)").fill((now + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
-    teacher.get_by_role("button", name="Lauf anlegen").click()
+    # The planning form (the page also offers "Jetzt starten" with its own class field).
+    plan = teacher.locator("form", has=teacher.get_by_role("button", name="Lauf anlegen"))
+    plan.locator("input[name=class_label]").fill("7b")  # both forms label theirs id="class_label"
+    plan.get_by_label("Beginn (Ortszeit Berlin)").fill((now - dt.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
+    plan.get_by_label("Ende (Ortszeit Berlin)").fill((now + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    plan.get_by_role("button", name="Lauf anlegen").click()
     expect(teacher.locator("h1")).to_contain_text("läuft")
     code = teacher.locator(".join-code").inner_text().strip()
     run_url = teacher.url

@@ -356,6 +356,8 @@ def test_every_player_screen_passes_axe_in_all_five_languages(live_server, town_
     for lang in LANGUAGES:
         page.locator(f'.lang-button[lang="{lang}"]').click()
         page.locator(f'.lang-button[lang="{lang}"][aria-pressed="true"]').wait_for()
+        if lang in ("en", "uk"):
+            screenshot(page, f"player-join-{lang}.png")
         check("join")
     page.locator('.lang-button[lang="de"]').click()
     page.locator('.lang-button[lang="de"][aria-pressed="true"]').wait_for()

@@ -111,8 +111,8 @@ def test_a_teacher_runs_a_whole_visit_from_a_phone(live_server, phone, visit_ral
     errors = []
     pupil.on("pageerror", lambda error: errors.append(str(error)))
     pupil.goto(live_server(f"/join/{code}"))
-    pupil.get_by_label("Teamname / Team name").fill("Die Entdecker")
-    pupil.get_by_role("button", name="Beitreten / Join").click()
+    pupil.get_by_label("Teamname", exact=True).fill("Die Entdecker")
+    pupil.get_by_role("button", name="Beitreten").click()
     expect(pupil.get_by_role("heading", name="Bilder der Stadt")).to_be_visible()
     old_end = first_end.astimezone().strftime("%H:%M")
     expect(pupil.locator(".run-end")).to_contain_text(old_end)
@@ -144,9 +144,9 @@ def test_a_teacher_runs_a_whole_visit_from_a_phone(live_server, phone, visit_ral
     expect(banner).to_contain_text("Bitte in 10 Minuten am Eingang sammeln", timeout=15_000)
     expect(banner).to_contain_text(f"Neues Ende: {new_end.astimezone().strftime('%H:%M')}")
     expect(pupil.locator(".run-end")).to_contain_text(new_end.astimezone().strftime("%H:%M"))
-    expect(pupil.locator("details.messages")).to_contain_text("Nachrichten / Messages (1)")
+    expect(pupil.locator("details.messages")).to_contain_text("Nachrichten (1)")
     pupil.screenshot(path=str(SHOTS / "pupil-banner.png"))
-    banner.get_by_role("button", name="Gelesen / OK").first.click()
+    banner.get_by_role("button", name="Gelesen").first.click()
     expect(banner).not_to_contain_text("Bitte in 10 Minuten")
 
     # 5. The teacher grades the answer with a comment and sees what the team will see.
@@ -163,7 +163,7 @@ def test_a_teacher_runs_a_whole_visit_from_a_phone(live_server, phone, visit_ral
     # 6. The phone gets the grade on its next sync: a notice, then points and comment at the task.
     pupil.reload()
     expect(banner).to_contain_text("Eine Antwort wurde bewertet", timeout=15_000)
-    banner.get_by_role("button", name="Ansehen / Show").click()
+    banner.get_by_role("button", name="Ansehen").click()
     graded_card = pupil.locator(f"#task-{question.id}")
     expect(graded_card.locator(".result.graded")).to_contain_text("8 von 10 Punkten")
     expect(graded_card.locator(".teacher-comment")).to_contain_text("Schön beobachtet!")
@@ -195,6 +195,15 @@ def test_a_teacher_runs_a_whole_visit_from_a_phone(live_server, phone, visit_ral
         teacher.goto((path if path.startswith("http") else live_server(path)) + ("&" if "?" in path else "?") + "lang=en")
         _no_horizontal_scroll(teacher, name)
     expect(teacher.get_by_role("heading", name="Start now")).to_be_visible()
+
+    # 10. On a desktop the per-station view sits beside the teams' table.
+    desktop = phone(viewport={"width": 1280, "height": 800}, has_touch=False, device_scale_factor=1).new_page()
+    _log_in(desktop, live_server)
+    desktop.goto(run_url + "/live")
+    table, stations = desktop.locator("table.live-table").bounding_box(), desktop.locator(".live-stations").bounding_box()
+    assert stations["x"] > table["x"] + table["width"] - 1 and abs(stations["y"] - table["y"]) < 60
+    expect(desktop.locator("[data-live-stations]")).to_contain_text("Eingang")
+    desktop.screenshot(path=str(DOCS / "visit-live-desktop.png"))
     assert errors == []
 
 
@@ -243,8 +252,8 @@ def test_the_join_screen_counts_down_to_a_planned_run(live_server, phone, visit_
     db.session.commit()
     pupil = phone().new_page()
     pupil.goto(live_server(f"/join/{run.join_code}"))
-    pupil.get_by_label("Teamname / Team name").fill("Die Frühen")
-    pupil.get_by_role("button", name="Beitreten / Join").click()
+    pupil.get_by_label("Teamname", exact=True).fill("Die Frühen")
+    pupil.get_by_role("button", name="Beitreten").click()
     countdown = pupil.locator(".countdown-box")
     expect(countdown).to_contain_text("Die Rallye beginnt um")
     expect(countdown.locator(".countdown")).to_contain_text(":")

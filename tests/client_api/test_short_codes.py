@@ -151,6 +151,8 @@ def test_the_qr_kit_and_the_station_sign_print_the_short_code_large(editor_clien
     decoded = [r.text for image in pages[0].images for r in zxingcpp.read_barcodes(image.image)]
     assert decoded == [f"https://rally.example/q/{station.qr_token}"]
     assert editor_client.get(f"/editor/stations/{rally.stations[2].id}/sign.pdf").status_code == 404
+    db.session.expire_all()
+    assert station.qr_printed_token == station.qr_token  # the publish checklist counts it as printed
 
     page = editor_client.get(f"/editor/stations/{station.id}").get_data(as_text=True)
     assert printed in page

@@ -180,3 +180,30 @@ def test_the_office_cannot_lock_itself_out(db, office_api, office):
     stored = db.session.get(User, office.id)
     assert (stored.active, stored.role, stored.display_name) == (True, "office", "Programmbüro")
     assert_problem(office_api.get(f"{API}/users/99999"), 404, "not_found")
+
+
+def test_the_office_resends_an_invitation_until_it_is_accepted(app, db, office_api, school, outbox):
+    invited = office_api.post(f"{API}/users", json={"email": "t@schule.example", "role": "teacher",
+                                                    "school_ids": [school.id]}).get_json()
+    again = office_api.post(f"{API}/users/{invited['id']}/invitation")
+    assert again.status_code == 200 and again.get_json()["invitation_mailed"] is True
+    first, second = [mail.link() for mail in outbox()]
+    browser = app.test_client()
+    assert browser.get(first).status_code == 410
+    assert browser.post(second, data={"new_password": "her own secret", "repeat": "her own secret"}).status_code == 302
+    accepted = office_api.post(f"{API}/users/{invited['id']}/invitation", headers={"Accept-Language": "en"})
+    body = assert_problem(accepted, 409, "invitation_accepted")
+    assert body["detail"] == "This account has accepted its invitation already."
+    assert office_api.get(f"{API}/users/{invited['id']}").get_json()["invitation_pending"] is False
+
+
+def test_the_audit_log_api_lists_who_changed_what_newest_first(db, api_as, office_api, office, teacher, institution):
+    office_api.patch(f"{API}/users/{teacher.id}", json={"role": "editor", "institution_ids": [institution.id]})
+    events = office_api.get(f"{API}/audit-log?subject_id={teacher.id}").get_json()
+    assert [e["action"] for e in events][:3] == ["memberships_changed", "memberships_changed", "role_changed"]
+    role = events[2]
+    assert (role["actor_email"], role["subject_email"], role["details"]) == (
+        office.email, teacher.email, {"before": "teacher", "after": "editor"})
+    older = office_api.get(f"{API}/audit-log?before_id={events[0]['id']}&limit=1").get_json()
+    assert [e["id"] for e in older] == [events[1]["id"]]
+    assert_problem(api_as(teacher).get(f"{API}/audit-log"), 403, "forbidden")

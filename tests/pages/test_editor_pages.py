@@ -270,6 +270,10 @@ TASK_FORMS = {
     "survey": ({"survey_mode": "scale", "scale_min": "1", "scale_max": "5", "scale_step": "1",
                 "scale_min_label": "schlecht", "scale_max_label": "super", "options-0-text": "ignored"},
                lambda c: c == {"scale": {"min": 1, "max": 5, "step": 1, "min_label": "schlecht", "max_label": "super"}}),
+    "cloze": ({"text": "Rembrandt malte [[Nachtwache]] im Jahr {{1642|1648}}.", "max_typos": "1"},
+              {"text": "Rembrandt malte [[Nachtwache]] im Jahr {{1642|1648}}.", "max_typos": 1}),
+    "hotspot": ({"regions": '[{"circle": {"x": 0.5, "y": 0.4, "r": 0.1}}]', "aspect": "0,75"},
+                {"regions": [{"circle": {"x": 0.5, "y": 0.4, "r": 0.1}}], "aspect": 0.75}),
 }
 
 

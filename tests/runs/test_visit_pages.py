@@ -104,12 +104,13 @@ def test_the_live_page_has_cards_for_phones_and_a_station_view(as_teacher, make_
 def test_live_updates_answer_at_once_when_something_changed(app, as_teacher, make_played_run, join_team):
     played = make_played_run()
     url = f"/teacher/runs/{played.run.id}/live/updates"
+    app.config.update(LIVE_MIN_INTERVAL=0, LIVE_POLL_SECONDS=7)
     first = as_teacher.get(url).json
     assert first["changed"] is True and len(first["teams"]) == 3 and first["stations"][0]["unlocked"] == 3
 
     app.config["LIVE_WAIT_SLOTS"] = 0
     same = as_teacher.get(f"{url}?v={first['version']}").json
-    assert same == {"changed": False, "version": first["version"], "retry_ms": 4000}
+    assert same == {"changed": False, "version": first["version"], "retry_ms": 7000}
 
     join_team(played.run.join_code, "Die Neuen")
     after = as_teacher.get(f"{url}?v={first['version']}").json
@@ -119,6 +120,7 @@ def test_live_updates_answer_at_once_when_something_changed(app, as_teacher, mak
 def test_a_waiting_request_is_held_at_most_the_configured_time(app, as_teacher, make_played_run):
     played = make_played_run()
     url = f"/teacher/runs/{played.run.id}/live/updates"
+    app.config.update(LIVE_MIN_INTERVAL=0)
     version = as_teacher.get(url).json["version"]
     app.config.update(LIVE_WAIT_SLOTS=1, LIVE_WAIT_SECONDS=1)
     started = time.monotonic()
@@ -235,3 +237,17 @@ def test_another_schools_teacher_gets_404_on_every_visit_page(client, make_playe
                                ("post", f"/teacher/runs/{run_id}/ranking-setting", {})):
         response = client.get(path) if method == "get" else client.post(path, data=data)
         assert response.status_code == 404, (method, path)
+
+
+def test_many_pages_of_one_run_share_one_computation_of_the_live_view(app, as_teacher, make_played_run, monkeypatch):
+    from server.pages import visit
+
+    played = make_played_run()
+    calls = []
+    original = visit.live_payload
+    monkeypatch.setattr(visit, "live_payload", lambda run: calls.append(run.id) or original(run))
+    app.config.update(LIVE_MIN_INTERVAL=60)
+    url = f"/teacher/runs/{played.run.id}/live/updates"
+    answers = [as_teacher.get(url).json for _ in range(5)]
+    assert calls == [played.run.id]
+    assert all(a["changed"] and a["retry_ms"] == 60_000 for a in answers)

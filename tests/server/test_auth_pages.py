@@ -43,7 +43,7 @@ def test_only_local_next_targets_are_followed(client, teacher):
 
 
 @pytest.mark.parametrize("target", [
-    "/%09/evil.example/", "/%0a/evil.example/", "/%0d/evil.example/", "/%0d%0aSet-Cookie:x=1", "/%00x",
+    "/%09/evil.example/", "/%0a/evil.example/", "/%0d/evil.example/", "/%0d%0aSet-Cookie:x=1",
     "/\\evil.example/", "/%5Cevil.example", "https://evil.example/", "/%20/evil.example", "/%E2%80%A8/evil",
     "%2F%2Fevil.example", "javascript:alert(1)",
 ])

@@ -97,3 +97,62 @@ def test_a_forged_device_cookie_is_ignored(app, small_budgets, teacher, make_use
     for other in [make_user("teacher", schools=[school]) for _ in range(8)]:
         assert attempt(client, other, "nope").status_code == 401
     assert attempt(client, teacher, PASSWORD).status_code == 429
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway redis-server (Debian's, as in production set-ups with several workers)."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is required (apt-get install redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(tmp_path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_two_instances_sharing_redis_count_failures_together(app_config, redis_url, teacher, make_user, school):
+    """RATELIMIT_STORAGE_URI=redis://…: both workers see the same counts and trust the same browsers."""
+    from server import create_app
+
+    config = {**app_config, "RATELIMIT_STORAGE_URI": redis_url,
+              "LOGIN_FAILURES_PER_NETWORK": "6 per 15 minutes", "LOGIN_FREE_FAILURES_PER_ACCOUNT": 3}
+    first, second = create_app(config), create_app(config)
+    known = first.test_client()
+    assert attempt(known, teacher, PASSWORD).status_code == 302  # signs in on the first instance
+    known.post("/logout")
+
+    others = [make_user("teacher", schools=[school]) for _ in range(6)]
+    for index, other in enumerate(others):  # failures alternate between the instances
+        client = (first if index % 2 else second).test_client()
+        assert attempt(client, other, "nope").status_code == 401
+    assert attempt(second.test_client(), teacher, PASSWORD).status_code == 429  # network budget used up
+
+    import redis
+
+    assert redis.Redis.from_url(redis_url).keys("*login*")  # the counts live in redis, not in a worker
+    # Flask-Limiter's storage is per process: a third app built now opens its own connection, as another
+    # worker or machine would, and still sees the counts (with memory:// it would start from zero).
+    second = create_app(config)
+    assert attempt(second.test_client(), teacher, PASSWORD).status_code == 429
+    known_on_second = second.test_client()
+    known_on_second.set_cookie("rally_device", known.get_cookie("rally_device", path="/login").value, path="/login")
+    assert attempt(known_on_second, teacher, PASSWORD).status_code == 302  # the known browser, on the other one

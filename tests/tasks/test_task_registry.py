@@ -43,6 +43,8 @@ SAMPLE_CONFIGS: dict[str, dict[str, Any]] = {
     "video": {},
     "location": {"lat": 52.36, "lon": 4.8852, "radius_m": 50},
     "survey": {"scale": {"min": 1, "max": 5, "min_label": "boring", "max_label": "great"}},
+    "cloze": {"text": "Rembrandt painted [[The Night Watch|Night Watch]] in {{1642|1648}}.", "max_typos": 1},
+    "hotspot": {"regions": [{"circle": {"x": 0.4, "y": 0.5, "r": 0.1}}], "aspect": 0.75},
 }
 
 
@@ -76,10 +78,10 @@ def test_the_checker_finds_forbidden_keys_at_any_depth():
     ]
 
 
-def test_registry_holds_exactly_the_twelve_client_api_types():
+def test_registry_holds_exactly_the_client_api_types_with_the_december_additions():
     assert set(REGISTRY) == {
         "info", "single_choice", "multiple_choice", "text", "number", "order",
-        "match", "photo", "audio", "video", "location", "survey",
+        "match", "photo", "audio", "video", "location", "survey", "cloze", "hotspot",
     }
 
 
@@ -175,7 +177,7 @@ def test_types_that_grade_by_teacher_for_the_sample_configs():
 
 
 def test_types_with_partial_credit_for_the_sample_configs():
-    assert types_where("partial_credit") == {"multiple_choice", "number", "order", "match"}
+    assert types_where("partial_credit") == {"multiple_choice", "number", "order", "match", "cloze"}
 
 
 def test_solutions_travel_only_for_the_documented_types():
@@ -184,7 +186,7 @@ def test_solutions_travel_only_for_the_documented_types():
         for name in REGISTRY
         if get_task_type(name).solution(get_task_type(name).load_config(SAMPLE_CONFIGS[name])) is not NO_SOLUTION
     }
-    assert with_solution == {"single_choice", "multiple_choice", "text", "number", "order", "match"}
+    assert with_solution == {"single_choice", "multiple_choice", "text", "number", "order", "match", "cloze", "hotspot"}
 
 
 def test_error_paths_flatten_nested_messages():

@@ -97,7 +97,8 @@
         })
         .then(function (data) {
           if (status) { text(status, ""); status.classList.remove("stale"); }
-          if (data.changed) { apply(section, data); later(250); } else { later(data.retry_ms || 4000); }
+          if (data.changed) { apply(section, data); }
+          later(data.retry_ms || 4000);
         })
         .catch(function () {
           if (status) { text(status, "– " + section.dataset.textOffline); status.classList.add("stale"); }

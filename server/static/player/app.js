@@ -8,6 +8,7 @@ import {
   LANGUAGES, contentAttrs, initI18n, language, onLanguageChange, setContentLanguage, setLanguage, t,
 } from "./i18n.js";
 import { mapPanel, placedStations } from "./map.js";
+import { hasSitePlan, sitePlanPanel } from "./siteplan.js";
 import { Sender, enqueue, countItems, clearOutbox } from "./outbox.js";
 import { cameraAvailable, startScanner } from "./scanner.js";
 import {
@@ -15,9 +16,11 @@ import {
 } from "./store.js";
 import { Events, makeDeliver, refreshProgress } from "./sync.js";
 import { taskInput } from "./tasks.js";
+import "./tasks-cloze.js";
+import "./tasks-hotspot.js";
 import { gradeAtTask, isGraded, joinCountdown, updateVisit, visitHome } from "./visit.js";
 import {
-  announce, errorText, field, formatPoints, h, mediaBlock, onCleanup, richText, runCleanups, stateLabel, unlockLabel,
+  announce, content, errorText, field, formatPoints, h, mediaBlock, onCleanup, richText, runCleanups, stateLabel, unlockLabel,
 } from "./views.js";
 import { wayfinder } from "./wayfinder.js";
 
@@ -423,7 +426,8 @@ function homeView() {
     finished ? h("p", { class: "flash success", role: "status" }, state.finishedAt ? t("home.finished") : t("home.finish_queued")) : null,
     h("div", { class: "button-row wide" },
       !finished ? h("a", { class: "button primary big", href: "#/scan" }, t("scan.button")) : null,
-      hasPlaces ? h("a", { class: "button big", href: "#/map" }, t("map.button")) : null),
+      hasPlaces ? h("a", { class: "button big", href: "#/map" }, t("map.button")) : null,
+      hasSitePlan(app.bundle) ? h("a", { class: "button big", href: "#/plan" }, t("plan.button")) : null),
     h("h2", {}, t("home.stations")),
     list,
     app.bundle.rally.description_html ? h("section", { class: "about" }, h("h2", {}, t("home.about")),
@@ -538,7 +542,7 @@ function resultText(task, record) {
       cls += " checking";
     }
     if (s.show_solutions && task.feedback && record.localCorrect !== undefined && record.localCorrect !== null) {
-      lines.push(record.localCorrect ? task.feedback.correct : task.feedback.wrong);
+      lines.push(content(record.localCorrect ? task.feedback.correct : task.feedback.wrong));
     }
     lines.push(navigator.onLine ? t("result.sending") : t("result.sends_when_online"));
   } else if (last) {
@@ -558,7 +562,7 @@ function resultText(task, record) {
       cls += " ok";
     }
     if (s.show_points && last.points !== null && last.points !== undefined) lines.push(t("result.points", { points: formatPoints(last.points) }));
-    if (last.feedback) lines.push(last.feedback);
+    if (last.feedback) lines.push(content(last.feedback)); // the editor's words, in the rally's language
   }
   if (!lines.length) return null;
   return h("div", { class: cls, role: "status" }, lines.map((line) => h("p", {}, line)));
@@ -641,8 +645,8 @@ function taskCard(task, index, station) {
   return h("article", { class: `card task status-${status}`, id: `task-${task.id}`, "data-type": task.type,
     "aria-labelledby": `task-title-${task.id}` },
   h("h2", { class: "task-title", id: `task-title-${task.id}` }, t("task.title", { number: index + 1 }), " ", points, badge),
-  richText(task.prompt_html),
-  mediaBlock(task.media),
+  input.hidesPrompt ? null : richText(task.prompt_html),
+  mediaBlock(input.hidesMedia ? task.media.filter((m) => !input.hidesMedia.includes(m.name)) : task.media),
   hintBlock(task),
   timer,
   form,
@@ -724,6 +728,11 @@ function mapView() {
     mapPanel(app.bundle, rows, { preferPlan, onSwitch: (plan) => sessionStorage.setItem("rallye.mapPlan", plan ? "1" : "0") })];
 }
 
+function planView() {
+  const rows = stationStates(app.bundle, playState.get());
+  return [backLink(), heading(t("plan.title")), sitePlanPanel(app.bundle, rows)];
+}
+
 function scanView() {
   const video = h("video", { class: "scanner-video", muted: true, playsinline: true, "aria-label": t("scan.camera_image") });
   const message = h("p", { role: "status", class: "scan-message" });
@@ -792,6 +801,7 @@ function render({ keepFocus = false } = {}) {
     if (stationMatch) parts = stationView(stationMatch[1]);
     else if (hash.startsWith("#/scan")) parts = scanView();
     else if (hash.startsWith("#/map")) parts = mapView();
+    else if (hash.startsWith("#/plan")) parts = planView();
     else parts = homeView();
   }
   root.replaceChildren(...parts.flat().filter(Boolean));

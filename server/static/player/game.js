@@ -37,12 +37,41 @@ export function judgeLocally(task, value) {
       const allowed = solution.relative ? Math.abs(solution.value) * solution.tolerance : solution.tolerance;
       return Math.abs(Number(value) - solution.value) <= allowed + 1e-9;
     }
+    case "cloze":
+      // Exact matches per gap only (typos are the server's to forgive): all right is right, else wait.
+      return Array.isArray(value) && value.length === solution.length
+        && value.every((item, i) => solution[i].map(normaliseText).includes(normaliseText(item))) ? true : null;
+    case "hotspot": {
+      const image = task.image || {};
+      const aspect = image.width && image.height ? image.height / image.width : null;
+      const results = solution.map((region) => insideRegion(value, region, aspect));
+      if (results.includes(true)) return true;
+      return results.includes(null) ? null : false;
+    }
     case "text":
       // Typo tolerance is the server's to judge: an exact match is right, anything else waits.
       return solution.map(normaliseText).includes(normaliseText(value)) ? true : null;
     default:
       return null;
   }
+}
+
+/** Whether a tap {x, y} lies in a hotspot region; null when it cannot tell (a circle on a picture of unknown size). */
+function insideRegion(point, region, aspect) {
+  if (!point) return false;
+  if (region.circle) {
+    if (!aspect) return null;
+    const c = region.circle;
+    return Math.hypot(point.x - c.x, (point.y - c.y) * aspect) <= c.r;
+  }
+  let inside = false;
+  const corners = region.polygon;
+  for (let i = 0, j = corners.length - 1; i < corners.length; j = i++) {
+    const [x1, y1] = corners[i];
+    const [x2, y2] = corners[j];
+    if ((y1 > point.y) !== (y2 > point.y) && point.x < x1 + ((point.y - y1) * (x2 - x1)) / (y2 - y1)) inside = !inside;
+  }
+  return inside;
 }
 
 /** Where a task stands on this phone: `open`, `waiting` (queued), `wrong` (may retry) or `done`. */

@@ -4,28 +4,13 @@
 // join screen. It reads only `progress.run`, `progress.messages` and `progress.tasks`
 // (CLIENT_API.md, December additions) from the stored play state; app.js calls in here.
 
+import { language, t } from "./i18n.js";
 import { playState } from "./store.js";
 import { formatPoints, h } from "./views.js";
 
-const T = {
-  ends: (time) => `Ende / Ends: ${time}`,
-  newEnd: (time) => `Neues Ende: ${time} / New end: ${time}`,
-  message: "Nachricht eurer Lehrkraft / Message from your teacher",
-  messages: (n) => `Nachrichten / Messages (${n})`,
-  ok: "Gelesen / OK",
-  graded: "Bewertet / Graded",
-  points: (p, max) => `${p} von ${max} Punkten / ${p} of ${max} points`,
-  comment: "Rückmeldung / Comment",
-  newGrades: (n) => (n === 1 ? "Eine Antwort wurde bewertet. / An answer was graded."
-    : `${n} Antworten wurden bewertet. / ${n} answers were graded.`),
-  show: "Ansehen / Show",
-  startsAt: (time) => `Die Rallye beginnt um ${time}. / The rally starts at ${time}.`,
-  startsIn: (left) => `Noch ${left} / Starts in ${left}`,
-  startsNow: "Die Rallye hat begonnen – jetzt beitreten! / The rally has started – join now!",
-};
 
 function clock(iso) {
-  return new Date(iso).toLocaleTimeString(document.documentElement.lang || "de-DE", { hour: "2-digit", minute: "2-digit" });
+  return new Date(iso).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
 }
 
 function countdownText(ms) {
@@ -80,31 +65,31 @@ export function updateVisit({ onShowTask } = {}) {
   if (fresh.length) {
     const newest = fresh[fresh.length - 1];
     parts.push(h("div", { class: "visit-note message", "data-message-id": newest.id },
-      h("strong", {}, T.message), h("span", { class: "time" }, ` · ${clock(newest.sent_at)}`),
+      h("strong", {}, t("visit.message")), h("span", { class: "time" }, ` · ${clock(newest.sent_at)}`),
       fresh.map((m) => h("p", { class: "message-text" }, m.text)),
       h("button", { type: "button", onclick: () => {
         markSeen((s) => { s.message = newest.id; });
         updateVisit({ onShowTask });
-      } }, T.ok)));
+      } }, t("visit.read"))));
   }
   const run = progress.run;
   if (run && marks.endsAt && marks.endsAt !== run.ends_at) {
-    parts.push(h("div", { class: "visit-note end" }, h("strong", {}, T.newEnd(clock(run.ends_at))),
+    parts.push(h("div", { class: "visit-note end" }, h("strong", {}, t("visit.new_end", { time: clock(run.ends_at) })),
       h("button", { type: "button", onclick: () => {
         markSeen((s) => { s.endsAt = run.ends_at; });
         updateVisit({ onShowTask });
-      } }, T.ok)));
+      } }, t("visit.read"))));
   } else if (run && !marks.endsAt) {
     markSeen((s) => { s.endsAt = run.ends_at; });
   }
   const grades = unseenGrades(state);
   if (grades.length) {
-    parts.push(h("div", { class: "visit-note grades" }, h("strong", {}, T.newGrades(grades.length)),
+    parts.push(h("div", { class: "visit-note grades" }, h("strong", {}, t("visit.new_grades", { count: grades.length })),
       h("button", { type: "button", onclick: () => {
         markSeen((s) => { grades.forEach((t) => { s.grades[t.id] = t.graded_at; }); });
         updateVisit({ onShowTask });
         if (onShowTask) onShowTask(grades[0]);
-      } }, T.show)));
+      } }, t("visit.show"))));
   }
   el.replaceChildren(...parts);
 }
@@ -114,10 +99,10 @@ export function visitHome() {
   const progress = playState.get().progress;
   if (!progress) return [];
   const out = [];
-  if (progress.run) out.push(h("p", { class: "run-end" }, T.ends(clock(progress.run.ends_at))));
+  if (progress.run) out.push(h("p", { class: "run-end" }, t("visit.ends", { time: clock(progress.run.ends_at) })));
   const messages = progress.messages || [];
   if (messages.length) {
-    out.push(h("details", { class: "card messages" }, h("summary", {}, T.messages(messages.length)),
+    out.push(h("details", { class: "card messages" }, h("summary", {}, t("visit.messages", { count: messages.length })),
       h("ol", { class: "message-list", reversed: true }, messages.slice().reverse().map((m) => h("li", {},
         h("time", { datetime: m.sent_at }, clock(m.sent_at)), " ", m.text)))));
   }
@@ -131,8 +116,8 @@ export function gradeAtTask(task, { showPoints = true } = {}) {
   if (!item || item.state !== "graded") return null;
   markSeen((s) => { s.grades[item.id] = item.graded_at; });
   return h("div", { class: "result ok graded", role: "status", "data-graded": item.id },
-    h("p", {}, h("strong", {}, T.graded), showPoints && item.points !== null ? ` · ${T.points(formatPoints(item.points), formatPoints(task.points))}` : ""),
-    item.feedback ? h("p", { class: "teacher-comment" }, h("span", { class: "label" }, `${T.comment}: `), item.feedback) : null);
+    h("p", {}, h("strong", {}, t("visit.graded")), showPoints && item.points !== null ? ` · ${t("visit.points", { points: formatPoints(item.points), max: formatPoints(task.points) })}` : ""),
+    item.feedback ? h("p", { class: "teacher-comment" }, h("span", { class: "label" }, `${t("visit.comment")}: `), item.feedback) : null);
 }
 
 /** On the join screen of a planned run: when it opens, counting down; `onOpen` once it has. */
@@ -141,7 +126,7 @@ export function joinCountdown(problem, onOpen) {
   const startsAt = new Date(problem.starts_at).getTime();
   if (!(startsAt > Date.now())) return null;
   const left = h("strong", { class: "countdown" });
-  const el = h("p", { class: "flash countdown-box", role: "status" }, T.startsAt(clock(problem.starts_at)), " ", left);
+  const el = h("p", { class: "flash countdown-box", role: "status" }, t("visit.starts_at", { time: clock(problem.starts_at) }), " ", left);
   let shown = false;
   const tick = () => {
     const ms = startsAt - Date.now();
@@ -149,11 +134,11 @@ export function joinCountdown(problem, onOpen) {
     else if (shown) { clearInterval(timer); return; } // the join screen is gone
     if (ms <= 0) {
       clearInterval(timer);
-      el.replaceChildren(T.startsNow);
+      el.replaceChildren(t("visit.starts_now"));
       if (onOpen) onOpen();
       return;
     }
-    left.textContent = T.startsIn(countdownText(ms));
+    left.textContent = t("visit.starts_in", { left: countdownText(ms) });
   };
   const timer = setInterval(tick, 1000);
   tick();
