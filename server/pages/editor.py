@@ -19,6 +19,7 @@ from media.sniff import sniff
 from rallies import access, authoring, changes, media_library, publishing, qrcodes
 from rallies.library import LICENCE_NAMES, LICENCE_URLS
 from rallies.bundle import build_bundle
+from rallies.checklist import checklist
 from rallies.db import db
 from rallies.errors import DomainError, Invalid, NotFound
 from rallies.models import Partnership, Rally, Station, Task
@@ -271,9 +272,29 @@ def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]
     return lines
 
 
+# --- The publish checklist, with the place to fix each item ---------------------------
+
+def _fix_url(rally, item) -> str:
+    """Where to fix a checklist item: the studio's station or task (the classic page without JS)."""
+    anchor = f"task-{item.task_id}" if item.task_id else (f"station-{item.station_id}" if item.station_id else "stations")
+    return url_for("editor.editor_studio", rally_id=rally.id) + f"#{anchor}"
+
+
+def checklist_view(rally) -> list[dict]:
+    """The checklist in the reader's language, each item with its link."""
+    return [{"code": item.code, "text": item.message.render(_), "blocking": item.blocking, "path": item.path,
+             "station_id": item.station_id, "task_id": item.task_id, "field": item.field,
+             "url": _fix_url(rally, item),
+             "page_url": (url_for("editor.editor_task", task_id=item.task_id) if item.task_id else
+                          url_for("editor.editor_station", station_id=item.station_id) if item.station_id else
+                          url_for("editor.editor_rally", rally_id=rally.id))}
+            for item in checklist(rally)]
+
+
 def _render_rally(rally: Rally, status: int = 200, *, form=None, cover_form=None, station_form=None,
                   publish_form=None, publish_errors=None):
     exchange = _exchange()
+    checklist_items = checklist_view(rally)
     return render_template(
         "pages/editor/rally.html", rally=rally,
         form=form or RallyForm.for_rally(rally),
@@ -281,7 +302,9 @@ def _render_rally(rally: Rally, status: int = 200, *, form=None, cover_form=None
         station_form=station_form or NewStationForm(formdata=None),
         publish_form=_publish_form(rally, publish_form),
         change_list=changes.change_list(rally), licences=LICENCE_NAMES, licence_urls=LICENCE_URLS,
-        problems=describe_problems(rally, publishing.publish_problems(rally)),
+        problems=describe_problems(rally, {path: messages for path, messages in publishing.publish_problems(rally).items()
+                                           if path not in {item["path"] for item in checklist_items}}),
+        checklist=checklist_items,
         publish_errors=publish_errors, reorder=_reorder_targets(rally),
         qr_count=sum(1 for s in rally.stations if s.unlock_mode == "qr"),
         can_export=bool(exchange and hasattr(exchange, "export_rally")),
@@ -600,7 +623,12 @@ def _save_task(station: Station, task_type: str, task: Task | None):
         return _render_task(station, task_type, 422, task=task if task is not None and task.id else None, form=form,
                             config=config, config_errors=config_errors, errors=leftovers, raw_json=raw_json)
     db.session.commit()
-    flash(_("Aufgabe gespeichert."), "success")
+    if not (task.prompt_md or "").strip():
+        # Saved, but not valid for a class: the publish checklist lists it too.
+        flash(_("Gespeichert, aber der Aufgabentext fehlt noch – so lässt sich die Rallye nicht veröffentlichen."),
+              "error")
+    else:
+        flash(_("Aufgabe gespeichert."), "success")
     return redirect(url_for("editor.editor_task", task_id=task.id))
 
 
