@@ -44,7 +44,7 @@ translations: $(VENV)/.installed  ## compile the message catalogues (.mo files a
 
 messages: $(VENV)/.installed  ## extract new texts into the catalogue template and merge them into each language
 	$(VENV)/bin/pybabel extract -F babel.cfg -k msg -k lazy_gettext -k _l --no-location --sort-output -o server/translations/messages.pot .
-	$(VENV)/bin/pybabel update --no-fuzzy-matching -i server/translations/messages.pot -d server/translations
+	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i server/translations/messages.pot -d server/translations
 
 vendor:  ## front-end libraries from npm (optional: the app works without them)
 	@bash scripts/vendor.sh || echo "front-end libraries not installed (npm unavailable); maps and camera scanning fall back to manual entry"

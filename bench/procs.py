@@ -9,9 +9,22 @@ import socket
 import subprocess
 import time
 
-from tests.support.postgres import free_port
+from tests.support.postgres import free_port as any_free_port
 
 _running: list["Server"] = []
+
+
+def free_port() -> int:
+    """A free loopback port; with BENCH_PORT_BASE=N, the first free one of N to N+9."""
+    base = os.environ.get("BENCH_PORT_BASE")
+    for port in range(int(base), int(base) + 10) if base else ():
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    return any_free_port()
 
 
 class Server:

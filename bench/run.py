@@ -31,8 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from bench import ours, scenario  # noqa: E402
-from bench.load import run_load  # noqa: E402
+from bench import ours, scenario, wrk  # noqa: E402
 from bench.pg import BenchPostgres  # noqa: E402
 from bench.procs import Server, free_port, gunicorn_argv, stop_all  # noqa: E402
 
@@ -41,7 +40,9 @@ GUNICORN = os.path.join(VENV_BIN, "gunicorn")
 WORKERS = 2
 CONCURRENCIES = (50, 200)
 PACED_TEAMS = 200
-PACED_RATE = 300.0
+PACED_SHARE = 0.5  # the paced phase offers this share of our measured saturation throughput
+OURS_RATE_CEILING = 900.0  # requests/s ours is not expected to exceed (teams are joined for it)
+FLOOR_RATE_CEILING = 2000.0  # the same for the floor (its teams cost nothing to make)
 PHASE_SECONDS = 20.0
 PHASE_MAX_REQUESTS = 20000
 CALIBRATION_SECONDS = 6.0
@@ -74,7 +75,7 @@ class Bench:
         self.logs = os.path.join(ROOT, "bench", "results")
         os.makedirs(self.logs, exist_ok=True)
         self.pg: BenchPostgres | None = None
-        self.results: dict = {"load": {}, "checks": {}, "calibration": [], "static": {}, "notes": []}
+        self.results: dict = {"load": {}, "checks": {}, "cpu": {}, "calibration": [], "static": {}, "notes": []}
         self.seeded: ours.Seeded | None = None
         self.worker_config = ("gthread", 4)
 
@@ -105,7 +106,6 @@ class Bench:
         log(f"seeded in {time.perf_counter() - started:.1f} s: {len(self.seeded.tasks)} tasks, "
             f"join code {self.seeded.join_code}")
         names = (f"Team {n:05d}" for n in itertools.count(1))
-        per_team = scenario.estimate_requests_per_team(len(self.seeded.tasks))
 
         if self.args.workers:
             kind, _, threads = self.args.workers.partition(":")
@@ -115,17 +115,13 @@ class Bench:
             for kind, threads in WORKER_CONFIGS:
                 server = self.start_ours(kind, threads)
                 try:
-                    pool = 250
-                    teams = asyncio.run(ours.join_teams(server.port, self.seeded.join_code,
-                                                        [next(names) for _ in range(pool)]))
-                    stats = asyncio.run(run_load(
-                        server.port, label=f"{kind}:{threads}", concurrency=200,
-                        jobs=scenario.jobs(teams, self.seeded.tasks, path="/api/v1/team/answers", seed=7),
-                        duration=CALIBRATION_SECONDS, max_requests=PHASE_MAX_REQUESTS))
+                    wait_ready(server.port)
+                    phase = self._ours_phase(server, names, f"{kind}:{threads}", 200, seconds=CALIBRATION_SECONDS,
+                                             seed=7, record=False)
                 finally:
                     server.stop()
-                summary = stats.summary()
-                self.results["calibration"].append(summary)
+                stats = phase.stats
+                self.results["calibration"].append(stats.summary())
                 log(f"  calibration {kind} threads={threads}: {stats.rps:.0f} req/s, p99 {stats.percentile(99):.0f} ms,"
                     f" errors {stats.error_count}")
                 score = stats.rps if stats.error_count == 0 else stats.rps * 0.5
@@ -137,35 +133,35 @@ class Bench:
 
         server = self.start_ours(kind, threads)
         try:
+            wait_ready(server.port)
             self.results["static"]["bundle_http"] = asyncio.run(
                 ours.bundle_etag_check(server.port, self.seeded.bundle_code))
-            best_rps = max([c["rps"] for c in self.results["calibration"]] or [400])
+            saturation = 0.0
             for concurrency in CONCURRENCIES:
-                pool = min(math.ceil(best_rps * 1.6 * self.seconds / per_team) + concurrency,
-                           math.ceil(PHASE_MAX_REQUESTS / per_team) + concurrency)
-                log(f"our server: joining {pool} teams for {concurrency} concurrent")
-                teams = asyncio.run(ours.join_teams(server.port, self.seeded.join_code,
-                                                    [next(names) for _ in range(pool)]))
-                log(f"our server: {concurrency} concurrent teams, {self.seconds:.0f} s")
-                stats = asyncio.run(run_load(
-                    server.port, label=f"ours/{concurrency}", concurrency=concurrency,
-                    jobs=scenario.jobs(teams, self.seeded.tasks, path="/api/v1/team/answers", seed=concurrency),
-                    duration=self.seconds, max_requests=PHASE_MAX_REQUESTS))
-                check = scenario.check_ledgers(teams, ours.db_rows(self.pg, teams))
-                self._record("ours", concurrency, stats, check)
-            # DESIGN.md's target is a held rate, not saturation: 200 teams offering 300 requests/s.
-            pool = math.ceil(PACED_RATE * 1.3 * self.seconds / per_team) + PACED_TEAMS
-            teams = asyncio.run(ours.join_teams(server.port, self.seeded.join_code,
-                                                [next(names) for _ in range(pool)]))
-            log(f"our server: {PACED_TEAMS} teams paced at {PACED_RATE:.0f} requests/s, {self.seconds:.0f} s")
-            stats = asyncio.run(run_load(
-                server.port, label=f"ours/paced", concurrency=PACED_TEAMS,
-                jobs=scenario.jobs(teams, self.seeded.tasks, path="/api/v1/team/answers", seed=99),
-                duration=self.seconds, max_requests=PHASE_MAX_REQUESTS, rate=PACED_RATE))
-            check = scenario.check_ledgers(teams, ours.db_rows(self.pg, teams))
-            self._record("ours_paced", PACED_TEAMS, stats, check)
+                phase = self._ours_phase(server, names, "ours", concurrency, seconds=self.seconds, seed=concurrency)
+                saturation = max(saturation, phase.stats.rps)
+            # Latency at a held load: 200 teams offering half of the saturation throughput just measured.
+            rate = max(1.0, saturation * PACED_SHARE)
+            self.results["paced"] = {"rate": rate, "saturation": saturation}
+            self._ours_phase(server, names, "ours_paced", PACED_TEAMS, seconds=self.seconds, seed=99, rate=rate)
         finally:
             server.stop()
+
+    def _ours_phase(self, server, names, system: str, concurrency: int, *, seconds: float, seed: int,
+                    rate: float | None = None, record: bool = True):
+        expected = rate or OURS_RATE_CEILING
+        pool = wrk.teams_needed(expected, seconds, len(self.seeded.tasks), concurrency)
+        log(f"{system}: joining {pool} teams for {concurrency} connections")
+        teams = asyncio.run(ours.join_teams(server.port, self.seeded.join_code, [next(names) for _ in range(pool)]))
+        log(f"{system}: {concurrency} teams at once, {seconds:.0f} s" + (f", paced at {rate:.0f} req/s" if rate else ""))
+        phase = wrk.run_phase(server.port, teams, self.seeded.tasks, label=f"{system}/{concurrency}",
+                              path="/api/v1/team/answers", connections=concurrency, seconds=seconds,
+                              server_pids=lambda: [server.proc.pid, *server.worker_pids()],
+                              db_roots=self.db_roots, rate=rate, seed=seed, log=log)
+        phase.check = scenario.check_ledgers(teams, ours.db_rows(self.pg, teams))
+        if record:
+            self._record_phase(system, concurrency, phase)
+        return phase
 
     # --- the floor -----------------------------------------------------------------------
 
@@ -179,26 +175,19 @@ class Bench:
         keys = itertools.count(1)
         try:
             for concurrency in CONCURRENCIES:
-                teams: list[scenario.Team] = []
-
-                def team_jobs():
-                    import random
-
-                    rng = random.Random(concurrency)
-                    for key in keys:
-                        team = scenario.Team(key=key, token=str(key))
-                        teams.append(team)
-                        yield scenario.team_game(team, self.seeded.tasks, path="/answers", rng=rng)
-
-                log(f"floor: {concurrency} concurrent teams, {self.seconds:.0f} s")
-                stats = asyncio.run(run_load(server.port, label=f"floor/{concurrency}", concurrency=concurrency,
-                                             jobs=team_jobs(), duration=self.seconds,
-                                             max_requests=PHASE_MAX_REQUESTS))
+                pool = wrk.teams_needed(FLOOR_RATE_CEILING, self.seconds, len(self.seeded.tasks), concurrency)
+                teams = [scenario.Team(key=key, token=str(key)) for key in itertools.islice(keys, pool)]
+                log(f"floor: {concurrency} teams at once, {self.seconds:.0f} s")
+                phase = wrk.run_phase(server.port, teams, self.seeded.tasks, label=f"floor/{concurrency}",
+                                      path="/answers", connections=concurrency, seconds=self.seconds,
+                                      server_pids=lambda: [server.proc.pid, *server.worker_pids()],
+                                      db_roots=self.db_roots, seed=concurrency, log=log)
                 ids = ",".join(str(t.key) for t in teams) or "0"
                 rows = [(int(a), b, int(c)) for a, b, c in self.pg.rows(
                     f"SELECT team_id, client_id, count(*) FROM floor_answers WHERE team_id IN ({ids}) GROUP BY 1, 2",
                     "floor_bench")]
-                self._record("floor", concurrency, stats, scenario.check_ledgers(teams, rows))
+                phase.check = scenario.check_ledgers(teams, rows)
+                self._record_phase("floor", concurrency, phase)
         finally:
             server.stop()
 
@@ -271,13 +260,19 @@ class Bench:
 
     # --- bookkeeping ---------------------------------------------------------------------
 
+    def _record_phase(self, system: str, concurrency: int, phase) -> None:
+        """A wrk phase's figures, with the CPU time per answer of the server and of PostgreSQL."""
+        self.results["cpu"][(system, concurrency)] = (phase.server_ms_per_answer, phase.db_ms_per_answer)
+        self._record(system, concurrency, phase.stats, phase.check)
+
     def _record(self, system: str, concurrency: int, stats, check) -> None:
         self.results["load"][(system, concurrency)] = stats
         self.results["checks"][(system, concurrency)] = check
+        cpu = self.results["cpu"].get((system, concurrency))
         log(f"  {system}/{concurrency}: {stats.rps:.0f} req/s, {stats.items_per_s:.0f} items/s, "
             f"p50 {stats.percentile(50):.0f} / p95 {stats.percentile(95):.0f} / p99 {stats.percentile(99):.0f} ms, "
-            f"errors {stats.error_count}; {check.line() if check else 'no DB check'}; "
-            f"other processes used {stats.foreign_cores or 0:.2f} cores")
+            f"errors {stats.error_count}; {check.line() if check else 'no DB check'}"
+            + (f"; CPU {cpu[0]:.2f} ms (server) + {cpu[1]:.2f} ms (PostgreSQL) per answer" if cpu else ""))
 
     def run(self) -> str:
         log(f"temp dir {self.tmp}; logs in bench/results/")
@@ -287,6 +282,7 @@ class Bench:
 
         postmaster = postmaster_pid(self.pg.data_dir)
         load_module.METER = ForeignLoad(lambda: {postmaster} if postmaster else set())
+        self.db_roots = lambda: {postmaster} if postmaster else set()
         log(f"PostgreSQL up: {self.pg.version}, socket {self.pg.socket_dir}")
         steps = [("our server", self.run_ours), ("floor", self.run_floor), ("CTFd", self.run_ctfd),
                  ("static figures", self.run_static)]
@@ -311,6 +307,20 @@ class Bench:
         if self.pg is not None:
             self.pg.stop()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def wait_ready(port: int, timeout: float = 180.0) -> None:
+    """Until both workers have booted: /readyz answers 200 a few times in a row."""
+    import urllib.request
+
+    deadline, good = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline and good < 4:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=30) as response:
+                good = good + 1 if response.status == 200 else 0
+        except OSError:
+            good = 0
+            time.sleep(0.5)
 
 
 def machine_description(pg_version: str) -> str:

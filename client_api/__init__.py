@@ -12,7 +12,7 @@ client_api = ProblemApi(config_prefix="CLIENT")
 
 def init_client_api(app: Flask) -> None:
     """Register the client API and /media; both are exempt from CSRF (bearer tokens)."""
-    from client_api import limits, routes_media, routes_play, routes_public
+    from client_api import limits, routes_media, routes_play, routes_public, routes_workshop
     from rallies.bundle import BundleCache
 
     for key, value in api_config("CLIENT_", title="Rally client API", url_prefix="/api/v1").items():
@@ -22,13 +22,18 @@ def init_client_api(app: Flask) -> None:
                                 "Errors are application/problem+json."},
         "components": {"securitySchemes": {
             "teamToken": {"type": "http", "scheme": "bearer",
-                          "description": "The team token from POST /api/v1/join"}}},
+                          "description": "The team token from POST /api/v1/join"},
+            "workshopToken": {"type": "http", "scheme": "bearer",
+                              "description": "The workshop team token from POST /api/v1/workshop/join"}}},
     })
     limits.init_limits(app)
     app.extensions["client_bundles"] = BundleCache(maxsize=app.config.get("CLIENT_BUNDLE_CACHE_SIZE", 256))
     client_api.init_app(app)
+    from client_api.schemas import register_answer_item
+
+    register_answer_item(client_api.spec)
     csrf = app.extensions["csrf"]
-    for module in (routes_public, routes_play):
+    for module in (routes_public, routes_play, routes_workshop):
         csrf.exempt(module.blp)
         client_api.register_blueprint(module.blp, url_prefix="/api/v1")
     csrf.exempt(routes_media.blp)

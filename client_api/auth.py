@@ -19,6 +19,8 @@ def authenticate_team() -> None:
     writing = request.method not in ("GET", "HEAD", "OPTIONS")
     team = play.team_for_token(request.headers.get("Authorization"), for_write=writing)
     request.client_team = team
+    # for the request log, which runs after the commit has expired the team's row
+    request.client_team_ids = (team.id, team.class_run_id)
     if writing:
         limits.hit_team_write(team.token_hash)
 

@@ -7,6 +7,7 @@ from werkzeug.wsgi import wrap_file
 
 from client_api.problems import problem
 from rallies.errors import NotFound
+from rallies.messages import msg
 
 
 def send_stored(storage, name: str, mimetype: str, *, cache_control: str, etag: str | None = None,
@@ -18,7 +19,7 @@ def send_stored(storage, name: str, mimetype: str, *, cache_control: str, etag: 
     try:
         size = storage.size(name)
     except FileNotFoundError:
-        raise NotFound("No such file.") from None
+        raise NotFound(msg("Diese Datei gibt es nicht.")) from None
     headers = {"Cache-Control": cache_control, "Accept-Ranges": "bytes", **(extra_headers or {})}
     if etag is not None:
         headers["ETag"] = f'"{etag}"'

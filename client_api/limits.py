@@ -16,6 +16,7 @@ from flask import current_app, request
 from limits import parse
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
+from rallies.messages import msg
 
 DEFAULTS = {
     "CLIENT_FAILED_JOIN_LIMIT": "20 per minute",
@@ -59,7 +60,7 @@ def _hit(config_key: str, *identifiers: str) -> None:
     if strategy.hit(item, "client_api", config_key, *identifiers):
         return
     reset_at = strategy.get_window_stats(item, "client_api", config_key, *identifiers).reset_time
-    raise RateLimited(description="Too many requests; try again later.",
+    raise RateLimited(description=msg("Zu viele Anfragen; bitte später noch einmal versuchen."),
                       retry_after=max(1, math.ceil(reset_at - time.time())))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Response, g, has_request_context, json
-from flask_babel import gettext, lazy_gettext
+from flask_babel import format_date, format_datetime, format_decimal, gettext, lazy_gettext
 from flask_babel.speaklater import LazyString
 
 from rallies.messages import Msg
@@ -34,10 +36,23 @@ def title_for(status: int) -> str:
     return str(TITLES.get(status, FALLBACK_TITLE))
 
 
+def present(value):
+    """A message's parameter as the reader writes it: dates by the locale, 12.5 as "12,5" in German."""
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, "medium")
+    if isinstance(value, dt.date):
+        return format_date(value, "medium")
+    if isinstance(value, float):
+        return format_decimal(int(value) if value.is_integer() else value)
+    if isinstance(value, LazyString):
+        return str(value)
+    return value
+
+
 def say(value):
     """Render messages (Msg, lazy strings, lists and dicts of them) in the request's language."""
     if isinstance(value, (Msg, LazyString)):
-        return value.render(gettext) if isinstance(value, Msg) else str(value)
+        return value.render(gettext, present) if isinstance(value, Msg) else str(value)
     if isinstance(value, dict):
         return {key: say(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -92,6 +107,10 @@ def problem(status: int, code: str | None = None, detail: str | Msg | None = Non
 
 # What each problem code means, served at /api/v1/problems/<code> for people reading `type`.
 DESCRIPTIONS = {
+    "workshop_not_started": (409, "The creative workshop opens later; try again at its start."),
+    "workshop_ended": (409, "The creative workshop is over; no new teams join."),
+    "too_many": (409, "The draft has as many stations, tasks or files as it may have."),
+    "alt_required": (422, "Every photo needs an alternative text for people who cannot see it."),
     "not_found": (404, "There is nothing here, or it belongs to another team or rally."),
     "method_not_allowed": (405, "This path does not take this HTTP method."),
     "malformed_json": (400, "The request body is not valid JSON."),

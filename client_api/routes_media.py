@@ -12,6 +12,7 @@ from media.storage import check_name
 from rallies.errors import NotFound
 from rallies.media_library import find_servable
 from rallies.runtime import media_storage
+from rallies.messages import msg
 
 bp = blp = Blueprint("client_media", __name__, description="Rally media; never pupils' uploads.")
 
@@ -40,10 +41,10 @@ def media(name: str):
     try:
         check_name(name)
     except ValueError:
-        raise NotFound("No such media.") from None
+        raise NotFound(msg("Diese Mediendatei gibt es nicht.")) from None
     asset = find_servable(name)
     storage = media_storage()
     if asset is None:
-        raise NotFound("No such media.")
+        raise NotFound(msg("Diese Mediendatei gibt es nicht."))
     return send_stored(storage, name, content_type_of(asset, name), cache_control=IMMUTABLE,
                        etag=name.split(".", 1)[0])

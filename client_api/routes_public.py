@@ -16,6 +16,7 @@ from client_api.schemas import (
 from rallies import play
 from rallies.db import db
 from rallies.errors import Invalid, NotFound
+from rallies.messages import msg
 
 blp = Blueprint("client_public", __name__, description="Discovery and joining; no token needed.")
 
@@ -25,7 +26,7 @@ def _near(text: str) -> tuple[float, float]:
         lat_text, lon_text = text.split(",")
         lat, lon = float(lat_text), float(lon_text)
     except ValueError:
-        raise Invalid("near must be LAT,LON.", errors={"near": ["LAT,LON in decimal degrees."]}) from None
+        raise Invalid("near must be LAT,LON.", errors={"near": [msg("BREITE,LÄNGE in Dezimalgrad.")]}) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise Invalid("near is out of range.", errors={"near": ["lat -90..90, lon -180..180."]})
     return lat, lon
@@ -75,6 +76,6 @@ def join(body):
 def problem_type(code):
     """What a problem `type` means, for people."""
     if code not in DESCRIPTIONS:
-        raise NotFound("No such problem type.")
+        raise NotFound(msg("Diesen Problemtyp gibt es nicht."))
     status, description = DESCRIPTIONS[code]
     return {"code": code, "status": status, "title": title_for(status), "description": say(description)}

@@ -57,15 +57,6 @@ class ClientId(fields.UUID):
         return str(super()._deserialize(value, attr, data, **kwargs))
 
 
-class LenientNested(fields.Nested):
-    """Documented as its nested schema, loaded as sent: the service judges each item on its own."""
-
-    judged_per_item = True  # the edge parser's bounds check leaves these items to the service
-
-    def _deserialize(self, value, attr, data, partial=None, **kwargs):
-        return value
-
-
 def lat_field(**kw):
     return fields.Float(validate=validate.Range(-90, 90), allow_nan=False, **kw)
 
@@ -386,26 +377,30 @@ class UploadResultSchema(Response):
 
 # --- answers ---------------------------------------------------------------------------
 
-class AnswerLocationSchema(Request):
-    lat = lat_field(required=True)
-    lon = lon_field(required=True)
-    accuracy_m = fields.Float(validate=validate.Range(min=0))
+# The answer item is defined once, in rallies.play.answer_item (msgspec): the service
+# validates each item with it, and its JSON Schema is published as the AnswerItem component.
+ANSWER_ITEM_REF = "#/components/schemas/AnswerItem"
 
 
-class AnswerItemSchema(Request):
-    id = fields.UUID(required=True)
-    task_id = fields.Integer(required=True)
-    value = fields.Raw(required=True, allow_none=True, metadata={
-        "description": "By task type: option id, list of ids, text, number, {left: right}, media_id, "
-                       "{lat, lon, accuracy_m}, survey option or rating, null for info."})
-    answered_at = fields.AwareDateTime(required=True)
-    hint_used = fields.Boolean(load_default=False)
-    location = fields.Nested(AnswerLocationSchema, allow_none=True)
+class PerItem(fields.Raw):
+    """An item the service judges on its own (the edge parser's bounds check leaves it alone)."""
+
+    judged_per_item = True
 
 
 class AnswerBatchSchema(Request):
-    answers = fields.List(LenientNested(AnswerItemSchema), required=True, validate=validate.Length(1, 100),
+    answers = fields.List(PerItem(metadata={"allOf": [{"$ref": ANSWER_ITEM_REF}]}), required=True,
+                          validate=validate.Length(1, 100),
                           metadata={"description": "1 to 100 items, each validated on its own."})
+
+
+def register_answer_item(spec) -> None:
+    """Publish the answer item's definition (and the parts it refers to) as OpenAPI components."""
+    from rallies.play.answer_item import json_schema
+
+    _, components = json_schema()
+    for name, component in components.items():
+        spec.components.schema(name, component=component)
 
 
 class AnswerErrorSchema(Response):

@@ -22,12 +22,33 @@ GREY = (108, 117, 125)
 ACCENT = (0, 95, 115)
 MARGIN = 15.0
 
-SCAN_EN = "Scan this code with the rally app or your phone camera to unlock the station."
-SCAN_DE = "Scanne diesen Code mit der Rallye-App oder der Handykamera, um die Station freizuschalten."
-CODE_EN = "No camera? Type this code in the rally app under “Enter a code”."
-CODE_DE = "Keine Kamera? Diesen Code in der Rallye-App unter „Code eingeben“ eintippen."
-JOIN_EN = "Open the rally app and enter the code – or scan the QR code with your phone camera."
-JOIN_DE = "Öffne die Rallye-App und gib den Code ein – oder scanne den QR-Code mit der Handykamera."
+
+
+@dataclass(frozen=True)
+class Words:
+    """The printed words, in one language: the caller translates them (German by default).
+
+    Placeholders: `{title}`, `{position}`, `{rally}`, `{score}`, `{max}`.
+    """
+
+    qr_codes: str = "QR-Codes – {title}"
+    continued: str = "(Fortsetzung)"
+    station: str = "Station {position}"
+    qr_of_station: str = "QR-Code der Station {position}"
+    scan: str = "Scanne diesen Code mit der Rallye-App oder der Handykamera, um die Station freizuschalten."
+    no_camera: str = "Keine Kamera? Diesen Code in der Rallye-App unter „Code eingeben“ eintippen."
+    join_code: str = "Code zum Mitmachen"
+    qr_of_join_link: str = "QR-Code des Links zum Mitmachen"
+    join: str = "Öffne die Rallye-App und gib den Code ein – oder scanne den QR-Code mit der Handykamera."
+    certificate: str = "Urkunde"
+    awarded_to: str = "für das Team"
+    taking_part: str = "für die Teilnahme an der Rallye „{rally}“"
+    points: str = "{score} von {max} Punkten"
+    signature: str = "Unterschrift"
+    decimal_mark: str = ","
+
+
+GERMAN = Words()
 
 # The overview grid of the QR kit: 4 × 5 small codes per page.
 GRID_COLUMNS, GRID_ROWS, GRID_QR_MM = 4, 5, 32.0
@@ -56,29 +77,29 @@ class Certificate:
     programme_note: str | None = None
 
 
-def qr_kit_pdf(rally_title: str, stations: list[QrStation]) -> bytes:
+def qr_kit_pdf(rally_title: str, stations: list[QrStation], words: Words = GERMAN) -> bytes:
     """An overview of all station codes, then one page per station with a large code to put up."""
-    pdf = _document(f"QR codes – {rally_title}")
+    pdf = _document(words.qr_codes.format(title=rally_title))
     ordered = sorted(stations, key=lambda s: s.position)
     # Each code is made once; fpdf2 embeds an image used on two pages only once.
     coded = [(station, io.BytesIO(qr_png(station.url, box_size=8))) for station in ordered]
     per_page = GRID_COLUMNS * GRID_ROWS
     for first in range(0, max(len(coded), 1), per_page):
-        _overview_page(pdf, rally_title, coded[first : first + per_page], continued=first > 0)
+        _overview_page(pdf, rally_title, coded[first : first + per_page], continued=first > 0, words=words)
     for station, code in coded:
-        _station_page(pdf, rally_title, station, code)
+        _station_page(pdf, rally_title, station, code, words)
     return bytes(pdf.output())
 
 
-def station_sign_pdf(rally_title: str, station: QrStation) -> bytes:
+def station_sign_pdf(rally_title: str, station: QrStation, words: Words = GERMAN) -> bytes:
     """One station's sign on its own, to reprint a lost or regenerated code without the whole kit."""
     pdf = _document(f"{station.title} – {rally_title}")
-    _station_page(pdf, rally_title, station, io.BytesIO(qr_png(station.url, box_size=8)))
+    _station_page(pdf, rally_title, station, io.BytesIO(qr_png(station.url, box_size=8)), words)
     return bytes(pdf.output())
 
 
 def join_poster_pdf(
-    *, code: str, join_url: str, rally_title: str, class_label: str, institution: str
+    *, code: str, join_url: str, rally_title: str, class_label: str, institution: str, words: Words = GERMAN
 ) -> bytes:
     """A poster for the classroom: the join code in very large type and a QR code of the join link."""
     pdf = _document(f"{rally_title} – {class_label}")
@@ -89,7 +110,7 @@ def join_poster_pdf(
     pdf.ln(2)
     _text(pdf, class_label, 18)
     pdf.ln(8)
-    _text(pdf, "Join code / Code zum Mitmachen", 13, colour=GREY)
+    _text(pdf, words.join_code, 13, colour=GREY)
     spaced = " ".join(code.upper())
     size = 90.0
     pdf.set_font(FONT, "B", size)
@@ -106,22 +127,20 @@ def join_poster_pdf(
         y=top,
         w=qr_mm,
         h=qr_mm,
-        alt_text="QR code of the join link",
+        alt_text=words.qr_of_join_link,
     )
     pdf.set_y(top + qr_mm + 4)
     _text(pdf, join_url, 10, colour=GREY)
     pdf.ln(6)
-    _text(pdf, JOIN_EN, 13)
-    pdf.ln(2)
-    _text(pdf, JOIN_DE, 13)
+    _text(pdf, words.join, 13)
     return bytes(pdf.output())
 
 
-def certificates_pdf(certs: list[Certificate]) -> bytes:
+def certificates_pdf(certs: list[Certificate], words: Words = GERMAN) -> bytes:
     """One landscape page per team, with a border, to print and hand out after the rally."""
-    pdf = _document("Urkunde / Certificate", orientation="L")
+    pdf = _document(words.certificate, orientation="L")
     for cert in certs:
-        _certificate_page(pdf, cert)
+        _certificate_page(pdf, cert, words)
     return bytes(pdf.output())
 
 
@@ -173,11 +192,11 @@ def _footer(pdf: FPDF, text: str) -> None:
 
 
 def _overview_page(
-    pdf: FPDF, rally_title: str, coded: list[tuple[QrStation, io.BytesIO]], *, continued: bool
+    pdf: FPDF, rally_title: str, coded: list[tuple[QrStation, io.BytesIO]], *, continued: bool, words: Words
 ) -> None:
     """A page of small codes with their station numbers and titles, to check the set at a glance."""
     pdf.add_page()
-    heading = f"QR codes – {rally_title}" + (" (continued / Fortsetzung)" if continued else "")
+    heading = words.qr_codes.format(title=rally_title) + (" " + words.continued if continued else "")
     _text(pdf, heading, 16, bold=True, top=MARGIN)
     cell_w = pdf.epw / GRID_COLUMNS
     cell_h = (pdf.h - pdf.get_y() - 2 * MARGIN - 5) / GRID_ROWS
@@ -191,7 +210,7 @@ def _overview_page(
             y=y,
             w=GRID_QR_MM,
             h=GRID_QR_MM,
-            alt_text=f"QR code of station {station.position}",
+            alt_text=words.qr_of_station.format(position=station.position),
         )
         pdf.set_xy(x + 1, y + GRID_QR_MM + 1)
         pdf.set_font(FONT, "B", 8)
@@ -208,10 +227,10 @@ def _overview_page(
     _footer(pdf, rally_title)
 
 
-def _station_page(pdf: FPDF, rally_title: str, station: QrStation, code: io.BytesIO) -> None:
+def _station_page(pdf: FPDF, rally_title: str, station: QrStation, code: io.BytesIO, words: Words) -> None:
     """One station's sign: its title in large type, a QR code of about 12 cm and how to use it."""
     pdf.add_page()
-    _text(pdf, f"Station {station.position}", 14, colour=GREY, top=MARGIN + 3)
+    _text(pdf, words.station.format(position=station.position), 14, colour=GREY, top=MARGIN + 3)
     pdf.ln(2)
     _fitted_title(pdf, station.title, (32, 28, 24, 20, 16), max_lines=2)
     qr_mm = 100.0 if station.short_code else 120.0
@@ -222,7 +241,7 @@ def _station_page(pdf: FPDF, rally_title: str, station: QrStation, code: io.Byte
         y=top,
         w=qr_mm,
         h=qr_mm,
-        alt_text=f"QR code of station {station.position}",
+        alt_text=words.qr_of_station.format(position=station.position),
     )
     pdf.set_y(top + qr_mm + 2)
     if station.short_code:
@@ -230,18 +249,15 @@ def _station_page(pdf: FPDF, rally_title: str, station: QrStation, code: io.Byte
         pdf.set_font(FONT, "B", 54)
         pdf.set_text_color(*INK)
         pdf.cell(pdf.epw, 22, station.short_code, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        _text(pdf, CODE_DE, 11, colour=GREY)
-        _text(pdf, CODE_EN, 11, colour=GREY)
+        _text(pdf, words.no_camera, 11, colour=GREY)
         pdf.ln(2)
     _text(pdf, station.url, 8, colour=GREY)
     pdf.ln(4)
-    _text(pdf, SCAN_EN, 13)
-    pdf.ln(2)
-    _text(pdf, SCAN_DE, 13)
+    _text(pdf, words.scan, 13)
     _footer(pdf, rally_title)
 
 
-def _certificate_page(pdf: FPDF, cert: Certificate) -> None:
+def _certificate_page(pdf: FPDF, cert: Certificate, words: Words) -> None:
     """A framed landscape certificate naming the team, the rally, the place, the date and the score."""
     pdf.add_page()
     pdf.set_draw_color(*ACCENT)
@@ -250,20 +266,19 @@ def _certificate_page(pdf: FPDF, cert: Certificate) -> None:
     pdf.set_line_width(0.3)
     pdf.rect(13, 13, pdf.w - 26, pdf.h - 26)
     pdf.set_margins(30, 30, 30)
-    _text(pdf, "Urkunde / Certificate", 36, bold=True, colour=ACCENT, top=32)
+    _text(pdf, words.certificate, 36, bold=True, colour=ACCENT, top=32)
     pdf.ln(10)
-    _text(pdf, "für das Team / awarded to the team", 14, colour=GREY)
+    _text(pdf, words.awarded_to, 14, colour=GREY)
     pdf.ln(4)
     _fitted_title(pdf, cert.team_name, (34, 28, 22), max_lines=2)
     pdf.ln(6)
-    _text(pdf, f"für die Teilnahme an der Rallye „{cert.rally_title}“", 14)
-    _text(pdf, f"for taking part in the rally “{cert.rally_title}”", 14)
+    _text(pdf, words.taking_part.format(rally=cert.rally_title), 14)
     pdf.ln(6)
     if cert.max_score > 0:
         _text(
             pdf,
-            f"{_points(cert.score, ',')} von {_points(cert.max_score, ',')} Punkten / "
-            f"{_points(cert.score, '.')} of {_points(cert.max_score, '.')} points",
+            words.points.format(score=_points(cert.score, words.decimal_mark),
+                                max=_points(cert.max_score, words.decimal_mark)),
             16,
             bold=True,
         )
@@ -275,7 +290,7 @@ def _certificate_page(pdf: FPDF, cert: Certificate) -> None:
     pdf.set_font(FONT, "", 9)
     pdf.set_text_color(*GREY)
     pdf.set_xy(pdf.w - 110, line_y + 1)
-    pdf.cell(70, 5, "Unterschrift / Signature", align=Align.C)
+    pdf.cell(70, 5, words.signature, align=Align.C)
     if cert.programme_note:
         pdf.set_xy(30, pdf.h - 30)
         pdf.multi_cell(pdf.w - 60, 4, cert.programme_note, align=Align.C)

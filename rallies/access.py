@@ -7,11 +7,12 @@ import datetime as dt
 
 from rallies.errors import Forbidden, NotFound
 from rallies.models import ClassRun, Institution, Partnership, Rally, School, User
+from rallies.messages import msg
 
 
 def require_role(user: User, *roles: str) -> None:
     if user.role not in roles:
-        raise Forbidden(f"This needs the role {' or '.join(roles)}.")
+        raise Forbidden(msg("Dafür ist diese Rolle nötig: %(roles)s.", roles=" / ".join(roles)))
 
 
 def can_edit_institution_content(user: User, institution_id: int) -> bool:
@@ -21,33 +22,33 @@ def can_edit_institution_content(user: User, institution_id: int) -> bool:
 def visible_institution(user: User, institution: Institution | None) -> Institution:
     """The office sees every institution; editors their own; teachers those they can play with."""
     if institution is None:
-        raise NotFound("No such institution.")
+        raise NotFound(msg("Diese Einrichtung gibt es nicht."))
     if user.role == "office" or institution.id in user.institution_ids:
         return institution
     if user.role == "teacher":
         return institution  # names and kinds of institutions are public programme information
-    raise NotFound("No such institution.")
+    raise NotFound(msg("Diese Einrichtung gibt es nicht."))
 
 
 def visible_school(user: User, school: School | None) -> School:
     if school is None:
-        raise NotFound("No such school.")
+        raise NotFound(msg("Diese Schule gibt es nicht."))
     if user.role == "office" or school.id in user.school_ids:
         return school
-    raise NotFound("No such school.")
+    raise NotFound(msg("Diese Schule gibt es nicht."))
 
 
 def visible_partnership(user: User, partnership: Partnership | None) -> Partnership:
     """Office: all. Teachers: their schools'. Editors: their institutions'."""
     if partnership is None:
-        raise NotFound("No such partnership.")
+        raise NotFound(msg("Diese Partnerschaft gibt es nicht."))
     if user.role == "office":
         return partnership
     if user.role == "teacher" and partnership.school_id in user.school_ids:
         return partnership
     if user.role == "editor" and partnership.institution_ids & user.institution_ids:
         return partnership
-    raise NotFound("No such partnership.")
+    raise NotFound(msg("Diese Partnerschaft gibt es nicht."))
 
 
 # --- Rallies: one place says who may view, edit, publish and run them -------------------
@@ -134,15 +135,15 @@ def editable_rally(user: User, rally: Rally | None) -> Rally:
     granted = rally_permissions(user, rally)
     if EDIT not in granted:
         if VIEW in granted:
-            raise Forbidden("Only the rally's authors can change it.", code="not_an_author")
-        raise NotFound("No such rally.")
+            raise Forbidden(msg("Nur die Autorinnen und Autoren der Rallye können sie ändern."), code="not_an_author")
+        raise NotFound(msg("Diese Rallye gibt es nicht."))
     return rally
 
 
 def readable_rally(user: User, rally: Rally | None) -> Rally:
     """Authors read their rallies; the office and the audience read published ones."""
     if VIEW not in rally_permissions(user, rally):
-        raise NotFound("No such rally.")
+        raise NotFound(msg("Diese Rallye gibt es nicht."))
     return rally
 
 
@@ -159,14 +160,14 @@ def visible_run(user: User, run: ClassRun | None, *, pupil_data: bool = True) ->
     The office never sees pupil data, so it is refused whenever `pupil_data` is asked for.
     """
     if run is None:
-        raise NotFound("No such class run.")
+        raise NotFound(msg("Diese Klassenrallye gibt es nicht."))
     if user.role == "teacher" and run.school_id in user.school_ids:
         return run
     if user.role == "editor" and EDIT in rally_permissions(user, run.rally):
         return run
     if user.role == "office" and not pupil_data:
         return run
-    raise NotFound("No such class run.")
+    raise NotFound(msg("Diese Klassenrallye gibt es nicht."))
 
 
 def may_see_uploads(user: User, run: ClassRun) -> bool:

@@ -54,7 +54,7 @@ def validate_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise Invalid(
             f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
-            errors={"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]},
+            errors={"password": [msg("Mindestens %(count)s Zeichen.", count=MIN_PASSWORD_LENGTH)]},
         )
 
 
@@ -165,9 +165,9 @@ def _new_user(*, email: str, role: str, display_name: str, locale: str,
     if locale not in LOCALES:
         errors["locale"] = [msg("Erlaubt sind: %(choices)s.", choices=", ".join(LOCALES))]
     if errors:
-        raise Invalid("The account has invalid fields.", errors=errors)
+        raise Invalid(msg("Das Konto hat ungültige Felder."), errors=errors)
     if db.session.scalar(db.select(User).filter_by(email=email)):
-        raise Conflict("An account with this e-mail address exists already.", code="email_taken")
+        raise Conflict(msg("Ein Konto mit dieser E-Mail-Adresse gibt es schon."), code="email_taken")
     institutions = [_get(Institution, i, "institution_ids") for i in dict.fromkeys(institution_ids)]
     schools = [_get(School, i, "school_ids") for i in dict.fromkeys(school_ids)]
     user = User(email=email, password_hash="", role=role, display_name=display_name or "", locale=locale,
@@ -201,7 +201,7 @@ def list_users(*, role: str | None = None) -> list[User]:
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such account.")
+        raise NotFound(msg("Dieses Konto gibt es nicht."))
     return user
 
 
@@ -217,10 +217,10 @@ def update_user(user: User, *, actor: User, **fields) -> User:
     """
     unknown = set(fields) - USER_FIELDS
     if unknown:
-        raise Invalid("Unknown fields.", errors={name: ["Unknown field."] for name in sorted(unknown)})
+        raise Invalid(msg("Unbekannte Felder."), errors={name: [msg("Unbekanntes Feld.")] for name in sorted(unknown)})
     role = fields.get("role", user.role)
     if role not in ROLES:
-        raise Invalid("Unknown role.", errors={"role": [f"Must be one of: {', '.join(ROLES)}."]})
+        raise Invalid(msg("Unbekannte Rolle."), errors={"role": [f"Must be one of: {', '.join(ROLES)}."]})
     if "role" in fields and role != user.role:
         # Memberships that the new role does not use are dropped unless new ones are given.
         fields.setdefault("institution_ids", list(user.institution_ids) if role == "editor" else [])
@@ -229,10 +229,10 @@ def update_user(user: User, *, actor: User, **fields) -> User:
     school_ids = fields.get("school_ids", sorted(user.school_ids))
     errors = _membership_errors(role, institution_ids, school_ids)
     if errors:
-        raise Invalid("The account has invalid memberships.", errors=errors)
+        raise Invalid(msg("Das Konto hat ungültige Zuordnungen."), errors=errors)
     if actor is not None and actor.id == user.id and (
             fields.get("active") is False or role != user.role):
-        raise Conflict("You cannot deactivate your own account or change your own role.",
+        raise Conflict(msg("Das eigene Konto kann man nicht deaktivieren und die eigene Rolle nicht ändern."),
                        code="self_lockout")
     if "locale" in fields and fields["locale"] not in LOCALES:
         raise Invalid(msg("Unbekannte Sprache."), errors={"locale": [msg("Erlaubt sind: %(choices)s.",
@@ -274,7 +274,7 @@ def _audit_update(user: User, before: dict, actor: User | None) -> None:
 def _get(model, ident: int, field: str):
     obj = db.session.get(model, ident)
     if obj is None:
-        raise Invalid(f"Unknown {field[:-4]} {ident}.", errors={field: [f"Unknown id {ident}."]})
+        raise Invalid(msg("Unbekannte Zuordnung %(id)s.", id=ident), errors={field: [msg("Unbekannte id %(id)s.", id=ident)]})
     return obj
 
 
@@ -290,7 +290,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password(user, current):
-        raise Invalid("The current password is wrong.", errors={"current_password": ["Wrong password."]})
+        raise Invalid(msg("Das aktuelle Passwort ist falsch."), errors={"current_password": [msg("Falsches Passwort.")]})
     validate_password(new)
     user.password_hash = hash_password(new)
     _use_up_links(user, "password_reset")
@@ -322,7 +322,7 @@ def user_for_api_token(secret: str) -> User | None:
 def revoke_api_token(user: User, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(msg("Diesen Token gibt es nicht."))
     token.revoked_at = token.revoked_at or utcnow()
     log.info("api token %s revoked by user %s", token.id, user.id)
     return token

@@ -20,6 +20,7 @@ from rallies.models import (
 from rallies.tasks import REGISTRY, get_task_type
 from rallies import short_codes
 from rallies.validation import error_paths
+from rallies.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class ConditionSchema(Schema):
     @validates_schema
     def exactly_one(self, data, **kwargs):
         if len(data) != 1:
-            raise ValidationError("Give either after_station or min_score.")
+            raise ValidationError(msg("Entweder eine vorherige Station oder einen Mindestpunktestand angeben."))
 
 
 def invalid(error: ValidationError, prefix: str = "") -> Invalid:
@@ -98,7 +99,7 @@ def _check_rally(rally: Rally) -> None:
     if rally.licence not in LICENCES:
         errors["licence"] = [f"One of: {', '.join(LICENCES)}."]
     if errors:
-        raise Invalid("The rally has invalid fields.", errors=errors)
+        raise Invalid(msg("Die Rallye hat ungültige Felder."), errors=errors)
 
 
 def rallies_for(user, *, institution_id: int | None = None, school_id: int | None = None) -> list[Rally]:
@@ -156,7 +157,7 @@ def set_partnership(rally: Rally, partnership: Partnership | None, *, actor, rec
         belongs = (institution_id in partnership.institution_ids if institution_id is not None
                    else rally.school is not None and rally.school.id == partnership.school_id)
         if not belongs or not is_current(partnership):
-            raise Invalid("Only a registered, current partnership of the rally's owner can co-own it.",
+            raise Invalid(msg("Nur eine registrierte, laufende Partnerschaft der Eigentümerin kann Miteigentümerin sein."),
                           code="not_a_partnership", errors={"partnership_id": ["A registered partnership of the owner."]})
     rally.partnership = partnership
     rally.partnership_id = partnership.id if partnership is not None else None
@@ -200,7 +201,7 @@ def _set_cover(rally: Rally, cover_id: int | None) -> None:
         return
     asset = db.session.get(MediaAsset, cover_id)
     if asset is None or asset.kind != "image" or not usable_in(asset, rally):
-        raise Invalid("The cover must be an uploaded image.", errors={"cover_id": ["Unknown image."]})
+        raise Invalid(msg("Das Titelbild muss ein hochgeladenes Bild sein."), errors={"cover_id": [msg("Unbekanntes Bild.")]})
     rally.cover = asset
 
 
@@ -208,14 +209,14 @@ def set_cover(rally: Rally, media_id: int | None, alt: str = "", *, actor) -> Ra
     """Show an uploaded image (with its alternative text) as the rally's cover, or none."""
     alt = (alt or "").strip()
     if media_id is not None and not alt:
-        raise Invalid("Every image needs an alternative text.", code="alt_required",
-                      errors={"alt": ["Describe the image for pupils who cannot see it."]})
+        raise Invalid(msg("Jedes Bild braucht einen Alternativtext."), code="alt_required",
+                      errors={"alt": [msg("Beschreiben Sie das Bild für Schülerinnen und Schüler, die es nicht sehen.")]})
     if len(alt) > 300:
-        raise Invalid("The alternative text is too long.", errors={"alt": ["At most 300 characters."]})
+        raise Invalid(msg("Der Alternativtext ist zu lang."), errors={"alt": [msg("Höchstens 300 Zeichen.")]})
     try:
         _set_cover(rally, media_id)
     except Invalid as error:
-        raise Invalid(error.message, errors={"media_id": ["Unknown image."]}) from None
+        raise Invalid(error.message, errors={"media_id": [msg("Unbekanntes Bild.")]}) from None
     rally.cover_alt = alt if media_id is not None else ""
     touch(rally)
     record_change(rally, actor, "changed", "rally", rally.id, rally.title)
@@ -266,7 +267,7 @@ def delete_rally(rally: Rally, *, actor) -> None:
     played = db.session.scalar(db.select(ClassRun.id).filter_by(rally_id=rally.id).limit(1)) or \
         db.session.scalar(db.select(Team.id).filter_by(rally_id=rally.id).limit(1))
     if played:
-        raise Conflict("Classes have played this rally; unpublish it instead of deleting it.", code="rally_in_use")
+        raise Conflict(msg("Klassen haben diese Rallye gespielt; bitte zurückziehen statt löschen."), code="rally_in_use")
     rally.published_version_id = None
     db.session.flush()
     db.session.delete(rally)
@@ -314,14 +315,14 @@ def _check_station(station: Station, rally: Rally) -> None:
         if after is not None and (after not in station_ids or after == station.id):
             errors[f"conditions.{index}.after_station"] = ["Another station of this rally."]
     if errors:
-        raise Invalid("The station has invalid fields.", errors=errors)
+        raise Invalid(msg("Die Station hat ungültige Felder."), errors=errors)
 
 
 def add_station(rally: Rally, *, actor, **data) -> Station:
     """Append a station; QR stations get their unguessable token at once."""
     fields_ = _load_station(data, partial=False) if "title" in data else _load_station(data, partial=True)
     if "title" not in fields_:
-        raise Invalid("The station has invalid fields.", errors={"title": ["Missing data for required field."]})
+        raise Invalid(msg("Die Station hat ungültige Felder."), errors={"title": [msg("Pflichtfeld.")]})
     station = Station(rally=rally, position=len(rally.stations), conditions=[], unlock_mode="open")
     for name, value in fields_.items():
         setattr(station, name, value)
@@ -352,7 +353,7 @@ def _after_station_change(station: Station, rally: Rally) -> None:
 def regenerate_qr_token(station: Station, *, actor) -> Station:
     """A new token; the old printed code stops working at once."""
     if station.unlock_mode != "qr":
-        raise Invalid("Only QR stations have a code.", code="not_a_qr_station")
+        raise Invalid(msg("Nur QR-Stationen haben einen Code."), code="not_a_qr_station")
     short_codes.issue_qr_codes(station)
     db.session.flush()
     log.info("qr token of station %s regenerated by user %s", station.id, getattr(actor, "id", None))
@@ -377,7 +378,7 @@ def reorder_stations(rally: Rally, station_ids: list[int], *, actor) -> Rally:
     """Put stations in the given order; the list must name each station once."""
     current = {s.id: s for s in rally.stations}
     if sorted(station_ids) != sorted(current):
-        raise Invalid("Name every station of the rally exactly once.", errors={"station_ids": ["Not a permutation."]})
+        raise Invalid(msg("Jede Station der Rallye genau einmal nennen."), errors={"station_ids": [msg("Keine vollständige Reihenfolge.")]})
     for index, station_id in enumerate(station_ids):
         current[station_id].position = index
     rally.stations.sort(key=lambda s: s.position)
@@ -423,14 +424,14 @@ def _apply_task(task: Task, fields_: dict) -> None:
     if not task_type.earns_points:
         task.points = 0
     if task.hint_cost and task.hint_cost > task.points and task_type.earns_points:
-        raise Invalid("A hint cannot cost more than the task is worth.", errors={"hint_cost": ["At most the points."]})
+        raise Invalid(msg("Ein Tipp kann nicht mehr kosten, als die Aufgabe wert ist."), errors={"hint_cost": [msg("Höchstens so viel wie die Punkte.")]})
 
 
 def add_task(station: Station, *, actor, **data) -> Task:
     """Add a task of any registered type; its config is validated by its type."""
     fields_ = _load_task(data, partial=True)
     if "type" not in fields_:
-        raise Invalid("The task has invalid fields.", errors={"type": ["Missing data for required field."]})
+        raise Invalid(msg("Die Aufgabe hat ungültige Felder."), errors={"type": [msg("Pflichtfeld.")]})
     task = Task(station=station, position=len(station.tasks), type=fields_["type"], config={},
                 points=fields_.get("points", 10))
     _apply_task(task, fields_)
@@ -455,7 +456,7 @@ def reorder_tasks(station: Station, task_ids: list[int], *, actor) -> Station:
     """Put a station's tasks in the given order; the list must name each task once."""
     current = {t.id: t for t in station.tasks}
     if sorted(task_ids) != sorted(current):
-        raise Invalid("Name every task of the station exactly once.", errors={"task_ids": ["Not a permutation."]})
+        raise Invalid("Name every task of the station exactly once.", errors={"task_ids": [msg("Keine vollständige Reihenfolge.")]})
     for index, task_id in enumerate(task_ids):
         current[task_id].position = index
     station.tasks.sort(key=lambda t: t.position)
@@ -480,12 +481,12 @@ def _media_link(asset_id: int, alt: str, rally: Rally) -> MediaAsset:
     """An asset the rally's owner may use; images only with an alternative text."""
     asset = db.session.get(MediaAsset, asset_id) if isinstance(asset_id, int) else None
     if asset is None or not usable_in(asset, rally):
-        raise Invalid("Unknown media.", errors={"media_id": ["Unknown media."]})
+        raise Invalid(msg("Unbekannte Mediendatei."), errors={"media_id": [msg("Unbekannte Mediendatei.")]})
     if asset.kind == "image" and not (alt or "").strip():
-        raise Invalid("Every image needs an alternative text.", code="alt_required",
-                      errors={"alt": ["Describe the image for pupils who cannot see it."]})
+        raise Invalid(msg("Jedes Bild braucht einen Alternativtext."), code="alt_required",
+                      errors={"alt": [msg("Beschreiben Sie das Bild für Schülerinnen und Schüler, die es nicht sehen.")]})
     if len((alt or "").strip()) > 300:
-        raise Invalid("The alternative text is too long.", errors={"alt": ["At most 300 characters."]})
+        raise Invalid(msg("Der Alternativtext ist zu lang."), errors={"alt": [msg("Höchstens 300 Zeichen.")]})
     return asset
 
 
@@ -512,7 +513,7 @@ def attach_task_media(task: Task, media_id: int, alt: str, *, actor) -> TaskMedi
 def detach_station_media(station: Station, link_id: int, *, actor) -> None:
     link = next((m for m in station.media if m.id == link_id), None)
     if link is None:
-        raise NotFound("No such attachment.")
+        raise NotFound(msg("Diesen Anhang gibt es nicht."))
     station.media.remove(link)
     touch(station.rally)
     record_change(station.rally, actor, "changed", "station", station.id, station.title)
@@ -521,7 +522,7 @@ def detach_station_media(station: Station, link_id: int, *, actor) -> None:
 def detach_task_media(task: Task, link_id: int, *, actor) -> None:
     link = next((m for m in task.media if m.id == link_id), None)
     if link is None:
-        raise NotFound("No such attachment.")
+        raise NotFound(msg("Diesen Anhang gibt es nicht."))
     task.media.remove(link)
     touch(task.station.rally)
     record_change(task.station.rally, actor, "changed", "task", task.id, f"{task.station.title}: {task.type}")

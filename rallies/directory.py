@@ -7,6 +7,7 @@ import logging
 from rallies.db import db
 from rallies.errors import Invalid, NotFound
 from rallies.models import ADMITTED_KINDS, REFUSED_KINDS, Institution, School
+from rallies.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,8 @@ def _check_kind(kind: str) -> None:
     if kind in REFUSED_KINDS:
         raise Invalid(REFUSED_KINDS[kind], code="kind_not_admitted", errors={"kind": [REFUSED_KINDS[kind]]})
     if kind not in ADMITTED_KINDS:
-        raise Invalid(f"Unknown kind {kind!r}.", errors={"kind": [f"One of: {', '.join(ADMITTED_KINDS)}."]})
+        raise Invalid(msg("Unbekannte Art %(kind)s.", kind=kind),
+                      errors={"kind": [msg("Muss einer dieser Werte sein: %(choices)s.", choices=", ".join(ADMITTED_KINDS))]})
 
 
 def _check_place(lat, lon) -> None:
@@ -30,12 +32,12 @@ def _check_place(lat, lon) -> None:
     if (lat is None) != (lon is None):
         errors.setdefault("lat" if lat is None else "lon", []).append("Give both coordinates or neither.")
     if errors:
-        raise Invalid("Invalid coordinates.", errors=errors)
+        raise Invalid(msg("Ungültige Koordinaten."), errors=errors)
 
 
 def _check_name(fields: dict, required: bool) -> None:
     if (required or "name" in fields) and not (fields.get("name") or "").strip():
-        raise Invalid("A name is required.", errors={"name": ["Must not be empty."]})
+        raise Invalid(msg("Ein Name ist nötig."), errors={"name": [msg("Darf nicht leer sein.")]})
 
 
 def admitted_kinds() -> list[dict]:
@@ -112,12 +114,12 @@ def update_school(school: School, *, actor, **fields) -> School:
 def get_institution(institution_id: int) -> Institution:
     obj = db.session.get(Institution, institution_id)
     if obj is None:
-        raise NotFound("No such institution.")
+        raise NotFound(msg("Diese Einrichtung gibt es nicht."))
     return obj
 
 
 def get_school(school_id: int) -> School:
     obj = db.session.get(School, school_id)
     if obj is None:
-        raise NotFound("No such school.")
+        raise NotFound(msg("Diese Schule gibt es nicht."))
     return obj

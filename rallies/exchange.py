@@ -28,6 +28,7 @@ from rallies.errors import DomainError, Invalid
 from rallies.media_library import check_media, get_by_name, store_media
 from rallies.models import Institution, Rally, School
 from rallies.validation import error_paths
+from rallies.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -310,7 +311,7 @@ def _create(document: dict, media: dict, institution: Institution | School, *, a
             if "after_station" in condition:
                 if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after < len(stations) \
                         or after == s_index:
-                    raise Invalid("A condition waits for a station that is not in the archive.",
+                    raise Invalid(msg("Eine Bedingung wartet auf eine Station, die nicht im Archiv ist."),
                                   code="invalid_archive",
                                   errors={f"stations.{s_index}.conditions.{c_index}.after_station":
                                           ["The index of another station in `stations`."]})

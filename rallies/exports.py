@@ -19,7 +19,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rallies.db import db
@@ -27,6 +27,7 @@ from rallies.errors import Invalid, NotFound
 from rallies.models import ClassRun, Team, Upload
 from rallies.results import RunData, load_run, ranking, survey_tallies, task_statistics
 from rallies.runs import require_not_purged
+from rallies.messages import Msg, msg
 
 DEFAULT_TIMEZONE = "Europe/Berlin"
 VIEWS = ("teams", "answers", "tasks", "survey")
@@ -45,7 +46,7 @@ def timezone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(name or DEFAULT_TIMEZONE)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid("Unknown time zone.", errors={"tz": ["An IANA time zone such as Europe/Berlin."]}) from None
+        raise Invalid(msg("Unbekannte Zeitzone."), errors={"tz": [msg("Eine IANA-Zeitzone wie Europe/Berlin.")]}) from None
 
 
 def plain_text(html_text: str, limit: int = 200) -> str:
@@ -59,17 +60,29 @@ def _local(value: dt.datetime | None, zone: ZoneInfo) -> dt.datetime | None:
     return value.astimezone(zone).replace(tzinfo=None, microsecond=0) if value is not None else None
 
 
-def _yes_no(value: bool | None) -> str | None:
+def _yes_no(value: bool | None):
     """Empty cells stay empty (and cost nothing to write)."""
-    return None if value is None else ("yes" if value else "no")
+    return None if value is None else (YES if value else NO)
+
+
+YES, NO, READ = msg("ja"), msg("nein"), msg("gelesen")
+# Task types as people call them (the same words as on the editor's pages).
+TYPE_NAMES = {
+    "info": msg("Info-Text (ohne Antwort)"), "single_choice": msg("Einfachauswahl"),
+    "multiple_choice": msg("Mehrfachauswahl"), "text": msg("Freitext"), "number": msg("Zahl oder Schätzung"),
+    "order": msg("Reihenfolge"), "match": msg("Paare zuordnen"), "photo": msg("Foto-Antwort"),
+    "audio": msg("Audio-Antwort"), "video": msg("Video-Antwort"), "location": msg("Ort finden"),
+    "survey": msg("Umfrage oder Bewertung"), "cloze": msg("Lückentext"), "hotspot": msg("Bildpunkt finden"),
+}
 
 
 # --- The views -------------------------------------------------------------------------
 
 def teams_view(data: RunData, zone: ZoneInfo) -> tuple[list[str], list[list]]:
     """One row per team, best first, with its points at every task."""
-    header = ["Rank", "Team", "Score", "Max score", "Stations done", "Joined", "Finished", "Minutes"]
-    header += [f"{info.label} points" for info in data.tasks if info.type.earns_points]
+    header = [msg("Rang"), msg("Team"), msg("Punkte"), msg("Höchstpunktzahl"), msg("Stationen erledigt"),
+              msg("Beigetreten"), msg("Fertig"), msg("Minuten")]
+    header += [msg("Punkte %(task)s", task=info.label) for info in data.tasks if info.type.earns_points]
     rows = []
     for row in ranking(data):
         team = row["team"]
@@ -85,8 +98,9 @@ def teams_view(data: RunData, zone: ZoneInfo) -> tuple[list[str], list[list]]:
 
 def answers_view(data: RunData, zone: ZoneInfo) -> tuple[list[str], list[list]]:
     """Every accepted attempt, team by team in rally order (prompts and types are on the Tasks sheet)."""
-    header = ["Team", "Task", "Station", "Attempt", "Answer", "Correct", "Points", "Pending review",
-              "Teacher feedback", "Answered at", "Seconds since joining"]
+    header = [msg("Team"), msg("Aufgabe"), msg("Station"), msg("Versuch"), msg("Antwort"), msg("Richtig"),
+              msg("Punkte"), msg("Wartet auf Bewertung"), msg("Rückmeldung der Lehrkraft"), msg("Beantwortet um"),
+              msg("Sekunden seit Beitritt")]
     rows = []
     for team in sorted(data.teams, key=lambda t: t.name.casefold()):
         for info in data.tasks:
@@ -94,8 +108,8 @@ def answers_view(data: RunData, zone: ZoneInfo) -> tuple[list[str], list[list]]:
                 seconds = int((answer.answered_at - team.joined_at).total_seconds())
                 rows.append([
                     team.name, info.label, info.station["title"], answer.attempt,
-                    info.describe(answer.value) if info.task["type"] != "info" else "read",
-                    _yes_no(answer.correct), answer.points, "yes" if answer.pending_review else None,
+                    info.describe(answer.value) if info.task["type"] != "info" else READ,
+                    _yes_no(answer.correct), answer.points, YES if answer.pending_review else None,
                     answer.teacher_feedback or None, _local(answer.answered_at, zone), max(seconds, 0),
                 ])
     return header, rows
@@ -103,14 +117,15 @@ def answers_view(data: RunData, zone: ZoneInfo) -> tuple[list[str], list[list]]:
 
 def tasks_view(data: RunData, zone: ZoneInfo) -> tuple[list[str], list[list]]:
     """One row per task: the solution, how many teams answered and got it right, the most common wrong answer."""
-    header = ["Task", "Station", "Type", "Prompt", "Points", "Solution", "Teams answered", "Teams correct",
-              "Share correct", "Average points", "Attempts", "Pending review", "Most common wrong answer",
-              "Times given"]
+    header = [msg("Aufgabe"), msg("Station"), msg("Typ"), msg("Aufgabenstellung"), msg("Punkte"), msg("Lösung"),
+              msg("Teams mit Antwort"), msg("Teams richtig"), msg("Anteil richtig"), msg("Durchschnittspunkte"),
+              msg("Versuche"), msg("Wartet auf Bewertung"), msg("Häufigste falsche Antwort"), msg("Wie oft")]
     prompts = {info.id: plain_text(info.task["prompt_html"]) for info in data.tasks}
     rows = []
     for stat in task_statistics(data):
         wrong = stat["most_common_wrong"] or {}
-        rows.append([stat["label"], stat["station_title"], stat["type"], prompts[stat["task_id"]], stat["points"],
+        rows.append([stat["label"], stat["station_title"], TYPE_NAMES.get(stat["type"], stat["type"]),
+                     prompts[stat["task_id"]], stat["points"],
                      stat["solution"], stat["teams_answered"], stat["teams_correct"], stat["share_correct"],
                      stat["average_points"], stat["attempts"], stat["pending_review"], wrong.get("answer"),
                      wrong.get("count")])
@@ -119,7 +134,8 @@ def tasks_view(data: RunData, zone: ZoneInfo) -> tuple[list[str], list[list]]:
 
 def survey_view(data: RunData, zone: ZoneInfo) -> tuple[list[str], list[list]]:
     """The survey's tallies: one row per task and option (or rating)."""
-    header = ["Task", "Prompt", "Answer", "Teams", "Responses", "Mean rating"]
+    header = [msg("Aufgabe"), msg("Aufgabenstellung"), msg("Antwort"), msg("Teams"), msg("Antworten"),
+              msg("Mittlere Bewertung")]
     rows = []
     for tally in survey_tallies(data):
         prompt = plain_text(tally["prompt_html"])
@@ -129,13 +145,15 @@ def survey_view(data: RunData, zone: ZoneInfo) -> tuple[list[str], list[list]]:
 
 
 BUILDERS = {"teams": teams_view, "answers": answers_view, "tasks": tasks_view, "survey": survey_view}
-SHEET_TITLES = {"teams": "Teams", "answers": "Answers", "tasks": "Tasks", "survey": "Survey"}
+SHEET_TITLES = {"teams": msg("Teams"), "answers": msg("Antworten"), "tasks": msg("Aufgaben"), "survey": msg("Umfrage")}
 
 
 # --- XLSX and CSV ----------------------------------------------------------------------
 
-def results_xlsx(run: ClassRun, *, tz: str | None = None) -> bytes:
+def results_xlsx(run: ClassRun, *, tz: str | None = None, say: Callable = str) -> bytes:
     """The run's results as a workbook with the sheets Teams, Answers, Tasks and Survey.
+
+    `say` renders the headings and words (Msgs) in the reader's language; German without it.
 
     Written in openpyxl's write-only mode, which streams rows instead of building a cell
     grid: 40 teams × 40 tasks take well under a second (see bench/exports.py).
@@ -150,17 +168,18 @@ def results_xlsx(run: ClassRun, *, tz: str | None = None) -> bytes:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for view in VIEWS:
-        sheet = workbook.create_sheet(SHEET_TITLES[view])
+        sheet = workbook.create_sheet(say(SHEET_TITLES[view]))
         header, rows = BUILDERS[view](data, zone)
         sheet.freeze_panes = "A2"
         heading = []
         for title in header:
-            cell = WriteOnlyCell(sheet, value=title)
+            cell = WriteOnlyCell(sheet, value=say(title))
             cell.font = bold
             heading.append(cell)
         sheet.append(heading)
         for row in rows:
-            sheet.append([_xlsx_value(sheet, value, WriteOnlyCell) for value in row])
+            sheet.append([_xlsx_value(sheet, say(value) if isinstance(value, Msg) else value, WriteOnlyCell)
+                          for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -178,15 +197,17 @@ def _xlsx_value(sheet, value, cell_class):
     return value
 
 
-def results_csv(run: ClassRun, *, view: str = "teams", sep: str = ",", tz: str | None = None) -> bytes:
+def results_csv(run: ClassRun, *, view: str = "teams", sep: str = ",", tz: str | None = None,
+                say: Callable = str) -> bytes:
     """One view as CSV in UTF-8 with a byte-order mark, so spreadsheet programs detect the encoding.
 
     With `sep=";"` (what German spreadsheet programs expect) decimals get a comma as well.
     """
     if view not in VIEWS:
-        raise Invalid("Unknown view.", errors={"view": [f"One of {', '.join(VIEWS)}."]})
+        raise Invalid(msg("Unbekannte Ansicht."),
+                      errors={"view": [msg("Muss einer dieser Werte sein: %(choices)s.", choices=", ".join(VIEWS))]})
     if sep not in CSV_SEPARATORS:
-        raise Invalid("The separator is , or ;.", errors={"sep": ["Use , or ;."]})
+        raise Invalid(msg("Das Trennzeichen ist , oder ;."), errors={"sep": [msg("Bitte , oder ; verwenden.")]})
     require_not_purged(run)
     zone = timezone(tz)
     data = load_run(run)
@@ -194,9 +215,9 @@ def results_csv(run: ClassRun, *, view: str = "teams", sep: str = ",", tz: str |
     decimal = "," if sep == ";" else "."
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([say(title) for title in header])
     for row in rows:
-        writer.writerow([_csv_value(value, decimal) for value in row])
+        writer.writerow([_csv_value(say(value) if isinstance(value, Msg) else value, decimal) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -204,7 +225,7 @@ def _csv_value(value, decimal: str):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return str(YES if value else NO)
     if isinstance(value, float):
         text = f"{value:.4f}".rstrip("0").rstrip(".")
         return text.replace(".", decimal)
@@ -303,18 +324,36 @@ def stream_zip(entries: list[tuple[str, str]], *, storage, chunk_size: int = 256
 
 # --- PDFs ------------------------------------------------------------------------------
 
-def programme_note(run: ClassRun) -> str | None:
+def pdf_words(say: Callable = str):
+    """The printed words of the PDFs in the reader's language (`say` renders a Msg)."""
+    from media.pdf import Words
+
+    return Words(
+        qr_codes=say(msg("QR-Codes – {title}")), continued=say(msg("(Fortsetzung)")),
+        station=say(msg("Station {position}")), qr_of_station=say(msg("QR-Code der Station {position}")),
+        scan=say(msg("Scanne diesen Code mit der Rallye-App oder der Handykamera, um die Station freizuschalten.")),
+        no_camera=say(msg("Keine Kamera? Diesen Code in der Rallye-App unter „Code eingeben“ eintippen.")),
+        join_code=say(msg("Code zum Mitmachen")), qr_of_join_link=say(msg("QR-Code des Links zum Mitmachen")),
+        join=say(msg("Öffne die Rallye-App und gib den Code ein – oder scanne den QR-Code mit der Handykamera.")),
+        certificate=say(msg("Urkunde")), awarded_to=say(msg("für das Team")),
+        taking_part=say(msg("für die Teilnahme an der Rallye „{rally}“")),
+        points=say(msg("{score} von {max} Punkten")), signature=say(msg("Unterschrift")),
+        decimal_mark=say(msg(",")),
+    )
+
+
+def programme_note(run: ClassRun):
     """The fine print on a partnership run's certificates."""
     partnership = run.partnership
     if partnership is None:
         return None
     institutions = " & ".join(m.institution.name for m in partnership.members) or run.rally.owner_name
-    return (f"Im Rahmen der Bildungspartnerschaft von {partnership.school.name} und {institutions} "
-            f"im Partnerschaftsprogramm. / Part of the educational partnership between "
-            f"{partnership.school.name} and {institutions} in the partnership programme.")
+    return msg("Im Rahmen der Bildungspartnerschaft von %(school)s und %(institutions)s im Partnerschaftsprogramm.",
+               school=partnership.school.name, institutions=institutions)
 
 
-def certificates(run: ClassRun, *, team_id: int | None = None, tz: str | None = None) -> bytes:
+def certificates(run: ClassRun, *, team_id: int | None = None, tz: str | None = None, say: Callable = str,
+                 day: Callable | None = None) -> bytes:
     """One certificate page per team (or only `team_id`'s), in ranking order."""
     from media.pdf import Certificate, certificates_pdf
 
@@ -325,15 +364,16 @@ def certificates(run: ClassRun, *, team_id: int | None = None, tz: str | None = 
     if team_id is not None:
         rows = [r for r in rows if r["team"].id == team_id]
         if not rows:
-            raise NotFound("No such team in this class run.")
+            raise NotFound(msg("Dieses Team gibt es in dieser Klassenrallye nicht."))
     if not rows:
-        raise Invalid("No team has joined this class run yet.", code="no_teams")
+        raise Invalid(msg("Noch kein Team ist dieser Klassenrallye beigetreten."), code="no_teams")
     note = programme_note(run)
-    day = run.starts_at.astimezone(zone).strftime("%d.%m.%Y")
+    note = say(note) if note is not None else None
+    day = day(run.starts_at) if day else run.starts_at.astimezone(zone).strftime("%d.%m.%Y")
     certs = [Certificate(team_name=r["team"].name, rally_title=data.rally_title,
                          institution=data.institution_name or run.rally.owner_name, date=day,
                          score=r["score"], max_score=r["max_score"], programme_note=note) for r in rows]
-    return certificates_pdf(certs)
+    return certificates_pdf(certs, pdf_words(say))
 
 
 def join_url(run: ClassRun, public_url: str) -> str:
@@ -341,7 +381,7 @@ def join_url(run: ClassRun, public_url: str) -> str:
     return f"{public_url.rstrip('/')}/join/{run.join_code}"
 
 
-def join_poster(run: ClassRun, *, public_url: str) -> bytes:
+def join_poster(run: ClassRun, *, public_url: str, say: Callable = str) -> bytes:
     """The classroom poster: join code in large type, QR code of the join link, rally and class."""
     from media.pdf import join_poster_pdf
 
@@ -349,5 +389,6 @@ def join_poster(run: ClassRun, *, public_url: str) -> bytes:
     snapshot = run.rally_version.snapshot["rally"]
     return join_poster_pdf(code=run.join_code, join_url=join_url(run, public_url), rally_title=snapshot["title"],
                            class_label=run.class_label,
-                           institution=snapshot.get("institution", {}).get("name") or run.rally.owner_name)
+                           institution=snapshot.get("institution", {}).get("name") or run.rally.owner_name,
+                           words=pdf_words(say))
 

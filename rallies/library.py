@@ -9,6 +9,7 @@ from __future__ import annotations
 from rallies.db import db
 from rallies.errors import NotFound
 from rallies.models import COPYABLE_LICENCES, Rally
+from rallies.messages import msg
 
 LICENCE_NAMES = {
     "CC-BY-4.0": "CC BY 4.0",
@@ -59,7 +60,7 @@ def browse(*, q: str | None = None, subject: str | None = None, age: int | None 
 def library_rally(rally: Rally | None) -> Rally:
     """A rally in the library (public and published); anything else is not found."""
     if rally is None or rally.visibility != "public" or rally.published_version_id is None:
-        raise NotFound("No such rally in the library.")
+        raise NotFound(msg("Diese Rallye gibt es in der Bibliothek nicht."))
     return rally
 
 

@@ -26,9 +26,12 @@ class Msg(str):
         text.params = params
         return text
 
-    def render(self, gettext: Callable[[str], str]) -> str:
-        """The text in the language `gettext` translates into, parameters filled in."""
-        return _fill(gettext(self.msgid), self.msgid, self.params, gettext)
+    def render(self, gettext: Callable[[str], str], present: Callable | None = None) -> str:
+        """The text in the language `gettext` translates into, parameters filled in.
+
+        `present` turns parameter values (dates, numbers) into the reader's way of writing them.
+        """
+        return _fill(gettext(self.msgid), self.msgid, self.params, gettext, present)
 
     def format(self, *args, **params) -> "Msg":
         """Marshmallow fills its `{min}`-style parameters through `format`; they become ours."""
@@ -55,15 +58,29 @@ class Msg(str):
         return (_rebuild, (self.msgid, self.params))
 
 
+def _german(value):
+    """Dates and decimals in German, for the German text `str(msg)` (logs, fallbacks)."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() else repr(value)).replace(".", ",")
+    return value
+
+
 def _rebuild(msgid: str, params: dict) -> Msg:
     return Msg(msgid, **params)
 
 
-def _fill(text: str, msgid: str, params: dict, gettext: Callable[[str], str]) -> str:
+def _fill(text: str, msgid: str, params: dict, gettext: Callable[[str], str], present: Callable | None = None) -> str:
     """`text % params`, nested messages rendered too; a translation that breaks its placeholders falls back to the msgid."""
     if not params:
         return text
-    values = {name: value.render(gettext) if isinstance(value, Msg) else value for name, value in params.items()}
+    values = {name: value.render(gettext, present) if isinstance(value, Msg)
+              else present(value) if present else _german(value) for name, value in params.items()}
     try:
         return text % values
     except (KeyError, ValueError, TypeError):
@@ -78,16 +95,16 @@ def msg(msgid: str, **params) -> Msg:
     return Msg(msgid, **params)
 
 
-def render(value, gettext: Callable[[str], str]):
+def render(value, gettext: Callable[[str], str], present: Callable | None = None):
     """Render every Msg inside `value` (a Msg, a string, or lists and dicts of them).
 
     Error bodies nest messages (`errors: {path: [msg, …]}`, `reasons: [msg, …]`); the
     edge renders the whole structure at once. Anything else passes through unchanged.
     """
     if isinstance(value, Msg):
-        return value.render(gettext)
+        return value.render(gettext, present)
     if isinstance(value, dict):
-        return {key: render(item, gettext) for key, item in value.items()}
+        return {key: render(item, gettext, present) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [render(item, gettext) for item in value]
+        return [render(item, gettext, present) for item in value]
     return value

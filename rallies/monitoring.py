@@ -15,6 +15,7 @@ import io
 from collections import defaultdict
 
 from rallies.db import db, utcnow
+from rallies.messages import msg
 from rallies.models import ADMITTED_KINDS, ClassRun, Institution, Rally, Team
 from rallies.partnerships import due_list
 
@@ -66,17 +67,26 @@ def totals(rows: list[dict]) -> dict:
     return summed
 
 
-def figures_csv(rows: list[dict], *, sep: str = ",") -> bytes:
-    """The figures as CSV (UTF-8 with BOM; with `;` decimals get a comma, as German spreadsheets expect)."""
+FIGURE_HEADINGS = (msg("Region"), msg("Art der Einrichtung"), msg("Veröffentlichte Rallyes"), msg("Klassenläufe"),
+                   msg("Teams"), msg("Teams fertig"), msg("Abschlussquote"))
+
+
+def figures_csv(rows: list[dict], *, sep: str = ",", say=None) -> bytes:
+    """The figures as CSV (UTF-8 with BOM; with `;` decimals get a comma, as German spreadsheets expect).
+
+    Without `say` the headings are the API's field names (for programs); with it, words for
+    people in the reader's language, and institution kinds by their names.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
-    writer.writerow(FIGURE_FIELDS)
+    writer.writerow([say(h) for h in FIGURE_HEADINGS] if say else FIGURE_FIELDS)
     for row in rows:
         rate = row["completion_rate"]
         rate_text = "" if rate is None else f"{rate:.4f}".rstrip("0").rstrip(".")
         if sep == ";":
             rate_text = rate_text.replace(".", ",")
-        writer.writerow([row["region"], row["institution_kind"], row["rallies_published"], row["runs_held"],
+        kind = say(ADMITTED_KINDS.get(row["institution_kind"], row["institution_kind"])) if say else row["institution_kind"]
+        writer.writerow([row["region"], kind, row["rallies_published"], row["runs_held"],
                          row["teams"], row["teams_finished"], rate_text])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rallies.db import db, utcnow
 from rallies.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RuleViolation
+from rallies.messages import Msg, msg
 from rallies.models import ADMITTED_KINDS, REFUSED_KINDS, Institution, Partnership, PartnershipEvent, PartnershipMember, School
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class AgreementTooLarge(DomainError):
 class RuleResult:
     code: str
     ok: bool
-    message: str
+    message: Msg
 
 
 def is_personal_email(email: str) -> bool:
@@ -73,20 +74,21 @@ def check_rules(partnership: Partnership) -> list[RuleResult]:
     institutions = [m.institution for m in partnership.members]
     results = [
         RuleResult("agreement_pdf", bool(partnership.agreement_name),
-                   "A written cooperation agreement is stored as a PDF."
-                   if partnership.agreement_name else "The signed cooperation agreement (PDF) is missing."),
+                   msg("Eine schriftliche Kooperationsvereinbarung liegt als PDF vor.")
+                   if partnership.agreement_name else msg("Die unterschriebene Kooperationsvereinbarung (PDF) fehlt.")),
         RuleResult("agreement_signed", partnership.signed_by_both,
-                   "The agreement is signed by both sides." if partnership.signed_by_both
-                   else "The agreement must be signed by the school and every institution."),
+                   msg("Die Vereinbarung ist von beiden Seiten unterschrieben.") if partnership.signed_by_both
+                   else msg("Die Vereinbarung muss von der Schule und jeder Einrichtung unterschrieben sein.")),
         _duration_rule(partnership),
         _school_contact_rule(partnership),
         _institution_contacts_rule(partnership),
         RuleResult("open_to_all_pupils", partnership.open_to_all_pupils,
-                   "The offer is open to all pupils of the school." if partnership.open_to_all_pupils
-                   else "The offer must be open to all pupils of the school."),
+                   msg("Das Angebot steht allen Schülerinnen und Schülern der Schule offen.")
+                   if partnership.open_to_all_pupils
+                   else msg("Das Angebot muss allen Schülerinnen und Schülern der Schule offenstehen.")),
         RuleResult("programme_named", partnership.programme_named,
-                   "The agreement names the programme." if partnership.programme_named
-                   else "The agreement must mention the programme by name."),
+                   msg("Die Vereinbarung nennt das Programm.") if partnership.programme_named
+                   else msg("Die Vereinbarung muss das Programm namentlich nennen.")),
         _kinds_rule(institutions),
         _municipal_partner_rule(institutions),
     ]
@@ -99,57 +101,65 @@ def failed_rules(partnership: Partnership) -> list[RuleResult]:
 
 def _duration_rule(p: Partnership) -> RuleResult:
     if not p.starts_on or not p.ends_on:
-        return RuleResult("duration", False, "Start and end date of the agreement are required.")
+        return RuleResult("duration", False, msg("Beginn und Ende der Vereinbarung fehlen."))
     if p.ends_on < add_years(p.starts_on, MIN_DURATION_YEARS):
-        return RuleResult("duration", False,
-                          f"The agreement must run at least {MIN_DURATION_YEARS} years "
-                          f"(from {p.starts_on:%Y-%m-%d}, until {add_years(p.starts_on, MIN_DURATION_YEARS):%Y-%m-%d} or later).")
-    return RuleResult("duration", True, f"Runs from {p.starts_on:%Y-%m-%d} to {p.ends_on:%Y-%m-%d}.")
+        return RuleResult("duration", False, msg(
+            "Die Vereinbarung muss mindestens %(years)s Jahre laufen (ab %(start)s also bis %(end)s oder länger).",
+            years=MIN_DURATION_YEARS, start=p.starts_on, end=add_years(p.starts_on, MIN_DURATION_YEARS)))
+    return RuleResult("duration", True, msg("Läuft vom %(start)s bis zum %(end)s.", start=p.starts_on, end=p.ends_on))
 
 
 def _school_contact_rule(p: Partnership) -> RuleResult:
     if not p.school_contact_name.strip():
-        return RuleResult("school_contact", False, "The school must name a fixed contact person.")
+        return RuleResult("school_contact", False, msg("Die Schule muss eine feste Ansprechperson nennen."))
     if not is_personal_email(p.school_contact_email):
-        return RuleResult("school_contact", False,
-                          f"The school's contact needs a personal e-mail address, not "
-                          f"'{p.school_contact_email or '(none)'}'.")
-    return RuleResult("school_contact", True, f"School contact: {p.school_contact_name}.")
+        return RuleResult("school_contact", False, msg(
+            "Die Ansprechperson der Schule braucht eine persönliche E-Mail-Adresse, nicht „%(email)s“.",
+            email=p.school_contact_email or "–"))
+    return RuleResult("school_contact", True, msg("Ansprechperson der Schule: %(name)s.", name=p.school_contact_name))
 
 
 def _institution_contacts_rule(p: Partnership) -> RuleResult:
     problems = []
     for m in p.members:
         if not m.contact_name.strip():
-            problems.append(f"{m.institution.name} names no contact person")
+            problems.append(msg("%(institution)s nennt keine Ansprechperson.", institution=m.institution.name))
         elif not is_personal_email(m.contact_email):
-            problems.append(f"{m.institution.name}'s contact needs a personal e-mail address, "
-                            f"not '{m.contact_email or '(none)'}'")
+            problems.append(msg("Die Ansprechperson von %(institution)s braucht eine persönliche E-Mail-Adresse, "
+                                "nicht „%(email)s“.", institution=m.institution.name, email=m.contact_email or "–"))
     if not p.members:
-        problems.append("no institution takes part")
+        problems.append(msg("Keine Einrichtung nimmt teil."))
     if problems:
-        return RuleResult("institution_contacts", False, "; ".join(problems).capitalize() + ".")
-    return RuleResult("institution_contacts", True, "Every institution names a contact person.")
+        return RuleResult("institution_contacts", False, _joined(problems))
+    return RuleResult("institution_contacts", True, msg("Jede Einrichtung nennt eine Ansprechperson."))
+
+
+def _joined(messages: list[Msg]) -> Msg:
+    """Several sentences as one message (each said in the reader's language)."""
+    if len(messages) == 1:
+        return messages[0]
+    return msg("%(first)s %(rest)s", first=messages[0], rest=_joined(messages[1:]))
 
 
 def _kinds_rule(institutions: list[Institution]) -> RuleResult:
     refused = [i for i in institutions if i.kind not in ADMITTED_KINDS]
     if refused:
-        reasons = "; ".join(
-            f"{i.name}: {REFUSED_KINDS.get(i.kind, f'the kind {i.kind!r} is not admitted')}" for i in refused
-        )
-        return RuleResult("admitted_kinds", False, f"Institutions of kinds the programme does not admit: {reasons}")
-    return RuleResult("admitted_kinds", True, "Every institution is of an admitted kind.")
+        reasons = [msg("%(institution)s: %(reason)s", institution=i.name,
+                       reason=REFUSED_KINDS.get(i.kind) or msg("Diese Art von Einrichtung ist nicht zugelassen."))
+                   for i in refused]
+        return RuleResult("admitted_kinds", False, msg(
+            "Einrichtungen einer Art, die das Programm nicht zulässt: %(reasons)s", reasons=_joined(reasons)))
+    return RuleResult("admitted_kinds", True, msg("Jede Einrichtung ist von einer zugelassenen Art."))
 
 
 def _municipal_partner_rule(institutions: list[Institution]) -> RuleResult:
     non_municipal = [i for i in institutions if not i.municipal]
     if non_municipal and not any(i.municipal for i in institutions):
         names = ", ".join(i.name for i in non_municipal)
-        verb = "is" if len(non_municipal) == 1 else "are"
-        return RuleResult("municipal_partner", False,
-                          f"{names} {verb} not municipal, so a municipal institution must join as a third partner.")
-    return RuleResult("municipal_partner", True, "Municipal participation is given.")
+        return RuleResult("municipal_partner", False, msg(
+            "Nicht kommunal: %(names)s – deshalb muss eine kommunale Einrichtung als dritte Partnerin dazukommen.",
+            names=names))
+    return RuleResult("municipal_partner", True, msg("Eine kommunale Einrichtung ist beteiligt."))
 
 
 # --- Writing ---------------------------------------------------------------------------
@@ -202,7 +212,7 @@ def create_partnership(*, school_id: int, members: list[dict], actor, **fields) 
     """Create a draft partnership between a school and one or more institutions."""
     school = db.session.get(School, school_id)
     if school is None:
-        raise Invalid("Unknown school.", errors={"school_id": [f"Unknown school {school_id}."]})
+        raise Invalid(msg("Unbekannte Schule."), errors={"school_id": [msg("Unbekannte Schule %(id)s.", id=school_id)]})
     partnership = Partnership(school=school, status="draft", evaluation_interval_years=3)
     _apply_fields(partnership, fields)
     _set_members(partnership, members)
@@ -219,11 +229,11 @@ def update_partnership(partnership: Partnership, *, actor, members: list[dict] |
     """
     if actor is not None and actor.role != "office":
         if not is_party(actor, partnership):
-            raise NotFound("No such partnership.")
+            raise NotFound(msg("Diese Partnerschaft gibt es nicht."))
         if members is not None:
-            raise Forbidden("Only the programme office changes which institutions take part.")
+            raise Forbidden(msg("Nur das Programmbüro ändert, welche Einrichtungen teilnehmen."))
     if partnership.status not in ("draft",):
-        raise Conflict("Only a draft partnership can be edited; return it to draft first.",
+        raise Conflict(msg("Nur ein Entwurf kann bearbeitet werden; bitte zuerst in den Entwurf zurückgeben."),
                        code="not_editable")
     _apply_fields(partnership, fields)
     if members is not None:
@@ -237,32 +247,32 @@ def _apply_fields(partnership: Partnership, fields: dict) -> None:
     """Check the fields against each other first, then change the partnership."""
     unknown = sorted(set(fields) - EDITABLE_FIELDS)
     if unknown:
-        raise Invalid(f"Unknown field {unknown[0]}.", errors={name: ["Unknown field."] for name in unknown})
+        raise Invalid(msg("Unbekanntes Feld %(name)s.", name=unknown[0]), errors={name: [msg("Unbekanntes Feld.")] for name in unknown})
     starts_on = fields.get("starts_on", partnership.starts_on)
     ends_on = fields.get("ends_on", partnership.ends_on)
     if starts_on and ends_on and ends_on <= starts_on:
-        raise Invalid("The end date must be after the start date.", errors={"ends_on": ["Must be after starts_on."]})
+        raise Invalid(msg("Das Ende muss nach dem Beginn liegen."), errors={"ends_on": [msg("Muss nach dem Beginn liegen.")]})
     interval = fields.get("evaluation_interval_years", partnership.evaluation_interval_years)
     if not isinstance(interval, int) or not 1 <= interval <= 10:
-        raise Invalid("The evaluation interval is 1 to 10 years.",
-                      errors={"evaluation_interval_years": ["Must be between 1 and 10."]})
+        raise Invalid(msg("Die Evaluation ist alle 1 bis 10 Jahre."),
+                      errors={"evaluation_interval_years": [msg("1 bis 10 Jahre.")]})
     for name, value in fields.items():
         setattr(partnership, name, value)
 
 
 def _set_members(partnership: Partnership, members: list[dict]) -> None:
     if not members:
-        raise Invalid("At least one institution takes part.", errors={"members": ["At least one institution."]})
+        raise Invalid(msg("Mindestens eine Einrichtung nimmt teil."), errors={"members": [msg("Mindestens eine Einrichtung.")]})
     seen = set()
     new_members = []
     for index, member in enumerate(members):
         institution = db.session.get(Institution, member["institution_id"])
         if institution is None:
-            raise Invalid("Unknown institution.",
-                          errors={f"members.{index}.institution_id": [f"Unknown institution {member['institution_id']}."]})
+            raise Invalid(msg("Unbekannte Einrichtung."), errors={f"members.{index}.institution_id": [
+                msg("Unbekannte Einrichtung %(id)s.", id=member["institution_id"])]})
         if institution.id in seen:
-            raise Invalid("An institution is listed twice.",
-                          errors={f"members.{index}.institution_id": ["Listed twice."]})
+            raise Invalid(msg("Eine Einrichtung ist doppelt genannt."),
+                          errors={f"members.{index}.institution_id": [msg("Doppelt genannt.")]})
         seen.add(institution.id)
         new_members.append(PartnershipMember(
             institution=institution, contact_name=member.get("contact_name", ""),
@@ -274,14 +284,15 @@ def _set_members(partnership: Partnership, members: list[dict]) -> None:
 def attach_agreement(partnership: Partnership, data: bytes, *, storage, max_bytes: int, actor) -> Partnership:
     """Store the signed agreement; the file must really be a PDF."""
     if partnership.status not in ("draft",):
-        raise Conflict("The agreement of a submitted partnership cannot be replaced.", code="not_editable")
+        raise Conflict(msg("Die Vereinbarung einer eingereichten Partnerschaft kann nicht ersetzt werden."), code="not_editable")
     if not data:
-        raise Invalid("The agreement file is empty.", errors={"file": ["Empty file."]})
+        raise Invalid(msg("Die Datei der Vereinbarung ist leer."), errors={"file": [msg("Leere Datei.")]})
     if len(data) > max_bytes:
-        raise AgreementTooLarge(f"The agreement may be at most {_size(max_bytes)}.",
-                                errors={"file": ["Too large."]}, limit=max_bytes)
+        raise AgreementTooLarge(msg("Die Vereinbarung darf höchstens %(megabytes)s MB groß sein.",
+                                    megabytes=round(max_bytes / (1024 * 1024), 1)),
+                                errors={"file": [msg("Zu groß.")]}, limit=max_bytes)
     if not looks_like_pdf(data):
-        raise Invalid("The agreement must be a PDF file.", code="not_a_pdf", errors={"file": ["Not a PDF."]})
+        raise Invalid(msg("Die Vereinbarung muss eine PDF-Datei sein."), code="not_a_pdf", errors={"file": [msg("Keine PDF-Datei.")]})
     from media.storage import content_name, sha256_hex
 
     name = content_name(data, "pdf")
@@ -290,10 +301,6 @@ def attach_agreement(partnership: Partnership, data: bytes, *, storage, max_byte
     partnership.agreement_sha256 = sha256_hex(data)
     log.info("agreement stored for partnership %s by user %s", partnership.id, getattr(actor, "id", None))
     return partnership
-
-
-def _size(nbytes: int) -> str:
-    return f"{nbytes // (1024 * 1024)} MB" if nbytes >= 1024 * 1024 else f"{nbytes} bytes"
 
 
 def looks_like_pdf(data: bytes) -> bool:
@@ -305,21 +312,23 @@ def transition(partnership: Partnership, action: str, *, actor, today: dt.date |
                note: str = "", **details) -> Partnership:
     """Move a partnership along its life; illegal steps are refused with the reason."""
     if action not in TRANSITIONS:
-        raise Invalid(f"Unknown action {action!r}.", errors={"action": [f"One of {', '.join(TRANSITIONS)}."]})
+        raise Invalid(msg("Unbekannter Schritt %(action)s.", action=action),
+                      errors={"action": [msg("Muss einer dieser Werte sein: %(choices)s.", choices=", ".join(TRANSITIONS))]})
     allowed_from, target = TRANSITIONS[action]
     if not may_transition(actor, partnership, action):
-        raise Forbidden(f"Only the programme office may take the step {action!r}.")
+        raise Forbidden(msg("Diesen Schritt (%(action)s) geht nur das Programmbüro.", action=ACTION_NAMES.get(action, action)))
     if partnership.status not in allowed_from:
         raise Conflict(
-            f"A partnership that is {partnership.status} cannot be {_past(action)}; "
-            f"this needs one that is {' or '.join(sorted(allowed_from))}.",
+            msg("Eine Partnerschaft im Status „%(status)s“ kann nicht %(done)s werden; dafür muss sie %(needed)s sein.",
+                status=STATUS_NAMES[partnership.status], done=_past(action),
+                needed=_either([STATUS_NAMES[s] for s in sorted(allowed_from)])),
             code="illegal_transition",
         )
     today = today or utcnow().date()
     if action in ("submit", "register"):
         failures = failed_rules(partnership)
         if failures:
-            raise RuleViolation("The partnership does not meet the programme's rules.",
+            raise RuleViolation(msg("Die Partnerschaft erfüllt die Regeln des Programms nicht."),
                                 [f.message for f in failures])
     previous = partnership.status
     _apply_transition(partnership, action, today, details)
@@ -332,9 +341,27 @@ def transition(partnership: Partnership, action: str, *, actor, today: dt.date |
     return partnership
 
 
-def _past(action: str) -> str:
-    return {"submit": "submitted", "return_to_draft": "returned to draft", "register": "registered",
-            "mark_evaluation_due": "marked for evaluation", "renew": "renewed", "end": "ended"}[action]
+STATUS_NAMES = {
+    "draft": msg("Entwurf"), "submitted": msg("Eingereicht"), "registered": msg("Registriert"),
+    "evaluation_due": msg("Evaluation fällig"), "ended": msg("Beendet"),
+}
+ACTION_NAMES = {
+    "submit": msg("Einreichen"), "return_to_draft": msg("Zurück in den Entwurf"), "register": msg("Registrieren"),
+    "mark_evaluation_due": msg("Evaluation fällig setzen"), "renew": msg("Verlängern"), "end": msg("Beenden"),
+}
+
+
+def _past(action: str) -> Msg:
+    return {"submit": msg("eingereicht"), "return_to_draft": msg("in den Entwurf zurückgegeben"),
+            "register": msg("registriert"), "mark_evaluation_due": msg("zur Evaluation markiert"),
+            "renew": msg("verlängert"), "end": msg("beendet")}[action]
+
+
+def _either(names: list[Msg]) -> Msg:
+    """„Entwurf“ oder „Eingereicht“, in the reader's language."""
+    if len(names) == 1:
+        return msg("„%(name)s“", name=names[0])
+    return msg("„%(first)s“ oder %(rest)s", first=names[0], rest=_either(names[1:]))
 
 
 def _apply_transition(p: Partnership, action: str, today: dt.date, details: dict) -> None:
@@ -345,7 +372,7 @@ def _apply_transition(p: Partnership, action: str, today: dt.date, details: dict
         new_end = details.get("ends_on")
         if new_end is not None:
             if new_end <= (p.ends_on or today):
-                raise Invalid("A renewal extends the end date.", errors={"ends_on": ["Must be later than before."]})
+                raise Invalid(msg("Eine Verlängerung verschiebt das Ende nach hinten."), errors={"ends_on": [msg("Muss später als bisher sein.")]})
             p.ends_on = new_end
         p.renewed_on = today
         p.last_evaluated_on = today
@@ -354,7 +381,7 @@ def _apply_transition(p: Partnership, action: str, today: dt.date, details: dict
         ended_on = details.get("ended_on") or today
         notice = details.get("notice_given_on")
         if notice and notice > ended_on:
-            raise Invalid("Notice is given before the end.", errors={"notice_given_on": ["After the end date."]})
+            raise Invalid(msg("Die Kündigung erfolgt vor dem Ende."), errors={"notice_given_on": [msg("Liegt nach dem Ende.")]})
         p.ended_on = ended_on
         p.notice_given_on = notice
         p.end_reason = details.get("reason", "") or ""
@@ -369,7 +396,7 @@ def refresh_due(today: dt.date | None = None, *, actor=None) -> list[Partnership
     ).all()
     for partnership in due:
         transition(partnership, "mark_evaluation_due", actor=actor, today=today,
-                   note="Evaluation date reached")
+                   note="Evaluationstermin erreicht")
     return list(due)
 
 
@@ -408,5 +435,5 @@ def current_partnership(school_id: int, institution_id: int, today: dt.date | No
 def get_partnership(partnership_id: int) -> Partnership:
     partnership = db.session.get(Partnership, partnership_id)
     if partnership is None:
-        raise NotFound("No such partnership.")
+        raise NotFound(msg("Diese Partnerschaft gibt es nicht."))
     return partnership

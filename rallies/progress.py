@@ -106,7 +106,23 @@ class TeamState:
         return states
 
     def is_locked(self, station_id: int) -> bool:
+        """Whether the station is locked; in free order only that station and its conditions are
+        looked at, so judging a batch does not recompute every station after each answer."""
+        if self._station_states is None and self.settings.get("station_order") != "fixed":
+            station = next((s for s in self.snapshot["stations"] if s["id"] == station_id), None)
+            if station is not None:
+                if not self._unlock_step_done(station):
+                    return True
+                conditions = station.get("conditions") or []
+                if not conditions:
+                    return False
+                done_by_id = {c["after_station"]: self.station_done(self._station(c["after_station"]))
+                              for c in conditions if "after_station" in c and self._station(c["after_station"])}
+                return not self._conditions_hold(station, done_by_id, self.score)
         return next(s for s in self.station_states() if s["id"] == station_id)["state"] == "locked"
+
+    def _station(self, station_id: int) -> dict | None:
+        return next((s for s in self.snapshot["stations"] if s["id"] == station_id), None)
 
     def _unlock_step_done(self, station: dict) -> bool:
         return station["unlock"]["mode"] == "open" or station["id"] in self.unlocked_ids

@@ -13,6 +13,7 @@ from rallies.models import COPYABLE_LICENCES, Institution, Rally, RallyChange, R
 from rallies.richtext import markdown_to_html
 from rallies.tasks import get_task_type
 from rallies.tokens import new_join_code
+from rallies.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -161,12 +162,12 @@ def publish(rally: Rally, *, actor, visibility: str) -> RallyVersion:
     """
     allowed = publish_visibilities(rally)
     if visibility not in allowed:
-        raise Invalid("Publish for partners or for everyone." if "school" not in allowed
+        raise Invalid(msg("Für Partner oder für alle veröffentlichen.") if "school" not in allowed
                       else "Publish for the school or for everyone.",
                       errors={"visibility": [" or ".join(allowed)]})
     problems = publish_problems(rally)
     if problems:
-        raise Invalid("The rally cannot be published yet.", code="not_publishable", errors=problems)
+        raise Invalid(msg("Die Rallye kann noch nicht veröffentlicht werden."), code="not_publishable", errors=problems)
     rally.version += 1
     version = RallyVersion(rally_id=rally.id, version=rally.version, snapshot=build_snapshot(rally),
                            published_by_id=getattr(actor, "id", None))
@@ -191,13 +192,13 @@ def unpublish(rally: Rally, *, actor, reason: str = "") -> Rally:
     """Withdraw a rally: no new runs or free play; runs already started keep their version."""
     reason = reason or ""
     if rally.visibility == "draft":
-        raise Conflict("The rally is not published.", code="not_published")
+        raise Conflict(msg("Die Rallye ist nicht veröffentlicht."), code="not_published")
     if getattr(actor, "role", None) == "office":
         if not reason.strip():
-            raise Invalid("Tell the editor why the rally is withdrawn.", errors={"reason": ["Required."]})
+            raise Invalid(msg("Bitte der Redaktion sagen, warum die Rallye zurückgezogen wird."), errors={"reason": [msg("Pflichtfeld.")]})
         rally.review_note = reason.strip()
     elif getattr(actor, "role", None) not in ("editor", "teacher"):
-        raise Forbidden("Only authors and the programme office can unpublish.")
+        raise Forbidden(msg("Nur die Autorinnen und Autoren und das Programmbüro können zurückziehen."))
     rally.visibility = "draft"
     db.session.flush()
     log.info("rally %s unpublished by user %s (%s)", rally.id, getattr(actor, "id", None), reason.strip() or "no reason")
@@ -256,14 +257,14 @@ def copy_rally(rally: Rally, target, *, actor, library: bool = False) -> Rally:
     source = None
     if library:
         if not rally.is_published or rally.visibility != "public":
-            raise Conflict("Only public rallies can be copied from the library.", code="not_in_library")
+            raise Conflict(msg("Aus der Bibliothek lassen sich nur öffentliche Rallyes kopieren."), code="not_in_library")
         if rally.licence not in COPYABLE_LICENCES:
-            raise Conflict("The author keeps all rights to this rally: it cannot be copied.",
+            raise Conflict(msg("Die Autorin oder der Autor behält alle Rechte an dieser Rallye: Sie kann nicht kopiert werden."),
                            code="licence_forbids_copy")
         snapshot = rally.published_version.snapshot
         source = snapshot.get("source")
         if source is None and rally.has_unpublished_changes:
-            raise Conflict("This rally can be copied once its authors publish it again.", code="no_published_source")
+            raise Conflict(msg("Diese Rallye lässt sich kopieren, sobald sie wieder veröffentlicht ist."), code="no_published_source")
     owned = {"institution": target} if isinstance(target, Institution) else {"school": target}
     title = rally.title if library else f"{rally.title} (Kopie)"
     clone = Rally(

@@ -22,6 +22,7 @@ from rallies.models import Answer, ClassRun, RallyVersion, StationUnlock, Team, 
 from rallies.progress import TeamState, build_state
 from rallies.runs import require_not_purged, require_run_teacher, run_state
 from rallies.tasks import get_task_type
+from rallies.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ def live_progress(run: ClassRun, *, now: dt.datetime | None = None, data: RunDat
 def get_answer(answer_id: int) -> Answer:
     answer = db.session.get(Answer, answer_id)
     if answer is None:
-        raise NotFound("No such answer.")
+        raise NotFound(msg("Diese Antwort gibt es nicht."))
     return answer
 
 
@@ -189,7 +190,7 @@ def run_of_answer(answer: Answer) -> ClassRun:
     """The class run an answer belongs to; free-play answers have no teacher to grade them."""
     run = answer.team.class_run
     if run is None:
-        raise NotFound("No such answer.")
+        raise NotFound(msg("Diese Antwort gibt es nicht."))
     return run
 
 
@@ -206,14 +207,14 @@ def grade_answer(answer: Answer, points, feedback: str | None = "", actor: User 
     require_not_purged(run)
     info = next((i for i in task_infos(run.rally_version.snapshot) if i.id == answer.task_id), None)
     if info is None or not info.teacher_graded:
-        raise Conflict("This answer is scored automatically and cannot be graded.", code="not_gradable")
+        raise Conflict(msg("Diese Antwort wird automatisch bewertet und kann nicht von Hand bewertet werden."), code="not_gradable")
     maximum = float(info.task["points"])
     if not isinstance(points, (int, float)) or isinstance(points, bool) or not math.isfinite(points) \
             or not 0 <= points <= maximum:
         raise Invalid(f"Award 0 to {maximum:g} points.", errors={"points": [f"Between 0 and {maximum:g}."]})
     feedback = (feedback or "").strip()
     if len(feedback) > FEEDBACK_MAX:
-        raise Invalid("The feedback is too long.", errors={"feedback": [f"At most {FEEDBACK_MAX} characters."]})
+        raise Invalid(msg("Die Rückmeldung ist zu lang."), errors={"feedback": [f"At most {FEEDBACK_MAX} characters."]})
     answer.points = round(float(points), 4)
     answer.share = round(float(points) / maximum, 4) if maximum else None
     answer.pending_review = False
@@ -425,13 +426,13 @@ def visible_upload(user, upload_id: str, *, run: ClassRun | None = None) -> Uplo
     try:
         key = str(uuid.UUID(str(upload_id)))
     except ValueError:
-        raise NotFound("No such upload.") from None
+        raise NotFound(msg("Diesen Upload gibt es nicht.")) from None
     upload = db.session.get(Upload, key)
     team = db.session.get(Team, upload.team_id) if upload is not None else None
     if team is None or team.class_run_id is None or (run is not None and team.class_run_id != run.id):
-        raise NotFound("No such upload.")
+        raise NotFound(msg("Diesen Upload gibt es nicht."))
     owner_run = run or db.session.get(ClassRun, team.class_run_id)
     owner_run = access.visible_run(user, owner_run)
     if not access.may_see_uploads(user, owner_run):
-        raise NotFound("No such upload.")
+        raise NotFound(msg("Diesen Upload gibt es nicht."))
     return upload

@@ -40,13 +40,16 @@ class Report:
     uploads: int = 0
     files: int = 0
     free_play_teams: int = 0
+    workshops: int = 0
+    workshop_teams: int = 0
 
     def summary(self) -> str:
         verb = "Would delete" if self.dry_run else "Deleted"
         runs = ", ".join(str(i) for i in self.run_ids) or "none"
         return (f"{verb} pupil data of {len(self.run_ids)} class run(s) (ids: {runs}): {self.teams} team(s), "
                 f"{self.answers} answer(s), {self.uploads} upload(s) with {self.files} file(s); "
-                f"{self.free_play_teams} expired free-play team(s).")
+                f"{self.free_play_teams} expired free-play team(s); {self.workshops} workshop(s) with "
+                f"{self.workshop_teams} team draft(s).")
 
 
 def _default_retention_days() -> int:
@@ -90,6 +93,7 @@ def purge_expired(*, storage, now: dt.datetime | None = None, dry_run: bool = Fa
         report.uploads = report.files = db.session.scalar(
             db.select(db.func.count(Upload.id)).where(Upload.team_id.in_(all_ids)))
         report.free_play_teams = len(free_team_ids)
+        _workshops(report, storage=storage, now=now, dry_run=True)
         return report
     counts = purge_pupil_data(runs, storage=storage, now=now)
     free = delete_team_rows(free_team_ids, storage=storage)
@@ -98,8 +102,19 @@ def purge_expired(*, storage, now: dt.datetime | None = None, dry_run: bool = Fa
     report.uploads = counts.get("uploads", 0) + free["uploads"]
     report.files = counts.get("files", 0) + free["files"]
     report.free_play_teams = free["teams"]
+    _workshops(report, storage=storage, now=now, dry_run=False)
     log.info("retention: %s", report.summary())
     return report
+
+
+def _workshops(report: Report, *, storage, now: dt.datetime, dry_run: bool) -> None:
+    """Creative workshops: teams, drafts and their files go at retention like a run's data."""
+    from rallies import workshops
+
+    counts = workshops.purge_expired(storage=storage, now=now, dry_run=dry_run)
+    report.workshops = counts["workshops"]
+    report.workshop_teams = counts["teams"]
+    report.files += counts["files"]
 
 
 def upcoming_deletions(days: int = 7, *, now: dt.datetime | None = None,

@@ -23,6 +23,7 @@ from rallies.models import (
 from rallies.access import EDIT, may_school_run, rally_permissions
 from rallies.partnerships import current_partnership, is_current
 from rallies.publishing import unique_join_code
+from rallies.messages import msg
 from rallies.validation import TIME_MESSAGE, time_in_bounds
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def _teacher_schools(teacher: User) -> list[School]:
 
 def _rally_refusal(rally: Rally) -> str | None:
     if not rally.is_published:
-        return "The rally is not published."
+        return msg("Die Rallye ist nicht veröffentlicht.")
     return None
 
 
@@ -51,42 +52,43 @@ def may_run(rally: Rally, teacher: User, school: School | None = None, *,
     """Whether the teacher may start a class run of the rally (for `school`, or any of theirs), and why (not)."""
     schools = _teacher_schools(teacher)
     if not schools:
-        return False, "Only teachers of a school start class runs."
+        return False, msg("Nur Lehrkräfte einer Schule starten Klassenrallyes.")
     if school is not None:
         if school.id not in {s.id for s in schools}:
-            return False, "You are not a teacher of this school."
+            return False, msg("Sie sind keine Lehrkraft dieser Schule.")
         schools = [school]
     refusal = _rally_refusal(rally)
     if refusal:
         return False, refusal
     if rally.visibility == "public":
-        return True, "The rally is open to every class."
+        return True, msg("Die Rallye steht jeder Klasse offen.")
     for candidate in schools:
         if may_school_run(rally, candidate.id, today):
             if rally.visibility == "school" or rally.partnership_id is not None:
-                return True, f"The rally is for {candidate.name}."
-            return True, f"{candidate.name} has a registered partnership with {rally.owner_name}."
+                return True, msg("Die Rallye ist für %(school)s.", school=candidate.name)
+            return True, msg("%(school)s hat eine registrierte Partnerschaft mit %(institution)s.", school=candidate.name,
+                                 institution=rally.owner_name)
     if rally.visibility == "school":
-        return False, f"This rally is for the classes of {rally.owner_name} only."
+        return False, msg("Diese Rallye ist nur für die Klassen von %(owner)s.", owner=rally.owner_name)
     if rally.partnership_id is not None:
-        return False, "This rally is for the school of its partnership only, while the partnership is registered."
-    return False, (f"This rally is for partner schools of {rally.owner_name}; "
-                   "your school has no registered, current partnership with it.")
+        return False, msg("Diese Rallye ist nur für die Schule ihrer Partnerschaft, solange diese registriert ist.")
+    return False, msg("Diese Rallye ist für Partnerschulen von %(institution)s; Ihre Schule hat keine registrierte, "
+                      "laufende Partnerschaft mit ihr.", institution=rally.owner_name)
 
 
 def _check_window(starts_at, ends_at, *, now: dt.datetime) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
-            errors[name] = ["A time with an offset is required."]
+            errors[name] = [msg("Ein Zeitpunkt mit Zeitzone ist nötig.")]
         elif not time_in_bounds(value):  # the deletion date of a run ending near 9999 would overflow
             errors[name] = [TIME_MESSAGE]
     if errors:
         return errors
     if ends_at <= starts_at:
-        errors["ends_at"] = ["The end must be after the start."]
+        errors["ends_at"] = [msg("Das Ende muss nach dem Beginn liegen.")]
     elif ends_at - starts_at > MAX_WINDOW:
-        errors["ends_at"] = [f"A play window is at most {MAX_WINDOW.days} days long."]
+        errors["ends_at"] = [msg("Ein Spielfenster ist höchstens %(days)s Tage lang.", days=MAX_WINDOW.days)]
     elif ends_at <= now:
         errors["ends_at"] = ["The end must be in the future."]
     return errors
@@ -95,15 +97,15 @@ def _check_window(starts_at, ends_at, *, now: dt.datetime) -> dict[str, list[str
 def _clean_label(raw) -> str:
     label = " ".join(raw.split()) if isinstance(raw, str) else ""
     if not 1 <= len(label) <= CLASS_LABEL_MAX:
-        raise Invalid("The class label has 1 to 40 characters.",
+        raise Invalid(msg("Die Klassenbezeichnung hat 1 bis 40 Zeichen."),
                       errors={"class_label": ["1 to 40 characters, e.g. 7b."]})
     return label
 
 
 def _check_retention(days, *, max_retention_days: int) -> int:
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= max_retention_days:
-        raise Invalid(f"The retention period is 1 to {max_retention_days} days.", code="retention_out_of_bounds",
-                      errors={"retention_days": [f"Between 1 and {max_retention_days} days."]},
+        raise Invalid(msg("Die Aufbewahrungsfrist ist 1 bis %(days)s Tage.", days=max_retention_days), code="retention_out_of_bounds",
+                      errors={"retention_days": [msg("1 bis %(days)s Tage.", days=max_retention_days)]},
                       max_retention_days=max_retention_days)
     return days
 
@@ -122,15 +124,15 @@ def start_run(rally: Rally, *, school: School, teacher: User, class_label: str, 
     """
     now = now or utcnow()
     if school.id not in {s.id for s in _teacher_schools(teacher)}:
-        raise Forbidden("Only teachers of the school start its class runs.", code="not_your_school")
+        raise Forbidden(msg("Nur Lehrkräfte der Schule starten ihre Klassenrallyes."), code="not_your_school")
     label = _clean_label(class_label)
     errors = _check_window(starts_at, ends_at, now=now)
     if errors:
-        raise Invalid("The play window is not valid.", errors=errors)
+        raise Invalid(msg("Das Spielfenster ist ungültig."), errors=errors)
     days = _check_retention(default_retention_days if retention_days is None else retention_days,
                             max_retention_days=max_retention_days)
     if not rally.is_published:
-        raise Conflict("The rally is not published.", code="not_published")
+        raise Conflict(msg("Die Rallye ist nicht veröffentlicht."), code="not_published")
     if rally.partnership_id is not None and rally.partnership.school_id == school.id:
         partnership = rally.partnership if is_current(rally.partnership, now.date()) else None
     elif rally.institution_id is not None:
@@ -156,7 +158,7 @@ def start_run(rally: Rally, *, school: School, teacher: User, class_label: str, 
             continue
         break
     else:
-        raise Conflict("No free join code was found; please try again.", code="join_code_unavailable")
+        raise Conflict(msg("Kein freier Beitrittscode gefunden; bitte noch einmal versuchen."), code="join_code_unavailable")
     log.info("class run %s of rally %s v%s started by user %s", run.id, rally.id, rally.version, teacher.id)
     return run
 
@@ -178,12 +180,12 @@ def start_run_now(rally: Rally, *, minutes: int | None = None, now: dt.datetime 
 def require_run_teacher(run: ClassRun, actor: User) -> None:
     """Only teachers of the run's school change it, grade it or delete it."""
     if getattr(actor, "role", None) != "teacher" or run.school_id not in actor.school_ids:
-        raise Forbidden("Only the class's teachers can do this.", code="not_run_teacher")
+        raise Forbidden(msg("Das können nur die Lehrkräfte der Klasse."), code="not_run_teacher")
 
 
 def require_not_purged(run: ClassRun) -> None:
     if run.purged_at is not None:
-        raise Conflict("The pupil data of this class run has been deleted.", code="run_deleted")
+        raise Conflict(msg("Die Daten der Schülerinnen und Schüler dieser Klassenrallye sind gelöscht."), code="run_deleted")
 
 
 def update_run(run: ClassRun, *, actor: User, max_retention_days: int, now: dt.datetime | None = None,
@@ -201,7 +203,7 @@ def update_run(run: ClassRun, *, actor: User, max_retention_days: int, now: dt.d
     unknown = set(fields) - {"class_label", "starts_at", "ends_at", "retention_days", "share_uploads_with_institution",
                              "show_ranking"}
     if unknown:
-        raise Invalid("Unknown fields.", errors={name: ["Unknown field."] for name in sorted(unknown)})
+        raise Invalid(msg("Unbekannte Felder."), errors={name: [msg("Unbekanntes Feld.")] for name in sorted(unknown)})
     started = now >= run.starts_at
     if started and ("class_label" in fields and fields["class_label"] != run.class_label
                     or "starts_at" in fields and fields["starts_at"] != run.starts_at):
@@ -217,7 +219,7 @@ def update_run(run: ClassRun, *, actor: User, max_retention_days: int, now: dt.d
         ends_at = fields.get("ends_at", run.ends_at)
         errors = _check_window(starts_at, ends_at, now=now)
         if errors:
-            raise Invalid("The play window is not valid.", errors=errors)
+            raise Invalid(msg("Das Spielfenster ist ungültig."), errors=errors)
         run.starts_at = starts_at.astimezone(dt.timezone.utc)
         run.ends_at = ends_at.astimezone(dt.timezone.utc)
     if "retention_days" in fields:
@@ -345,7 +347,7 @@ def delete_run(run: ClassRun, *, actor: User, storage, now: dt.datetime | None =
 def get_run(run_id: int) -> ClassRun:
     run = db.session.get(ClassRun, run_id)
     if run is None:
-        raise NotFound("No such class run.")
+        raise NotFound(msg("Diese Klassenrallye gibt es nicht."))
     return run
 
 
@@ -358,7 +360,7 @@ def runs_for(user: User, *, rally_id: int | None = None) -> list[ClassRun]:
         query = query.join(Rally, Rally.id == ClassRun.rally_id).where(Rally.institution_id.in_(
             user.institution_ids or {-1}) | Rally.partnership_id.is_not(None))
     else:
-        raise Forbidden("The programme office sees aggregate figures only.")
+        raise Forbidden(msg("Das Programmbüro sieht nur zusammengefasste Kennzahlen."))
     if rally_id is not None:
         query = query.where(ClassRun.rally_id == rally_id)
     found = list(db.session.scalars(query))

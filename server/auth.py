@@ -33,6 +33,7 @@ ROLE_LABELS = {"office": _l("Programmbüro"), "editor": _l("Redaktion (Einrichtu
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 from server.i18n import say
+from rallies.messages import msg
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -95,7 +96,7 @@ def role_required(*roles: str):
         @login_required
         def wrapper(*args, **kwargs):
             if current_user.role not in roles:
-                raise Forbidden("This page is not for your role.")
+                raise Forbidden(msg("Diese Seite ist nicht für Ihre Rolle."))
             return view(*args, **kwargs)
 
         return wrapper

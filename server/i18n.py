@@ -18,6 +18,7 @@ from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale, refresh
 
 from client_api.problems import say as _say
+from rallies.messages import Msg
 
 LOCALES = ("de", "en")
 DEFAULT_LOCALE = "de"
@@ -87,3 +88,9 @@ def init_i18n(app: Flask) -> None:
     app.before_request(refresh)
     app.jinja_env.globals.update(current_lang=current_lang, available_locales=LOCALES, say=say)
     app.jinja_env.filters["say"] = say
+    # A Msg printed in a template (`{{ rule.message }}`) is said in the page's language.
+    app.jinja_env.finalize = _finalize
+
+
+def _finalize(value):
+    return say(value) if isinstance(value, Msg) else value

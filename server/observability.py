@@ -63,7 +63,7 @@ def _finish_request(response: Response) -> Response:
     metrics.observe_request(request.method, route, response.status_code, duration)
     if response.status_code >= 400 and route in _COUNTED_REFUSALS:
         _COUNTED_REFUSALS[route](_problem_code(response))
-    team = getattr(request, "client_team", None)
+    team_ids = getattr(request, "client_team_ids", None)  # plain values: the team row expired at commit
     entry = {
         "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
         "request_id": request_id,
@@ -72,9 +72,8 @@ def _finish_request(response: Response) -> Response:
         "status": response.status_code,
         "duration_ms": round(duration * 1000, 2),
     }
-    if team is not None:
-        entry["team_id"] = getattr(team, "id", None)
-        entry["run_id"] = getattr(team, "class_run_id", None)
+    if team_ids is not None:
+        entry["team_id"], entry["run_id"] = team_ids
     request_log.info(json.dumps(entry, separators=(",", ":")))
     return response
 

@@ -10,8 +10,10 @@ from rallies.models.content import (
 from rallies.models.institutions import ADMITTED_KINDS, REFUSED_KINDS, Institution, School
 from rallies.models.partnerships import STATUSES, Partnership, PartnershipEvent, PartnershipMember
 from rallies.models.play import Answer, Checkin, ClassRun, RunMessage, Scan, StationUnlock, Team, Upload
+from rallies.models.workshops import Workshop, WorkshopMedia, WorkshopStation, WorkshopTask, WorkshopTeam
 
 __all__ = [
+    "Workshop", "WorkshopMedia", "WorkshopStation", "WorkshopTask", "WorkshopTeam",
     "ADMITTED_KINDS", "COPYABLE_LICENCES", "DEFAULT_SETTINGS", "LICENCES", "REFUSED_KINDS", "ROLES", "STATUSES",
     "UNLOCK_MODES", "TOKEN_PURPOSES", "VISIBILITIES", "AccountToken", "Answer", "ApiToken", "AuditEvent", "Checkin",
     "ClassRun", "Institution", "MediaAsset", "Partnership", "PartnershipEvent", "PartnershipMember", "Rally",

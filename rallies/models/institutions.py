@@ -8,26 +8,33 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rallies.db import UTCDateTime, db, utcnow
+from rallies.messages import msg
 
-# The kinds the programme admits, with names for people.
+# The kinds the programme admits, with names for people (said in the reader's language at the edge).
 ADMITTED_KINDS = {
-    "archive": "Archive",
-    "library": "Library",
-    "stage": "Stage / theatre",
-    "memorial_site": "Memorial site",
-    "media_centre": "Media centre",
-    "museum": "Museum",
-    "music_school": "Music school",
-    "environmental_education": "Environmental or science education",
-    "sports_club": "Sports club",
-    "adult_education": "Adult-education centre",
+    "archive": msg("Archiv"),
+    "library": msg("Bibliothek"),
+    "stage": msg("Bühne / Theater"),
+    "memorial_site": msg("Gedenkstätte"),
+    "media_centre": msg("Medienzentrum"),
+    "museum": msg("Museum"),
+    "music_school": msg("Musikschule"),
+    "environmental_education": msg("Umwelt- oder Naturwissenschaftsbildung"),
+    "sports_club": msg("Sportverein"),
+    "adult_education": msg("Volkshochschule / Erwachsenenbildung"),
 }
 
-# Kinds that exist but are never registered, with the reason shown to people.
+# Kinds that exist but are never registered, with their names and the reason shown to people.
+REFUSED_KIND_NAMES = {"kindergarten": msg("Kindergarten"), "day_care": msg("Kita")}
 REFUSED_KINDS = {
-    "kindergarten": "Kindergartens are not admitted: the programme serves schools' pupils.",
-    "day_care": "Day-care centres are not admitted: the programme serves schools' pupils.",
+    "kindergarten": msg("Kindergärten sind nicht zugelassen: Das Programm ist für Schülerinnen und Schüler."),
+    "day_care": msg("Kitas sind nicht zugelassen: Das Programm ist für Schülerinnen und Schüler."),
 }
+
+
+def kind_name(kind: str):
+    """The name of an institution kind for people (a Msg), or the code itself if unknown."""
+    return ADMITTED_KINDS.get(kind) or REFUSED_KIND_NAMES.get(kind) or kind
 
 
 class Institution(db.Model):
@@ -44,8 +51,8 @@ class Institution(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
-    def kind_label(self) -> str:
-        return ADMITTED_KINDS.get(self.kind, self.kind)
+    def kind_label(self):
+        return kind_name(self.kind)
 
 
 class School(db.Model):

@@ -7,7 +7,8 @@ at once is counted exactly once. One module per concern; this package re-exports
 the edges use.
 """
 
-from rallies.play.answering import Rejected, parse_time, submit_answers, value_digest
+from rallies.play.answer_item import AnswerItem, check_item, parse_time
+from rallies.play.answering import Rejected, submit_answers, value_digest
 from rallies.play.checkins import checkin
 from rallies.play.discovery import DISCOVERY_PAGE_SIZE, discover
 from rallies.play.finishing import finish
@@ -21,7 +22,7 @@ from rallies.play.uploads import UPLOAD_KINDS, UploadRefused, team_upload, uploa
 from rallies.play.writes import write_once
 
 __all__ = [
-    "ACTIVITY_RESOLUTION", "DISCOVERY_PAGE_SIZE", "PlayPolicy", "Rejected", "TEAM_NAME_MAX", "UPLOAD_KINDS",
+    "ACTIVITY_RESOLUTION", "AnswerItem", "check_item", "DISCOVERY_PAGE_SIZE", "PlayPolicy", "Rejected", "TEAM_NAME_MAX", "UPLOAD_KINDS",
     "UploadRefused", "checkin", "clean_team_name", "discover", "find_join_target", "finish", "is_blocked", "join",
     "joined", "load_state", "lock_team", "parse_time", "progress", "scan", "snapshot_of", "submit_answers",
     "team_bundle", "team_for_token", "team_upload", "token_from_payload", "upload", "value_digest", "write_once",

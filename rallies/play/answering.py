@@ -7,22 +7,23 @@ import hashlib
 import json
 import logging
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from rallies.db import db, utcnow
 from rallies.errors import Invalid
 from rallies.models import Answer, ClassRun, Team, Upload
+from rallies.play.answer_item import ItemInvalid, check_item
 from rallies.play.policy import PlayPolicy
 from rallies.play.state import progress, load_state, touch
 from rallies.play.team_auth import lock_team
 from rallies.play.writes import is_uuid
 from rallies.progress import TeamState, record_answer
 from rallies.tasks import InvalidValue, get_task_type
-from rallies.validation import out_of_bounds, time_in_bounds
+from rallies.messages import msg
 
 log = logging.getLogger("rallies.play")
-
-REQUIRED_ITEM_FIELDS = ("id", "task_id", "value", "answered_at")
+INSERT_ANSWER = insert(Answer.__table__)  # one statement text whatever the batch size (executemany)
 
 
 class Rejected(Exception):
@@ -38,48 +39,33 @@ def value_digest(task_id, value) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def parse_time(value) -> dt.datetime:
-    """ISO 8601 with an offset; a time without one is refused."""
-    if not isinstance(value, str):
-        raise ValueError("not a string")
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    parsed = dt.datetime.fromisoformat(text)
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise ValueError("no offset")
-    if not time_in_bounds(parsed):  # near year 1 or 9999 the conversion to UTC would overflow
-        raise ValueError("out of range")
-    return parsed.astimezone(dt.timezone.utc)
-
-
 def submit_answers(team: Team, items: list, *, policy: PlayPolicy, now: dt.datetime | None = None,
                    _retry: bool = True) -> dict:
     """Validate, check and score each item on its own, in order; returns results and progress.
 
-    Accepted items are inserted together at the end. The team's row lock makes concurrent
-    copies of a batch wait for each other; the unique (team, client id) constraint is the
-    safety net, and should it ever fire, the whole batch is judged again from the stored state.
+    Accepted items are inserted together at the end, in one executemany of a fixed statement
+    (no ORM unit of work on this hot path). The team's row lock makes concurrent copies of a
+    batch wait for each other; the unique (team, client id) constraint is the safety net, and
+    should it ever fire, the whole batch is judged again from the stored state.
     """
     now = now or utcnow()
     if not isinstance(items, list) or not 1 <= len(items) <= 100:
-        raise Invalid("Send 1 to 100 answers.", errors={"answers": ["Send 1 to 100 answers."]})
+        raise Invalid(msg("Bitte 1 bis 100 Antworten senden."), errors={"answers": [msg("Bitte 1 bis 100 Antworten senden.")]})
     lock_team(team)
     state = load_state(team)
     run_ends_at = _run_ends_at(team)
-    new_answers: list[Answer] = []
-    results = [_submit_one(team, state, run_ends_at, item, new_answers, policy=policy, now=now) for item in items]
-    touch(team, now)
-    if new_answers:
-        db.session.add_all(new_answers)
+    new_rows: list[dict] = []
+    results = [_submit_one(team, state, run_ends_at, item, new_rows, policy=policy, now=now) for item in items]
     try:
-        db.session.flush()
+        if new_rows:  # no savepoint: a collision rolls the whole request back and judges again
+            db.session.connection().execute(INSERT_ANSWER, new_rows)
     except IntegrityError:
         db.session.rollback()
         if not _retry:
             raise
         log.warning("answer batch of team %s collided with a concurrent copy; judging it again", team.id)
         return submit_answers(team, items, policy=policy, now=now, _retry=False)
+    touch(team, now)
     return {"results": results, "progress": progress(team, now=now, state=state)}
 
 
@@ -91,6 +77,16 @@ def _run_ends_at(team: Team) -> dt.datetime | None:
     if ends_at is not None:
         return ends_at
     return db.session.scalar(db.select(ClassRun.ends_at).where(ClassRun.id == team.class_run_id))
+
+
+class NewAnswer:
+    """What the rest of the batch and the result need of an answer accepted just now."""
+
+    __slots__ = ("client_id", "task_id", "correct", "points", "hint_used", "value_digest", "pending_review")
+
+    def __init__(self, row: dict):
+        for name in self.__slots__:
+            setattr(self, name, row[name])
 
 
 def _stored_result(answer, state: TeamState, status: str) -> dict:
@@ -105,28 +101,32 @@ def _rejected(client_id, code: str, message: str) -> dict:
             "feedback": None, "pending_review": False}
 
 
-def _submit_one(team: Team, state: TeamState, run_ends_at: dt.datetime | None, item, new_answers: list,
+def _submit_one(team: Team, state: TeamState, run_ends_at: dt.datetime | None, raw, new_rows: list,
                 *, policy: PlayPolicy, now: dt.datetime) -> dict:
-    raw_id = item.get("id") if isinstance(item, dict) else None
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
     if not is_uuid(raw_id):
-        return _rejected(raw_id, "invalid_id", "The id must be a UUID.")
+        return _rejected(raw_id, "invalid_id", msg("Die id muss eine UUID sein."))
     client_id = raw_id.lower()
     stored = state.answers_by_client_id.get(client_id)
-    if stored is not None and "task_id" in item and "value" in item \
-            and stored.value_digest == value_digest(item.get("task_id"), item.get("value")):
+    digest = value_digest(raw.get("task_id"), raw.get("value")) if "task_id" in raw and "value" in raw else None
+    if stored is not None and digest is not None and stored.value_digest == digest:
         return _stored_result(stored, state, "duplicate")
     try:
-        answered_at, hint_used = _check_item(item)
+        try:
+            item, answered_at = check_item(raw)
+        except ItemInvalid as error:
+            raise Rejected("invalid_item", error.message) from None
+        hint_used = bool(item.hint_used)
         if stored is not None:
-            raise Rejected("id_reused", "This id was used for a different answer.")
-        task_state = state.tasks.get(item["task_id"])
+            raise Rejected("id_reused", msg("Diese id wurde schon für eine andere Antwort verwendet."))
+        task_state = state.tasks.get(item.task_id)
         if task_state is None:
-            raise Rejected("unknown_task", "This task is not part of your rally.")
+            raise Rejected("unknown_task", msg("Diese Aufgabe gehört nicht zu eurer Rallye."))
         _check_rules(team, state, run_ends_at, task_state, answered_at, policy=policy, now=now)
         task_type = get_task_type(task_state.task["type"])
         config = task_state.task["config"]
         try:
-            value = task_type.parse_value(config, item["value"])
+            value = task_type.parse_value(config, item.value)
         except InvalidValue as error:
             raise Rejected("invalid_value", error.message) from None
         if task_type.upload_kind is not None:
@@ -135,74 +135,47 @@ def _submit_one(team: Team, state: TeamState, run_ends_at: dt.datetime | None, i
         return _rejected(client_id, rejection.code, rejection.message)
     score = task_type.score(config, value)
     points = _points(state, task_state, score, hint_used or task_state.hint_used)
-    answer = Answer(
-        team_id=team.id, client_id=client_id, task_id=task_state.task["id"], station_id=task_state.station_id,
-        value=value, value_digest=value_digest(item["task_id"], item["value"]), answered_at=answered_at,
-        received_at=now, hint_used=bool(hint_used), attempt=task_state.attempts + 1, correct=score.correct,
-        share=score.share, points=points, pending_review=score.pending_review,
-        upload_id=value if task_type.upload_kind is not None else None,
-    )
-    new_answers.append(answer)
+    row = {
+        "team_id": team.id, "client_id": client_id, "task_id": task_state.task["id"],
+        "station_id": task_state.station_id, "value": value, "value_digest": digest, "answered_at": answered_at,
+        "received_at": now, "hint_used": hint_used, "attempt": task_state.attempts + 1, "correct": score.correct,
+        "share": score.share, "points": points, "pending_review": bool(score.pending_review),
+        "upload_id": value if task_type.upload_kind is not None else None, "teacher_feedback": "",
+    }
+    new_rows.append(row)
+    answer = NewAnswer(row)
     state.answers_by_client_id[client_id] = answer
-    record_answer(state, answer.task_id, correct=answer.correct, points=answer.points, hint_used=answer.hint_used)
+    record_answer(state, answer.task_id, correct=answer.correct, points=answer.points, hint_used=answer.hint_used,
+                  pending_review=answer.pending_review)  # as build_state folds it in when read back
     return _stored_result(answer, state, "accepted")
-
-
-def _check_item(item) -> tuple[dt.datetime, bool]:
-    if not isinstance(item, dict):
-        raise Rejected("invalid_item", "Each answer is an object.")
-    missing = [name for name in REQUIRED_ITEM_FIELDS if name not in item]
-    if missing:
-        raise Rejected("invalid_item", f"Missing field(s): {', '.join(missing)}.")
-    unstorable = out_of_bounds(item)
-    if unstorable:
-        path, messages = next(iter(sorted(unstorable.items())))
-        raise Rejected("invalid_item", f"{path}: {messages[0]}")
-    if not isinstance(item["task_id"], int) or isinstance(item["task_id"], bool):
-        raise Rejected("invalid_item", "task_id must be an integer.")
-    try:
-        answered_at = parse_time(item["answered_at"])
-    except (ValueError, TypeError):
-        raise Rejected("invalid_item", "answered_at must be an ISO 8601 time with an offset.") from None
-    hint_used = item.get("hint_used", False)
-    if hint_used is None:
-        hint_used = False
-    if not isinstance(hint_used, bool):
-        raise Rejected("invalid_item", "hint_used must be true or false.")
-    location = item.get("location")
-    if location is not None and not (isinstance(location, dict)
-                                     and isinstance(location.get("lat"), (int, float))
-                                     and isinstance(location.get("lon"), (int, float))):
-        raise Rejected("invalid_item", "location must be an object with lat and lon.")
-    return answered_at, hint_used
 
 
 def _check_rules(team: Team, state: TeamState, run_ends_at: dt.datetime | None, task_state,
                  answered_at: dt.datetime, *, policy: PlayPolicy, now: dt.datetime) -> None:
     settings = state.settings
     if team.finished_at is not None:
-        raise Rejected("finished", "Your game is finished.")
+        raise Rejected("finished", msg("Euer Spiel ist beendet."))
     if run_ends_at is not None and (now > run_ends_at + policy.grace or answered_at > run_ends_at):
-        raise Rejected("window_closed", "The class run's play time is over.")
+        raise Rejected("window_closed", msg("Die Spielzeit der Klassenrallye ist vorbei."))
     limit = settings.get("time_limit_s")
     if limit and answered_at > team.joined_at + dt.timedelta(seconds=limit):
-        raise Rejected("time_limit", "The rally's time limit had passed.")
+        raise Rejected("time_limit", msg("Das Zeitlimit der Rallye war abgelaufen."))
     if state.is_locked(task_state.station_id):
-        raise Rejected("station_locked", "This station is still locked.")
+        raise Rejected("station_locked", msg("Diese Station ist noch gesperrt."))
     task_type = get_task_type(task_state.task["type"])
     if task_state.solved:
-        raise Rejected("already_solved", "This task is already solved.")
+        raise Rejected("already_solved", msg("Diese Aufgabe ist schon gelöst."))
     if task_state.submitted or (task_state.attempts and task_type.single_answer(task_state.task["config"])):
-        raise Rejected("already_submitted", "This task takes one answer, and it was given.")
+        raise Rejected("already_submitted", msg("Diese Aufgabe nimmt eine Antwort, und die ist schon gegeben."))
     attempts = settings.get("attempts_per_task")
     if attempts is not None and task_state.attempts >= attempts:
-        raise Rejected("attempts_exhausted", "No attempts are left for this task.")
+        raise Rejected("attempts_exhausted", msg("Für diese Aufgabe sind keine Versuche mehr übrig."))
 
 
 def _check_upload_reference(team: Team, task_state, media_id: str) -> None:
     row = db.session.get(Upload, media_id)
     if row is None or row.team_id != team.id or row.task_id != task_state.task["id"]:
-        raise Rejected("invalid_value", "Upload the file for this task first, then send its media_id.")
+        raise Rejected("invalid_value", msg("Erst die Datei zu dieser Aufgabe hochladen, dann ihre media_id senden."))
 
 
 def _points(state: TeamState, task_state, score, hint_used: bool) -> float | None:

@@ -11,6 +11,7 @@ from rallies.db import utcnow
 from rallies.models import Checkin, Team
 from rallies.play.state import load_state, snapshot_of, station_in, touch
 from rallies.play.writes import require_uuid, unlock_station, write_once
+from rallies.messages import msg
 
 
 def checkin(team: Team, *, client_id, station_id: int, lat: float, lon: float, accuracy_m: float,
@@ -22,9 +23,9 @@ def checkin(team: Team, *, client_id, station_id: int, lat: float, lon: float, a
     def create() -> Checkin:
         station = station_in(snapshot_of(team), station_id)
         if station is None:
-            raise NotFound("No such station in your rally.")
+            raise NotFound(msg("Diese Station gibt es in eurer Rallye nicht."))
         if station["unlock"]["mode"] != "location":
-            raise Invalid("This station is not unlocked by location.", code="not_a_location_station")
+            raise Invalid(msg("Diese Station wird nicht über den Ort freigeschaltet."), code="not_a_location_station")
         unlock = station["unlock"]
         distance = geodesic_m(lat, lon, unlock["lat"], unlock["lon"])
         inside = is_inside(distance, accuracy_m, unlock["radius_m"])

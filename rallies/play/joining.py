@@ -14,6 +14,7 @@ from rallies.errors import Conflict, Invalid, NotFound
 from rallies.models import ClassRun, Rally, RallyVersion, Team
 from rallies.play.policy import PlayPolicy
 from rallies.tokens import hash_secret, is_valid_join_code, new_secret, normalise_join_code
+from rallies.messages import msg
 
 log = logging.getLogger("rallies.play")
 
@@ -23,13 +24,13 @@ TEAM_NAME_MAX = 40
 def clean_team_name(raw) -> str:
     """Trimmed, inner whitespace collapsed, 1 to 40 characters."""
     if not isinstance(raw, str):
-        raise Invalid("A team name is required.", errors={"team_name": ["A team name is required."]})
+        raise Invalid(msg("Ein Teamname ist nötig."), errors={"team_name": [msg("Ein Teamname ist nötig.")]})
     name = " ".join(unicodedata.normalize("NFC", raw).split())
     if not 1 <= len(name) <= TEAM_NAME_MAX:
-        raise Invalid("The team name must have 1 to 40 characters.",
+        raise Invalid(msg("Der Teamname muss 1 bis 40 Zeichen haben."),
                       errors={"team_name": ["1 to 40 characters."]})
     if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise Invalid("The team name contains control characters.", errors={"team_name": ["No control characters."]})
+        raise Invalid(msg("Der Teamname enthält Steuerzeichen."), errors={"team_name": [msg("Keine Steuerzeichen.")]})
     return name
 
 
@@ -44,13 +45,13 @@ def find_join_target(code) -> tuple[ClassRun | None, Rally | None]:
     """The class run or public rally a join code belongs to; 422 when malformed, 404 when unknown."""
     normalised = normalise_join_code(code if isinstance(code, str) else "")
     if not is_valid_join_code(normalised):
-        raise Invalid("A join code has 6 to 8 letters and digits.", errors={"code": ["Not a valid join code."]})
+        raise Invalid(msg("Ein Beitrittscode hat 6 bis 8 Buchstaben und Ziffern."), errors={"code": [msg("Kein gültiger Beitrittscode.")]})
     run = db.session.scalar(db.select(ClassRun).filter_by(join_code=normalised))
     if run is not None:
         return run, None
     rally = db.session.scalar(db.select(Rally).filter_by(free_play_code=normalised))
     if rally is None or rally.visibility != "public" or rally.published_version_id is None:
-        raise NotFound("No class run or rally has this code.", code="unknown_code")
+        raise NotFound(msg("Keine Klassenrallye und keine Rallye hat diesen Code."), code="unknown_code")
     return None, rally
 
 
@@ -66,12 +67,12 @@ def join(code: str, team_name, *, policy: PlayPolicy, now: dt.datetime | None = 
     if admit is not None:
         admit()
     if run is not None and not run.starts_at <= now <= run.ends_at:
-        raise Conflict("This class run is not open for joining now.", code="run_not_open",
+        raise Conflict(msg("Dieser Klassenrallye kann man jetzt nicht beitreten."), code="run_not_open",
                        starts_at=run.starts_at.isoformat(), ends_at=run.ends_at.isoformat())
     name = clean_team_name(team_name)
     if is_blocked(name, policy.blocklist):
-        raise Invalid("Please choose another team name.", code="team_name_refused",
-                      errors={"team_name": ["This name is not allowed."]})
+        raise Invalid(msg("Bitte einen anderen Teamnamen wählen."), code="team_name_refused",
+                      errors={"team_name": [msg("Dieser Name ist nicht erlaubt.")]})
     if run is not None:
         team = Team(class_run_id=run.id, rally_id=run.rally_id, rally_version_id=run.rally_version_id,
                     name_scope=f"run:{run.id}", expires_at=run.ends_at + policy.grace)
@@ -89,12 +90,12 @@ def join(code: str, team_name, *, policy: PlayPolicy, now: dt.datetime | None = 
 
     team.station_order = station_order_for_team(version.snapshot, secret)
     if db.session.scalar(db.select(Team.id).filter_by(name_scope=team.name_scope, name_key=team.name_key)):
-        raise Conflict("Another team already has this name.", code="team_name_taken")
+        raise Conflict(msg("Ein anderes Team hat schon diesen Namen."), code="team_name_taken")
     try:
         with db.session.begin_nested():
             db.session.add(team)
     except IntegrityError:
-        raise Conflict("Another team already has this name.", code="team_name_taken") from None
+        raise Conflict(msg("Ein anderes Team hat schon diesen Namen."), code="team_name_taken") from None
     log.info("team %s joined %s", team.id, team.name_scope)
     return team, secret
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rallies.db import db
 from rallies.errors import NotFound
 from rallies.models import RallyVersion, Team
+from rallies.messages import msg
 
 
 def team_bundle(team: Team, rally_id: int, *, cache=None) -> tuple[bytes, str]:
@@ -12,7 +13,7 @@ def team_bundle(team: Team, rally_id: int, *, cache=None) -> tuple[bytes, str]:
     from rallies.bundle import cached_bundle
 
     if rally_id != team.rally_id:
-        raise NotFound("No such rally for your team.")
+        raise NotFound(msg("Diese Rallye gibt es für euer Team nicht."))
 
     def load() -> tuple[dict, int]:
         version = db.session.get(RallyVersion, team.rally_version_id)

@@ -11,6 +11,7 @@ from rallies.errors import NotFound
 from rallies.models import Scan, Station, Team
 from rallies.play.state import load_state, snapshot_of, station_in, touch
 from rallies.play.writes import require_uuid, unlock_station, write_once
+from rallies.messages import msg
 
 PAYLOAD_MAX = 500
 
@@ -37,7 +38,7 @@ def scan(team: Team, *, client_id, payload: str, scanned_at: dt.datetime, now: d
             live = short_codes.station_for_short_code(team.rally_id, payload)
         station = station_in(snapshot_of(team), live.id) if live is not None else None
         if station is None or station["unlock"]["mode"] != "qr":
-            raise NotFound("This code belongs to no station of your rally.", code="unknown_code")
+            raise NotFound(msg("Dieser Code gehört zu keiner Station eurer Rallye."), code="unknown_code")
         return Scan(team_id=team.id, client_id=client_id, station_id=station["id"], payload=stored_payload,
                     scanned_at=scanned_at, received_at=now)
 

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
+
 from rallies.db import db, utcnow
 from rallies.errors import Unauthorized
 from rallies.models import ClassRun, Team
 from rallies.tokens import hash_secret
+from rallies.messages import msg
+
+
+# Built once: the run's end comes along, so that judging answers needs no query of its own.
+TOKEN = (sa.select(Team, ClassRun.ends_at, ClassRun.starts_at, ClassRun.last_message_at)
+         .outerjoin(ClassRun, Team.class_run_id == ClassRun.id)
+         .where(Team.token_hash == sa.bindparam("token_hash")))
+TOKEN_LOCKED = TOKEN.with_for_update(of=Team).execution_options(populate_existing=True)
 
 
 def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, for_write: bool = False) -> Team:
@@ -19,22 +29,16 @@ def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, 
     scheme, _, secret = (header_value or "").partition(" ")
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret or len(secret) > 200:
-        raise Unauthorized("A team token is required: Authorization: Bearer <token>.")
-    # The run's end comes along, so that judging answers needs no query of its own.
-    query = (db.select(Team, ClassRun.ends_at, ClassRun.starts_at, ClassRun.last_message_at)
-             .outerjoin(ClassRun, Team.class_run_id == ClassRun.id)
-             .where(Team.token_hash == hash_secret(secret)))
+        raise Unauthorized(msg("Ein Team-Token ist nötig: Authorization: Bearer <token>."))
     postgres = for_write and dialect() == "postgresql"
-    if postgres:
-        query = query.with_for_update(of=Team).execution_options(populate_existing=True)
-    row = db.session.execute(query).first()
+    row = db.session.execute(TOKEN_LOCKED if postgres else TOKEN, {"token_hash": hash_secret(secret)}).first()
     if row is None:
-        raise Unauthorized("This team token is not valid.")
+        raise Unauthorized(msg("Dieser Team-Token ist ungültig."))
     team = row[0]
     team._run_ends_at = row[1]
     team._run_info = (row[2], row[1], row[3])  # for progress.run and progress.messages
     if now > team.expires_at:
-        raise Unauthorized("This team token has expired.", code="token_expired")
+        raise Unauthorized(msg("Dieser Team-Token ist abgelaufen."), code="token_expired")
     if postgres:
         team._locked_in = db.session().get_transaction()
     return team

@@ -12,6 +12,7 @@ from rallies.db import db
 from rallies.errors import Conflict, Invalid
 from rallies.models import StationUnlock, Team
 from rallies.play.team_auth import lock_team
+from rallies.messages import msg
 
 Row = TypeVar("Row")
 
@@ -30,7 +31,7 @@ def is_uuid(value) -> bool:
 def require_uuid(value) -> str:
     """The id in lower case; 422 when it is not a UUID."""
     if not is_uuid(value):
-        raise Invalid("The id must be a UUID.", errors={"id": ["Not a valid UUID."]})
+        raise Invalid(msg("Die id muss eine UUID sein."), errors={"id": [msg("Keine gültige UUID.")]})
     return str(value).lower()
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from .base import UNSCORED, InvalidValue, Score, TaskType, task_type
 from .schemas import StrictSchema
+from rallies.messages import msg
 
 
 class InfoConfigSchema(StrictSchema):
@@ -26,7 +27,7 @@ class InfoTask(TaskType):
     def parse_value(self, config: dict, value: Any) -> None:
         """Only null is an answer: there is nothing to say about an info."""
         if value is not None:
-            raise InvalidValue("An info task is answered with null.")
+            raise InvalidValue(msg("Eine Info-Aufgabe wird mit null beantwortet."))
         return None
 
     def score(self, config: dict, value: Any) -> Score:
@@ -35,8 +36,8 @@ class InfoTask(TaskType):
 
     def describe_value(self, config: dict, value: Any) -> str:
         """Every accepted answer means the same."""
-        return "read"
+        return msg("gelesen")
 
     def describe_solution(self, config: dict) -> str:
         """There is nothing to get right."""
-        return "no answer needed"
+        return msg("keine Antwort nötig")

@@ -10,6 +10,7 @@ from .. import geo
 from .base import RIGHT, WRONG, InvalidValue, Score, TaskType, task_type
 from .schemas import StrictSchema
 from .values import format_number, is_number
+from rallies.messages import msg
 
 MIN_RADIUS_M = 10
 MAX_RADIUS_M = 5000
@@ -33,13 +34,13 @@ class LocationTask(TaskType):
     def parse_value(self, config: dict, value: Any) -> dict[str, float]:
         """`{lat, lon, accuracy_m}`, all numbers, coordinates in range, accuracy not negative."""
         if not isinstance(value, dict):
-            raise InvalidValue("The answer must be an object with lat, lon and accuracy_m.")
+            raise InvalidValue(msg("Die Antwort muss ein Objekt mit lat, lon und accuracy_m sein."))
         missing = [key for key in VALUE_KEYS if key not in value]
         if missing:
-            raise InvalidValue(f"The answer lacks {', '.join(missing)}.")
+            raise InvalidValue(msg("Der Antwort fehlt: %(fields)s.", fields=", ".join(missing)))
         extra = sorted(set(value) - set(VALUE_KEYS))
         if extra:
-            raise InvalidValue(f"The answer has unknown keys: {', '.join(map(str, extra))}.")
+            raise InvalidValue(msg("Die Antwort hat unbekannte Schlüssel: %(keys)s.", keys=", ".join(map(str, extra))))
         try:
             lat, lon = geo.validate_lat_lon(value["lat"], value["lon"])
         except ValueError as error:
@@ -67,7 +68,8 @@ class LocationTask(TaskType):
 
     def describe_solution(self, config: dict) -> str:
         """The place and its radius."""
-        return f"within {format_number(config['radius_m'])} m of {config['lat']:.6f}, {config['lon']:.6f}"
+        return msg("im Umkreis von %(radius)s m um %(lat)s, %(lon)s", radius=format_number(config["radius_m"]),
+                   lat=f"{config['lat']:.6f}", lon=f"{config['lon']:.6f}")
 
     @staticmethod
     def _inside(config: dict, value: dict[str, float]) -> bool:

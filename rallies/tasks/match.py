@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from .base import RIGHT, InvalidValue, Score, TaskType, task_type
 from .schemas import MAX_OPTIONS, OptionSchema, StrictSchema, fill_ids
 from .shuffle import shuffled
+from rallies.messages import msg
 
 SIDES = ("left", "right")
 
@@ -23,7 +24,8 @@ class PairSchema(StrictSchema):
 class MatchConfigSchema(StrictSchema):
     """2..20 pairs; ids are unique across both sides, so an answer cannot mix them up."""
 
-    pairs = fields.List(fields.Nested(PairSchema), required=True, validate=validate.Length(2, MAX_OPTIONS))
+    pairs = fields.List(fields.Nested(PairSchema), required=True, validate=validate.Length(
+        2, MAX_OPTIONS, error=msg("%(min)s bis %(max)s Paare.")))
 
     @validates_schema
     def unique_ids(self, data: dict, **kwargs: Any) -> None:
@@ -64,7 +66,7 @@ class MatchTask(TaskType):
     def parse_value(self, config: dict, value: Any) -> dict[str, str]:
         """Every left id mapped to a right id; a right id may be used twice (and then scores so)."""
         if not isinstance(value, dict):
-            raise InvalidValue("The answer must be an object from left item ids to right item ids.")
+            raise InvalidValue(msg("Die Antwort muss ein Objekt von linken zu rechten Element-IDs sein."))
         left_ids = [pair["left"]["id"] for pair in config["pairs"]]
         right_ids = {pair["right"]["id"] for pair in config["pairs"]}
         unknown = [key for key in value if key not in left_ids]
@@ -72,7 +74,7 @@ class MatchTask(TaskType):
             raise InvalidValue(f"{unknown[0]!r} is not a left item of this task.")
         missing = [left_id for left_id in left_ids if left_id not in value]
         if missing:
-            raise InvalidValue(f"The left item {missing[0]!r} has no partner.")
+            raise InvalidValue(msg("Das linke Element %(item)s hat keinen Partner.", item=missing[0]))
         for left_id in left_ids:
             right_id = value[left_id]
             if not isinstance(right_id, str) or right_id not in right_ids:

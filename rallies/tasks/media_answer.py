@@ -9,6 +9,7 @@ from marshmallow import validate
 
 from .base import InvalidValue, Score, TaskType, task_type
 from .schemas import StrictSchema, Text
+from rallies.messages import msg
 
 PENDING = Score(correct=None, share=None, pending_review=True)
 
@@ -31,11 +32,11 @@ class MediaAnswerTask(TaskType):
     def parse_value(self, config: dict, value: Any) -> str:
         """A media_id (a UUID) in canonical form; whose upload it is, the answering service checks."""
         if not isinstance(value, str):
-            raise InvalidValue("The answer must be the media_id of an upload.")
+            raise InvalidValue(msg("Die Antwort muss die media_id eines Uploads sein."))
         try:
             return str(uuid.UUID(value))
         except ValueError as error:
-            raise InvalidValue("The answer must be the media_id of an upload.") from error
+            raise InvalidValue(msg("Die Antwort muss die media_id eines Uploads sein.")) from error
 
     def score(self, config: dict, value: str) -> Score:
         """Waits for the teacher."""
@@ -48,7 +49,8 @@ class MediaAnswerTask(TaskType):
     def describe_solution(self, config: dict) -> str:
         """The instructions the teacher grades by."""
         instructions = config.get("instructions")
-        return f"graded by the teacher: {instructions}" if instructions else "graded by the teacher"
+        return msg("bewertet von der Lehrkraft: %(instructions)s", instructions=instructions) if instructions \
+            else msg("bewertet von der Lehrkraft")
 
 
 @task_type("photo")

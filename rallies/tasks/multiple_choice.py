@@ -10,6 +10,7 @@ from .base import RIGHT, WRONG, Score, TaskType, task_type
 from .schemas import StrictSchema, fill_option_ids, option_list, raise_duplicate_ids
 from .single_choice import ChoiceOptionSchema, option_texts, public_choice
 from .values import require_id_list
+from rallies.messages import msg
 
 
 class MultipleChoiceConfigSchema(StrictSchema):
@@ -22,7 +23,7 @@ class MultipleChoiceConfigSchema(StrictSchema):
     def at_least_one_correct(self, data: dict, **kwargs: Any) -> None:
         raise_duplicate_ids(data["options"])
         if not any(option["correct"] for option in data["options"]):
-            raise ValidationError("At least one option must be correct.", "options")
+            raise ValidationError(msg("Mindestens eine Antwortmöglichkeit muss richtig sein."), "options")
 
     @post_load
     def generate_ids(self, data: dict, **kwargs: Any) -> dict:

@@ -10,6 +10,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from .base import RIGHT, WRONG, Score, TaskType, task_type
 from .schemas import StrictSchema, Text
 from .values import format_number, require_number
+from rallies.messages import msg
 
 
 def exact(number: float) -> Decimal:
@@ -30,9 +31,9 @@ class NumberConfigSchema(StrictSchema):
     def consistent(self, data: dict, **kwargs: Any) -> None:
         band = data["partial_band"]
         if band is not None and band <= data["tolerance"]:
-            raise ValidationError("The partial band must be wider than the tolerance.", "partial_band")
+            raise ValidationError(msg("Der Bereich für Teilpunkte muss breiter sein als die Toleranz."), "partial_band")
         if data["relative"] and data["value"] == 0:
-            raise ValidationError("A relative tolerance needs a value other than 0.", "relative")
+            raise ValidationError(msg("Eine relative Toleranz braucht einen Wert ungleich 0."), "relative")
 
     @post_load
     def no_empty_unit(self, data: dict, **kwargs: Any) -> dict:
@@ -85,7 +86,8 @@ class NumberTask(TaskType):
         """Like "1642 (±5)", "300 m (±10 %)", with the partial band when there is one."""
         spread = f"±{self._tolerance(config, config['tolerance'])}"
         if config["partial_band"] is not None:
-            spread += f", partly right up to ±{self._tolerance(config, config['partial_band'])}"
+            return msg("%(value)s (%(spread)s, teilweise richtig bis ±%(band)s)", value=self._with_unit(config, config["value"]),
+                       spread=spread, band=self._tolerance(config, config["partial_band"]))
         return f"{self._with_unit(config, config['value'])} ({spread})"
 
     @staticmethod

@@ -9,6 +9,7 @@ from marshmallow import post_load, validates_schema
 from .base import RIGHT, InvalidValue, Score, TaskType, task_type
 from .schemas import OptionSchema, StrictSchema, fill_option_ids, option_list, raise_duplicate_ids
 from .shuffle import shuffled
+from rallies.messages import msg
 
 
 class OrderConfigSchema(StrictSchema):
@@ -40,9 +41,9 @@ class OrderTask(TaskType):
         """Every option id exactly once, first to last."""
         ids = self.solution(config)
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise InvalidValue("The answer must be the list of option ids, first to last.")
+            raise InvalidValue(msg("Die Antwort muss die Liste der IDs der Antwortmöglichkeiten sein, von der ersten bis zur letzten."))
         if sorted(value) != sorted(ids):
-            raise InvalidValue("The answer must list every option of this task exactly once.")
+            raise InvalidValue(msg("Die Antwort muss jede Antwortmöglichkeit dieser Aufgabe genau einmal nennen."))
         return value
 
     def score(self, config: dict, value: list[str]) -> Score:

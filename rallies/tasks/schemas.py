@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from rallies.validation import error_paths  # noqa: F401 - re-exported for the task types
+from rallies.messages import msg
 
 MAX_OPTIONS = 20
 MAX_TEXT = 500
@@ -41,7 +42,8 @@ def item_id() -> fields.String:
 
 def option_list(schema: type[Schema], *, minimum: int = 2) -> fields.List:
     """A list of 2..20 nested options."""
-    return fields.List(fields.Nested(schema), required=True, validate=validate.Length(minimum, MAX_OPTIONS))
+    return fields.List(fields.Nested(schema), required=True, validate=validate.Length(
+        minimum, MAX_OPTIONS, error=msg("%(min)s bis %(max)s Antwortmöglichkeiten.")))
 
 
 class OptionSchema(StrictSchema):

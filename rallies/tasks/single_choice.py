@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from .base import RIGHT, WRONG, Score, TaskType, task_type
 from .schemas import StrictSchema, Text, fill_option_ids, item_id, label, option_list, raise_duplicate_ids
 from .values import require_option_id
+from rallies.messages import msg
 
 
 class ChoiceOptionSchema(StrictSchema):
@@ -42,7 +43,7 @@ class SingleChoiceConfigSchema(StrictSchema):
     def exactly_one_correct(self, data: dict, **kwargs: Any) -> None:
         raise_duplicate_ids(data["options"])
         if sum(option["correct"] for option in data["options"]) != 1:
-            raise ValidationError("Exactly one option must be correct.", "options")
+            raise ValidationError(msg("Genau eine Antwortmöglichkeit muss richtig sein."), "options")
 
     @post_load
     def generate_ids(self, data: dict, **kwargs: Any) -> dict:

@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from .base import UNSCORED, InvalidValue, Score, TaskType, task_type
 from .schemas import MAX_OPTIONS, OptionSchema, StrictSchema, Text, fill_option_ids, duplicate_id_errors
 from .values import format_number, is_number, require_option_id
+from rallies.messages import msg
 
 
 class ScaleSchema(StrictSchema):
@@ -37,7 +38,7 @@ class SurveyConfigSchema(StrictSchema):
     @validates_schema
     def options_or_scale(self, data: dict, **kwargs: Any) -> None:
         if ("options" in data) == ("scale" in data):
-            raise ValidationError("Give either options or a scale.", "_schema")
+            raise ValidationError(msg("Entweder Antwortmöglichkeiten oder eine Skala angeben."), "_schema")
         errors = duplicate_id_errors(data.get("options", []))
         if errors:
             raise ValidationError({"options": errors})
@@ -66,7 +67,7 @@ class SurveyTask(TaskType):
             return require_option_id(value, (option["id"] for option in config["options"]))
         scale = config["scale"]
         if not is_number(value) or value != int(value):
-            raise InvalidValue("The answer must be a whole number on the scale.")
+            raise InvalidValue(msg("Die Antwort muss eine ganze Zahl auf der Skala sein."))
         rating = int(value)
         if not scale["min"] <= rating <= scale["max"] or (rating - scale["min"]) % scale["step"]:
             raise InvalidValue(
@@ -93,4 +94,4 @@ class SurveyTask(TaskType):
 
     def describe_solution(self, config: dict) -> str:
         """There is none."""
-        return "no right answer (survey)"
+        return msg("keine richtige Antwort (Umfrage)")

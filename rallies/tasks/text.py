@@ -11,6 +11,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .base import NO_SOLUTION, RIGHT, WRONG, InvalidValue, Score, TaskType, task_type
 from .schemas import StrictSchema, Text
+from rallies.messages import msg
 
 MAX_LENGTH = 2000
 MAX_ACCEPTED = 50
@@ -61,7 +62,7 @@ class TextConfigSchema(StrictSchema):
     @validates_schema
     def answers_to_match(self, data: dict, **kwargs: Any) -> None:
         if not data["teacher_graded"] and not data["accepted_answers"]:
-            raise ValidationError("At least one accepted answer is needed unless a teacher grades.", "accepted_answers")
+            raise ValidationError(msg("Mindestens eine richtige Antwort ist nötig, außer die Lehrkraft bewertet."), "accepted_answers")
         empty = {
             index: ["Nothing is left of this answer once case, spaces and final punctuation are ignored."]
             for index, accepted in enumerate(data["accepted_answers"])
@@ -84,9 +85,9 @@ class TextTask(TaskType):
     def parse_value(self, config: dict, value: Any) -> str:
         """Any string up to the task's length cap, stored as typed."""
         if not isinstance(value, str):
-            raise InvalidValue("The answer must be a text.")
+            raise InvalidValue(msg("Die Antwort muss ein Text sein."))
         if len(value) > config["max_length"]:
-            raise InvalidValue(f"The answer is longer than {config['max_length']} characters.")
+            raise InvalidValue(msg("Die Antwort ist länger als %(count)s Zeichen.", count=config["max_length"]))
         return value
 
     def score(self, config: dict, value: str) -> Score:
@@ -110,8 +111,8 @@ class TextTask(TaskType):
     def describe_solution(self, config: dict) -> str:
         """The accepted answers, and how much is forgiven."""
         if config["teacher_graded"]:
-            return "graded by the teacher"
+            return msg("bewertet von der Lehrkraft")
         answers = " / ".join(config["accepted_answers"])
         if config["max_typos"]:
-            return f"{answers} (up to {config['max_typos']} typos)"
+            return msg("%(answers)s (bis zu %(typos)s Tippfehler)", answers=answers, typos=config["max_typos"])
         return answers

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .base import InvalidValue
+from rallies.messages import msg
 
 
 def is_number(value: Any) -> bool:
@@ -24,7 +25,7 @@ def require_number(value: Any, what: str = "The answer") -> int | float:
 def require_option_id(value: Any, known: Iterable[str]) -> str:
     """The value when it is one of the task's option ids, else InvalidValue."""
     if not isinstance(value, str):
-        raise InvalidValue("The answer must be an option id.")
+        raise InvalidValue(msg("Die Antwort muss die ID einer Antwortmöglichkeit sein."))
     if value not in set(known):
         raise InvalidValue(f"{value!r} is not an option of this task.")
     return value
@@ -33,12 +34,12 @@ def require_option_id(value: Any, known: Iterable[str]) -> str:
 def require_id_list(value: Any, known: Iterable[str]) -> list[str]:
     """The value when it is a list of distinct known ids, else InvalidValue."""
     if not isinstance(value, list):
-        raise InvalidValue("The answer must be a list of option ids.")
+        raise InvalidValue(msg("Die Antwort muss eine Liste von IDs von Antwortmöglichkeiten sein."))
     known_ids = set(known)
     seen: set[str] = set()
     for item in value:
         if not isinstance(item, str):
-            raise InvalidValue("The answer must be a list of option ids.")
+            raise InvalidValue(msg("Die Antwort muss eine Liste von IDs von Antwortmöglichkeiten sein."))
         if item not in known_ids:
             raise InvalidValue(f"{item!r} is not an option of this task.")
         if item in seen:

@@ -17,7 +17,7 @@ manage_api = ProblemApi(config_prefix="MANAGE")
 
 def init_manage_api(app: Flask) -> None:
     from server.manage import (
-        accounts_api, institutions_api, office_api, partnerships_api, rallies_api, runs_api,
+        accounts_api, institutions_api, office_api, partnerships_api, rallies_api, runs_api, workshops_api,
     )
 
     for key, value in api_config("MANAGE_", title="Rally management API",
@@ -30,6 +30,7 @@ def init_manage_api(app: Flask) -> None:
         "security": [{"bearerAuth": []}],
     })
     manage_api.init_app(app)
-    for module in (accounts_api, institutions_api, partnerships_api, rallies_api, runs_api, office_api):
+    for module in (accounts_api, institutions_api, partnerships_api, rallies_api, runs_api, office_api,
+                   workshops_api):
         csrf.exempt(module.blp)
         manage_api.register_blueprint(module.blp, url_prefix="/api/manage/v1")

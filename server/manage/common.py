@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from flask import Response, g, request
 
+from marshmallow import fields
+
+from client_api.problems import say
 from rallies.db import db
 from rallies.errors import Unauthorized
 from rallies.models import User
+from rallies.messages import msg
 
 _ENVIRON_KEY = "rallies.api_user"
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Bearer realm="manage"'}
@@ -28,7 +32,7 @@ def current_api_user() -> User:
         # Always from the header: Flask-Login would prefer a session cookie when one is present.
         user = load_user_from_bearer(request) or _session_user_with_csrf()
         if user is None:
-            raise Unauthorized("A valid personal API token is required (Authorization: Bearer <token>).",
+            raise Unauthorized(msg("Ein gültiger persönlicher API-Token ist nötig (Authorization: Bearer <token>)."),
                                headers=UNAUTHORIZED_HEADERS)
         request.environ[_ENVIRON_KEY] = user
         g._login_user = user  # so that flask_login.current_user agrees for the rest of the request
@@ -83,3 +87,10 @@ def rollback_on_error(response: Response) -> Response:
     if response.status_code >= 400:
         db.session.rollback()
     return response
+
+
+class Said(fields.String):
+    """A text for people (a Msg from the domain) in the request's language (Accept-Language)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(say(value))

@@ -19,6 +19,7 @@ from server.manage.schemas_directory import (
     PartnershipDetailSchema, PartnershipQuerySchema, PartnershipSchema, PartnershipUpdateSchema,
     RuleCheckSchema, TransitionSchema,
 )
+from rallies.messages import msg
 
 blp = Blueprint("manage_partnerships", __name__, description="Partnerships between schools and institutions")
 guard(blp)
@@ -94,7 +95,7 @@ def download_agreement(partnership_id):
     """The agreement PDF, for the office and the partnership's own parties."""
     partnership = _visible(current_api_user(), partnership_id)
     if not partnership.agreement_name:
-        raise NotFound("No agreement has been stored for this partnership.", code="no_agreement")
+        raise NotFound(msg("Für diese Partnerschaft ist keine Vereinbarung gespeichert."), code="no_agreement")
     return Response(
         media_storage().get(partnership.agreement_name), mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="partnership-{partnership.id}-agreement.pdf"',

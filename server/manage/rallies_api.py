@@ -22,6 +22,7 @@ from rallies.errors import Forbidden, NotFound, PreconditionFailed
 from rallies.media_library import add_media
 from rallies.models import Institution, MediaAsset, Partnership, Rally, School, Station, Task
 from rallies.runtime import media_limits, media_storage
+from client_api.problems import say
 from server.manage.common import commit, current_api_user, guard
 from server.manage.schemas_rallies import (
     AttachMediaSchema, ChangeGroupSchema, CopySchema, LibraryItemSchema, LibraryQuerySchema, CoverSchema, ImportFileSchema, ImportFormSchema, MediaAssetSchema,
@@ -30,6 +31,7 @@ from server.manage.schemas_rallies import (
     TaskOrderSchema,
     StationWriteSchema, TaskSchema, TaskWriteSchema, UnpublishSchema, VersionSchema,
 )
+from rallies.messages import msg
 
 blp = Blueprint("manage_rallies", __name__, description="Rallies, stations, tasks, media and QR codes")
 guard(blp)
@@ -73,7 +75,7 @@ def _check_if_match():
     current = rally_etag(rally)
     tags = [tag.strip().removeprefix("W/") for tag in expected.split(",")]
     if "*" not in tags and current not in tags:
-        raise PreconditionFailed("The rally was changed by someone else since you loaded it; reload to see the changes.",
+        raise PreconditionFailed(msg("Die Rallye wurde inzwischen von jemand anderem geändert; bitte neu laden."),
                                  current_etag=current)
 
 
@@ -122,11 +124,11 @@ def _own_owner(user, data: dict) -> Institution | School:
     if data.get("institution_id") is not None:
         owner = db.session.get(Institution, data["institution_id"])
         if owner is None or not can_author_for(user, institution_id=owner.id):
-            raise Forbidden("You edit the content of your own institutions only.")
+            raise Forbidden(msg("Sie bearbeiten nur Inhalte Ihrer eigenen Einrichtungen."))
         return owner
     owner = db.session.get(School, data.get("school_id") or 0)
     if owner is None or not can_author_for(user, school_id=owner.id):
-        raise Forbidden("You edit the content of your own schools only.")
+        raise Forbidden(msg("Sie bearbeiten nur Inhalte Ihrer eigenen Schulen."))
     return owner
 
 
@@ -139,7 +141,7 @@ def _partnership(data: dict) -> Partnership | None:
     if partnership is None:
         from rallies.errors import Invalid
 
-        raise Invalid("Only a registered, current partnership of the rally's owner can co-own it.",
+        raise Invalid(msg("Nur eine registrierte, laufende Partnerschaft der Eigentümerin kann Miteigentümerin sein."),
                       code="not_a_partnership", errors={"partnership_id": ["A registered partnership of the owner."]})
     return partnership
 
@@ -442,7 +444,7 @@ def regenerate_qr(station_id):
 @blp.response(200, content_type="application/pdf", description="A4: overview sheet, then one page per QR station.")
 def qr_kit(rally_id):
     _, rally = _rally_to_edit(rally_id)
-    pdf = qrcodes.kit_pdf(_public_url(), rally)
+    pdf = qrcodes.kit_pdf(_public_url(), rally, say=say)
     commit()
     return _download(pdf, "application/pdf", f"qr-kit-rally-{rally.id}.pdf")
 
@@ -526,7 +528,7 @@ def get_media(media_id):
     asset = db.session.get(MediaAsset, media_id)
     if asset is None or not (asset.institution_ids & user.institution_ids if user.role == "editor"
                              else asset.school_ids & user.school_ids):
-        raise NotFound("No such media.")
+        raise NotFound(msg("Diese Mediendatei gibt es nicht."))
     return asset
 
 

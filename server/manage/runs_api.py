@@ -18,8 +18,10 @@ from rallies import exports, live, results, run_messages, runs
 from rallies.access import may_see_uploads, readable_rally, visible_run
 from rallies.db import db
 from rallies.errors import Forbidden, Invalid, NotFound
+from rallies.messages import msg
 from rallies.models import ClassRun, Rally, RallyVersion, School, User
 from rallies.runtime import media_storage, setting
+from client_api.problems import say
 from server.manage.common import commit, current_api_user, guard
 from server.manage.schemas_runs import (
     CertificatesQuerySchema, CsvQuerySchema, ExportQuerySchema, GradedAnswerSchema, GradeSchema, MessageCreateSchema,
@@ -44,7 +46,7 @@ def _file(payload: bytes, mimetype: str, name: str):
 
 def _not_office(user: User) -> None:
     if user.role == "office":
-        raise Forbidden("The programme office sees aggregate figures only, never a class run.",
+        raise Forbidden(msg("Das Programmbüro sieht nur zusammengefasste Kennzahlen, nie eine Klassenrallye."),
                         code="aggregates_only")
 
 
@@ -56,7 +58,7 @@ def _run(run_id: int, *, teacher_only: bool = False, uploads: bool = False) -> t
     if teacher_only:
         runs.require_run_teacher(run, user)
     if uploads and not may_see_uploads(user, run):
-        raise Forbidden("The teacher has not shared the pupils' uploads with the institution.",
+        raise Forbidden(msg("Die Lehrkraft hat die Uploads der Schülerinnen und Schüler nicht mit der Einrichtung geteilt."),
                         code="uploads_not_shared")
     return user, run
 
@@ -114,17 +116,17 @@ def create_run(body):
     user = current_api_user()
     _not_office(user)
     if user.role != "teacher":
-        raise Forbidden("Only teachers start class runs.", code="not_a_teacher")
+        raise Forbidden(msg("Nur Lehrkräfte starten Klassenrallyes."), code="not_a_teacher")
     rally = readable_rally(user, db.session.get(Rally, body.pop("rally_id")))
     school_id = body.pop("school_id", None)
     if school_id is None:
         if len(user.schools) != 1:
-            raise Invalid("Say for which of your schools.", errors={"school_id": ["Required: you teach at several schools."]})
+            raise Invalid(msg("Bitte angeben, für welche Ihrer Schulen."), errors={"school_id": [msg("Pflichtfeld: Sie unterrichten an mehreren Schulen.")]})
         school = user.schools[0]
     else:
         school = db.session.get(School, school_id)
         if school is None:
-            raise Invalid("Unknown school.", errors={"school_id": ["Unknown school."]})
+            raise Invalid(msg("Unbekannte Schule."), errors={"school_id": [msg("Unbekannte Schule.")]})
     limits = {"max_retention_days": setting("RETENTION_DAYS_MAX"),
               "default_retention_days": setting("RETENTION_DAYS_DEFAULT")}
     if body.pop("start_now"):
@@ -247,7 +249,7 @@ def grade(body, answer_id):
     answer = results.get_answer(answer_id)
     run = answer.team.class_run
     if run is None:
-        raise NotFound("No such answer.")
+        raise NotFound(msg("Diese Antwort gibt es nicht."))
     visible_run(user, run)
     results.grade_answer(answer, body["points"], body["feedback"], user)
     commit()
@@ -285,7 +287,7 @@ def _stem(run: ClassRun) -> str:
 def export_xlsx(query, run_id):
     """The results as a spreadsheet (team names only)."""
     _, run = _run(run_id)
-    return _file(exports.results_xlsx(run, tz=query.get("tz")), XLSX, f"{_stem(run)}.xlsx")
+    return _file(exports.results_xlsx(run, tz=query.get("tz"), say=say), XLSX, f"{_stem(run)}.xlsx")
 
 
 @blp.route("/runs/<int:run_id>/export.csv", methods=["GET"])
@@ -294,7 +296,7 @@ def export_xlsx(query, run_id):
 def export_csv(query, run_id):
     """One view (teams, answers, tasks, survey) as CSV; `sep=;` for German spreadsheet programs."""
     _, run = _run(run_id)
-    payload = exports.results_csv(run, view=query["view"], sep=query["sep"], tz=query.get("tz"))
+    payload = exports.results_csv(run, view=query["view"], sep=query["sep"], tz=query.get("tz"), say=say)
     return _file(payload, "text/csv; charset=utf-8", f"{_stem(run)}-{query['view']}.csv")
 
 
@@ -316,7 +318,7 @@ def uploads_zip(run_id):
 def certificates(query, run_id):
     """Certificates for every team (or `team_id`'s), in ranking order."""
     _, run = _run(run_id)
-    payload = exports.certificates(run, team_id=query.get("team_id"), tz=query.get("tz"))
+    payload = exports.certificates(run, team_id=query.get("team_id"), tz=query.get("tz"), say=say)
     return _file(payload, "application/pdf", f"{_stem(run)}-certificates.pdf")
 
 
@@ -325,7 +327,7 @@ def certificates(query, run_id):
 def poster(run_id):
     """The classroom poster with the join code and a QR code of the join link (teachers only)."""
     _, run = _run(run_id, teacher_only=True)
-    return _file(exports.join_poster(run, public_url=setting("PUBLIC_URL")), "application/pdf",
+    return _file(exports.join_poster(run, public_url=setting("PUBLIC_URL"), say=say), "application/pdf",
                  f"{_stem(run)}-poster.pdf")
 
 
@@ -340,5 +342,5 @@ def runnable(rally_id):
     schools = []
     for school in (user.schools if user.role == "teacher" else []):
         school_ok, school_reason = runs.may_run(rally, user, school)
-        schools.append({"id": school.id, "name": school.name, "runnable": school_ok, "reason": school_reason})
+        schools.append({"id": school.id, "name": school.name, "runnable": school_ok, "reason": say(school_reason)})
     return {"runnable": ok, "reason": reason, "schools": schools}

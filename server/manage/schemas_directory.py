@@ -14,6 +14,7 @@ from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
 
 from rallies.models import ROLES, STATUSES
 from rallies.partnerships import TRANSITIONS
+from server.manage.common import Said
 
 
 _email = validate.Email()
@@ -164,7 +165,7 @@ class InstitutionSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String()
     kind = fields.String()
-    kind_label = fields.String()
+    kind_label = Said()
     municipal = fields.Boolean()
     address = fields.String()
     region = fields.String()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from rallies.exports import VIEWS
+from server.manage.common import Said
+from rallies.messages import msg
 
 
 class RunCreateSchema(Schema):
@@ -35,7 +37,7 @@ class RunCreateSchema(Schema):
         else:
             missing = [name for name in ("starts_at", "ends_at") if name not in data]
             if missing:
-                raise ValidationError({name: ["Missing data for required field."] for name in missing})
+                raise ValidationError({name: [msg("Pflichtfeld.")] for name in missing})
             if "minutes" in data:
                 raise ValidationError({"minutes": ["Only with start_now."]})
 
@@ -142,7 +144,7 @@ class RunListSchema(Schema):
 
 class RunnableSchema(Schema):
     runnable = fields.Boolean()
-    reason = fields.String()
+    reason = Said()
     schools = fields.List(fields.Dict(), metadata={"description": "Per school of the teacher: runnable and reason."})
 
 
@@ -329,7 +331,7 @@ class CertificatesQuerySchema(ExportQuerySchema):
 class FigureRowSchema(Schema):
     region = fields.String()
     institution_kind = fields.String()
-    institution_kind_label = fields.String()
+    institution_kind_label = Said()
     rallies_published = fields.Integer()
     runs_held = fields.Integer()
     teams = fields.Integer()

@@ -22,8 +22,10 @@ def home():
 
 
 def init_pages(app: Flask) -> None:
-    from server.pages import editor, library, office, office_accounts, site_plan, studio, teacher, visit  # noqa: F401 - studio, visit add routes
+    from server.pages import (  # noqa: F401 - site_plan, studio, visit add routes
+        editor, library, office, office_accounts, site_plan, studio, teacher, visit, workshop,
+    )
 
     app.register_blueprint(bp)
-    for module in (editor, teacher, office, office_accounts, library):
+    for module in (editor, teacher, office, office_accounts, library, workshop):
         app.register_blueprint(module.bp)

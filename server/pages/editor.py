@@ -19,6 +19,7 @@ from media.sniff import sniff
 from rallies import access, authoring, changes, media_library, publishing, qrcodes
 from rallies.library import LICENCE_NAMES, LICENCE_URLS
 from rallies.bundle import build_bundle
+from rallies.checklist import checklist
 from rallies.db import db
 from rallies.errors import DomainError, Invalid, NotFound
 from rallies.models import Partnership, Rally, Station, Task
@@ -32,6 +33,7 @@ from server.pages.forms_editor import (
     CopyRallyForm, CoverForm, ImportForm, MediaForm, NewRallyForm, NewStationForm, PublishForm,
     RallyForm, StationForm, TaskForm, row_count,
 )
+from rallies.messages import msg
 from server import tasktypes
 from server.tasktypes import ConfigSyntaxError
 
@@ -65,7 +67,7 @@ def _rally(rally_id: int) -> Rally:
 def _station(station_id: int) -> Station:
     station = db.session.get(Station, station_id)
     if station is None:
-        raise NotFound("No such station.")
+        raise NotFound(msg("Diese Station gibt es nicht."))
     access.editable_rally(current_user, station.rally)
     return station
 
@@ -73,7 +75,7 @@ def _station(station_id: int) -> Station:
 def _task(task_id: int) -> Task:
     task = db.session.get(Task, task_id)
     if task is None:
-        raise NotFound("No such task.")
+        raise NotFound(msg("Diese Aufgabe gibt es nicht."))
     access.editable_rally(current_user, task.station.rally)
     return task
 
@@ -111,10 +113,10 @@ def _upload(form, rally: Rally, *, image_only: bool = False):
     """Store an uploaded rally file; an image without alternative text is refused before storing."""
     data = form.file.data.read()
     if image_only and not _is_image(data):
-        raise Invalid("The cover must be an image (JPEG, PNG, WebP or GIF).", code="not_an_image",
+        raise Invalid(msg("Das Titelbild muss ein Bild sein (JPEG, PNG, WebP oder GIF)."), code="not_an_image",
                       errors={"file": [_("Bitte eine Bilddatei.")]})
     if not (form.alt.data or "").strip() and _is_image(data):
-        raise Invalid("Every image needs an alternative text.", code="alt_required",
+        raise Invalid(msg("Jedes Bild braucht einen Alternativtext."), code="alt_required",
                       errors={"alt": [_("Beschreiben Sie das Bild für Menschen, die es nicht sehen.")]})
     asset = media_library.add_media(data, storage=media_storage(), limits=media_limits(),
                                     institution_id=rally.institution_id, school_id=rally.school_id)
@@ -270,9 +272,29 @@ def describe_problems(rally: Rally, problems: dict[str, list[str]]) -> list[str]
     return lines
 
 
+# --- The publish checklist, with the place to fix each item ---------------------------
+
+def _fix_url(rally, item) -> str:
+    """Where to fix a checklist item: the studio's station or task (the classic page without JS)."""
+    anchor = f"task-{item.task_id}" if item.task_id else (f"station-{item.station_id}" if item.station_id else "stations")
+    return url_for("editor.editor_studio", rally_id=rally.id) + f"#{anchor}"
+
+
+def checklist_view(rally) -> list[dict]:
+    """The checklist in the reader's language, each item with its link."""
+    return [{"code": item.code, "text": item.message.render(_), "blocking": item.blocking, "path": item.path,
+             "station_id": item.station_id, "task_id": item.task_id, "field": item.field,
+             "url": _fix_url(rally, item),
+             "page_url": (url_for("editor.editor_task", task_id=item.task_id) if item.task_id else
+                          url_for("editor.editor_station", station_id=item.station_id) if item.station_id else
+                          url_for("editor.editor_rally", rally_id=rally.id))}
+            for item in checklist(rally)]
+
+
 def _render_rally(rally: Rally, status: int = 200, *, form=None, cover_form=None, station_form=None,
                   publish_form=None, publish_errors=None):
     exchange = _exchange()
+    checklist_items = checklist_view(rally)
     return render_template(
         "pages/editor/rally.html", rally=rally,
         form=form or RallyForm.for_rally(rally),
@@ -280,7 +302,9 @@ def _render_rally(rally: Rally, status: int = 200, *, form=None, cover_form=None
         station_form=station_form or NewStationForm(formdata=None),
         publish_form=_publish_form(rally, publish_form),
         change_list=changes.change_list(rally), licences=LICENCE_NAMES, licence_urls=LICENCE_URLS,
-        problems=describe_problems(rally, publishing.publish_problems(rally)),
+        problems=describe_problems(rally, {path: messages for path, messages in publishing.publish_problems(rally).items()
+                                           if path not in {item["path"] for item in checklist_items}}),
+        checklist=checklist_items,
         publish_errors=publish_errors, reorder=_reorder_targets(rally),
         qr_count=sum(1 for s in rally.stations if s.unlock_mode == "qr"),
         can_export=bool(exchange and hasattr(exchange, "export_rally")),
@@ -405,7 +429,7 @@ def _public_url() -> str:
 def editor_rally_qr_kit(rally_id: int):
     rally = _rally(rally_id)
     try:
-        pdf = qrcodes.kit_pdf(_public_url(), rally)
+        pdf = qrcodes.kit_pdf(_public_url(), rally, say=say)
     except DomainError as error:
         flash(f"{say(error.message)} " + _("Diese Rallye hat keine QR-Stationen."), "error")
         return redirect(url_for("editor.editor_rally", rally_id=rally.id))
@@ -478,7 +502,7 @@ def editor_station_media_delete(station_id: int, link_id: int):
 def editor_station_qr(station_id: int):
     station = _station(station_id)
     if station.unlock_mode != "qr" or not station.qr_token:
-        raise NotFound("This station has no QR code.")
+        raise NotFound(msg("Diese Station hat keinen QR-Code."))
     response = send_file(io.BytesIO(qrcodes.station_png(_public_url(), station)), mimetype="image/png")
     response.headers["Cache-Control"] = "private, no-cache"
     return response
@@ -490,8 +514,8 @@ def editor_station_sign(station_id: int):
     """One station's printable sign (QR code and short code), e.g. after regenerating its code."""
     station = _station(station_id)
     if station.unlock_mode != "qr" or not station.qr_token:
-        raise NotFound("This station has no QR code.")
-    pdf = qrcodes.sign_pdf(_public_url(), station)
+        raise NotFound(msg("Diese Station hat keinen QR-Code."))
+    pdf = qrcodes.sign_pdf(_public_url(), station, say=say)
     db.session.commit()  # the code counts as printed (publish checklist)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"station-{station.id}-schild.pdf")
@@ -599,7 +623,12 @@ def _save_task(station: Station, task_type: str, task: Task | None):
         return _render_task(station, task_type, 422, task=task if task is not None and task.id else None, form=form,
                             config=config, config_errors=config_errors, errors=leftovers, raw_json=raw_json)
     db.session.commit()
-    flash(_("Aufgabe gespeichert."), "success")
+    if not (task.prompt_md or "").strip():
+        # Saved, but not valid for a class: the publish checklist lists it too.
+        flash(_("Gespeichert, aber der Aufgabentext fehlt noch – so lässt sich die Rallye nicht veröffentlichen."),
+              "error")
+    else:
+        flash(_("Aufgabe gespeichert."), "success")
     return redirect(url_for("editor.editor_task", task_id=task.id))
 
 
@@ -609,7 +638,7 @@ def editor_task_new(station_id: int):
     station = _station(station_id)
     task_type = request.values.get("type", "")
     if task_type not in REGISTRY:
-        raise NotFound("Unknown task type.")
+        raise NotFound(msg("Unbekannter Aufgabentyp."))
     if request.method == "GET":
         return _render_task(station, task_type)
     return _save_task(station, task_type, None)

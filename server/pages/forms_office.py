@@ -9,27 +9,20 @@ from wtforms import BooleanField, DateField, FieldList, Form, FormField, Integer
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from rallies.models import ADMITTED_KINDS, REFUSED_KINDS
+from rallies.models.institutions import kind_name
+from server.i18n import say
 from server.pages.forms_editor import LocalFloatField
 
-KIND_LABELS_DE = {
-    "archive": "Archiv", "library": "Bibliothek", "stage": "Bühne / Theater", "memorial_site": "Gedenkstätte",
-    "media_centre": "Medienzentrum", "museum": "Museum", "music_school": "Musikschule",
-    "environmental_education": "Umwelt- oder Naturwissenschaftsbildung", "sports_club": "Sportverein",
-    "adult_education": "Volkshochschule / Erwachsenenbildung", "kindergarten": "Kindergarten", "day_care": "Kita",
-}
-
-
 def kind_label(kind: str) -> str:
-    english = ADMITTED_KINDS.get(kind) or kind.replace("_", " ")
-    german = KIND_LABELS_DE.get(kind)
-    return f"{german} ({english})" if german and german != english else english
+    """An institution kind's name in the reader's language, said once."""
+    return say(kind_name(kind))
 
 
 def kind_choices() -> dict[str, list[tuple[str, str]]]:
     """Admitted kinds, and the refused ones (so that choosing them shows why they are refused)."""
     return {
-        _l("Zugelassen"): [(kind, kind_label(kind)) for kind in ADMITTED_KINDS],
-        _l("Nicht zugelassen"): [(kind, kind_label(kind)) for kind in REFUSED_KINDS],
+        str(_l("Zugelassen")): [(kind, kind_label(kind)) for kind in ADMITTED_KINDS],
+        str(_l("Nicht zugelassen")): [(kind, kind_label(kind)) for kind in REFUSED_KINDS],
     }
 
 
@@ -46,7 +39,7 @@ ACTION_LABELS = {
 
 
 class _PlaceFields(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Adresse"), validators=[Length(max=300)])
     region = StringField(_l("Region (Bezirk)"), validators=[Length(max=120)])
     lat = LocalFloatField(_l("Breite"), validators=[Optional(), NumberRange(-90, 90)])
@@ -58,7 +51,7 @@ class _PlaceFields(FlaskForm):
 
 
 class InstitutionForm(_PlaceFields):
-    kind = SelectField(_l("Art"), choices=kind_choices(), default="museum")
+    kind = SelectField(_l("Art"), choices=kind_choices, default="museum")
     municipal = BooleanField(_l("Kommunal (städtisch)"), default=True)
 
     def service_fields(self) -> dict:

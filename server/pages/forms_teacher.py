@@ -22,9 +22,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, St
 
 from rallies.validation import TIME_MESSAGE, time_in_bounds
 
-from server.formatting import DecimalField
+from server.formatting import DecimalField, zone
 
-LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+LOCAL_ZONE = ZoneInfo("Europe/Berlin")  # the default; `zone()` reads TIMEZONE
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -36,7 +36,7 @@ def local_to_utc(value: dt.datetime | None) -> dt.datetime | None:
     """
     if value is None:
         return None
-    return value.replace(tzinfo=LOCAL_ZONE).astimezone(dt.timezone.utc)
+    return value.replace(tzinfo=zone()).astimezone(dt.timezone.utc)
 
 
 def utc_to_local(value: dt.datetime | None) -> dt.datetime | None:
@@ -45,7 +45,7 @@ def utc_to_local(value: dt.datetime | None) -> dt.datetime | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(LOCAL_ZONE).replace(tzinfo=None, second=0, microsecond=0)
+    return value.astimezone(zone()).replace(tzinfo=None, second=0, microsecond=0)
 
 
 CommaFloatField = DecimalField  # "2,5" and "2.5" alike; shown in the reader's way

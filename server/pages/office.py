@@ -25,6 +25,7 @@ from server.pages.forms_office import (
     ACTION_LABELS, STATUS_LABELS, AgreementForm, InstitutionForm, PartnershipForm, SchoolForm, TransitionForm,
     WithdrawForm, kind_label,
 )
+from rallies.messages import msg
 
 bp = Blueprint("office", __name__)
 
@@ -258,11 +259,11 @@ def office_partnership_agreement(partnership_id: int):
 def office_partnership_agreement_pdf(partnership_id: int):
     partnership = partnerships.get_partnership(partnership_id)
     if not partnership.agreement_name:
-        raise NotFound("No agreement has been uploaded.")
+        raise NotFound(msg("Es ist keine Vereinbarung hochgeladen."))
     try:
         data = media_storage().get(partnership.agreement_name)
     except (FileNotFoundError, KeyError):
-        raise NotFound("The agreement file is missing from storage.") from None
+        raise NotFound(msg("Die Datei der Vereinbarung fehlt im Speicher.")) from None
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=f"kooperationsvereinbarung-{partnership.id}.pdf")
 
@@ -334,7 +335,7 @@ def office_rallies():
 def office_rally_withdraw(rally_id: int):
     rally = db.session.get(Rally, rally_id)
     if rally is None:
-        raise NotFound("No such rally.")
+        raise NotFound(msg("Diese Rallye gibt es nicht."))
     form = WithdrawForm()
     return submit(lambda: publishing.unpublish(rally, actor=current_user, reason=form.reason.data),
                   form=form, default_field="reason",
@@ -364,5 +365,5 @@ def office_figures_csv():
     if monitoring is None or not hasattr(monitoring, "figures_csv"):
         abort(404)
     sep = ";" if request.args.get("sep") == "semicolon" else ","
-    data = monitoring.figures_csv(monitoring.figures(), sep=sep)
+    data = monitoring.figures_csv(monitoring.figures(), sep=sep, say=say)
     return send_file(io.BytesIO(data), mimetype="text/csv", as_attachment=True, download_name="kennzahlen.csv")

@@ -13,38 +13,21 @@ from __future__ import annotations
 import json
 
 from flask import jsonify, make_response, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from rallies import publishing
-from rallies.checklist import checklist
 from rallies.errors import NotFound
 from rallies.tasks import REGISTRY
 from server import geocoding, tasktypes
-from server.pages.editor import _rally, bp, editor_only
+from server.pages.editor import _rally, bp, checklist_view, editor_only
 from server.pages.forms_editor import TaskForm, row_count
 from server.player import player_page
 from server.security import CSP
 from server.tasktypes import ConfigSyntaxError
+from rallies.messages import msg
 
 PHONE = {"width": 390, "height": 844}
-
-
-def _fix_url(rally, item) -> str:
-    """Where to fix a checklist item: the studio's station or task (the classic page without JS)."""
-    anchor = f"task-{item.task_id}" if item.task_id else (f"station-{item.station_id}" if item.station_id else "stations")
-    return url_for("editor.editor_studio", rally_id=rally.id) + f"#{anchor}"
-
-
-def checklist_view(rally) -> list[dict]:
-    """The checklist in the reader's language, each item with its link."""
-    return [{"code": item.code, "text": item.message.render(_), "blocking": item.blocking,
-             "station_id": item.station_id, "task_id": item.task_id, "field": item.field,
-             "url": _fix_url(rally, item),
-             "page_url": (url_for("editor.editor_task", task_id=item.task_id) if item.task_id else
-                          url_for("editor.editor_station", station_id=item.station_id) if item.station_id else
-                          url_for("editor.editor_rally", rally_id=rally.id))}
-            for item in checklist(rally)]
 
 
 @bp.route("/editor/rallies/<int:rally_id>/studio")
@@ -56,7 +39,7 @@ def editor_studio(rally_id: int):
     return render_template(
         "pages/editor/studio.html", rally=rally, station=station, task_types=tasktypes.choices(),
         task_label=tasktypes.label, checklist=checklist_view(rally), phone=PHONE,
-        geocoder=geocoding.enabled(), center=_centre(rally),
+        geocoder=geocoding.enabled(), center=_centre(rally), phone_lang=str(get_locale() or "de"),
         studio_config=json.dumps({
             "rallyId": rally.id, "api": "/api/manage/v1",
             "phoneUrl": url_for("editor.editor_phone", rally_id=rally.id),
@@ -64,13 +47,14 @@ def editor_studio(rally_id: int):
             "checklistUrl": url_for("editor.editor_checklist", rally_id=rally.id),
             "geocodeUrl": url_for("editor.editor_geocode") if geocoding.enabled() else None,
             "center": _centre(rally), "selected": station.id if station else None,
+            "phoneLang": str(get_locale() or "de"),
             "labels": dict(tasktypes.choices()),
         }),
     )
 
 
 def _centre(rally) -> list[float] | None:
-    for lat, lon in [(rally.start_lat, rally.start_lon), (rally.institution.lat, rally.institution.lon),
+    for lat, lon in [(rally.start_lat, rally.start_lon), (rally.owner.lat, rally.owner.lon),
                      *((s.lat, s.lon) for s in rally.stations)]:
         if lat is not None and lon is not None:
             return [lat, lon]
@@ -82,7 +66,7 @@ def _centre(rally) -> list[float] | None:
 def editor_task_editor(type: str):  # noqa: A002 - the URL's word
     """GET: the type's editor partial for a config (JSON in `config`); POST: the posted form as a config."""
     if type not in REGISTRY:
-        raise NotFound("Unknown task type.")
+        raise NotFound(msg("Unbekannter Aufgabentyp."))
     ui = tasktypes.ui(type)
     if request.method == "POST":
         try:
@@ -94,7 +78,9 @@ def editor_task_editor(type: str):  # noqa: A002 - the URL's word
     except ValueError:
         config = None
     config = config if isinstance(config, dict) else ui.empty_config()
+    rally = _rally(request.args.get("rally", type=int) or 0)  # partials may show the rally's place
     return render_template(ui.editor_template, cfg=config, cerr={}, row_count=row_count, task=None, task_type=type,
+                           rally=rally,
                            config_json=json.dumps(config, ensure_ascii=False, indent=2), form=TaskForm(formdata=None))
 
 

@@ -25,12 +25,15 @@ from rallies.errors import DomainError, NotFound
 from rallies.models import ClassRun, Rally
 from rallies.runtime import media_storage, setting
 from server.auth import role_required
+from server.formatting import format_clock, format_day, format_number, format_when, zone
+from server.i18n import say
 from server.i18n import say
 from server.pages.actions import submit
 from server.pages.forms import attach_errors
 from server.pages.forms_teacher import (
     LOCAL_ZONE, DeleteRunForm, EditWindowForm, GradeForm, NewRunForm, RetentionForm, utc_to_local,
 )
+from rallies.messages import msg
 
 bp = Blueprint("teacher", __name__)
 
@@ -76,18 +79,19 @@ def _file_stem(run: ClassRun, what: str) -> str:
 
 
 @bp.app_template_filter("teacher_time")
-def teacher_time(value: dt.datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
-    """A stored UTC time as Berlin wall-clock time for people."""
-    local = utc_to_local(value)
-    return local.strftime(fmt) if local else "–"
+def teacher_time(value: dt.datetime | None, fmt: str | None = None) -> str:
+    """A stored UTC time in the operator's zone and the reader's locale (the same as office and editor pages)."""
+    if fmt == "%d.%m.%Y":
+        return format_day(value)
+    if fmt == "%H:%M":
+        return format_clock(value)
+    return format_when(value)
 
 
 @bp.app_template_filter("teacher_points")
 def teacher_points(value) -> str:
-    """10.0 → "10", 2.5 → "2,5"."""
-    if value is None:
-        return "–"
-    return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    """10.0 → "10", 2.5 → "2,5" (German) or "2.5" (English)."""
+    return format_number(value)
 
 
 @bp.app_template_filter("teacher_duration")
@@ -140,7 +144,7 @@ def teacher_rallies():
 
 def _default_window() -> tuple[dt.datetime, dt.datetime]:
     """Three hours from the next full hour (Berlin time), or from 9:00 tomorrow outside school hours."""
-    now = dt.datetime.now(LOCAL_ZONE).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+    now = dt.datetime.now(zone()).replace(minute=0, second=0, microsecond=0, tzinfo=None)
     start = now + dt.timedelta(hours=1)
     if not 7 <= start.hour <= 15:
         day = start.date() if start.hour < 7 else start.date() + dt.timedelta(days=1)
@@ -280,7 +284,7 @@ def teacher_run_poster(run_id: int):
     run = _run(run_id)
     if run.purged_at is not None:
         return _gone(run)
-    pdf = exports.join_poster(run, public_url=setting("PUBLIC_URL"))
+    pdf = exports.join_poster(run, public_url=setting("PUBLIC_URL"), say=say)
     return _attachment(pdf, f"{_file_stem(run, 'plakat')}.pdf", "application/pdf")
 
 
@@ -304,7 +308,7 @@ def _live_summary(progress: dict) -> dict:
     return {"state": progress["state"], "state_label": STATE_LABELS.get(progress["state"], progress["state"]),
             "teams_total": progress["teams_total"], "teams_finished": progress["teams_finished"],
             "pending_review": progress["pending_review"],
-            "updated": dt.datetime.now(LOCAL_ZONE).strftime("%H:%M:%S")}
+            "updated": format_clock(dt.datetime.now(dt.timezone.utc), with_seconds=True)}
 
 
 @bp.route("/teacher/runs/<int:run_id>/live")
@@ -327,7 +331,7 @@ def teacher_live_json(run_id: int):
     """What the live page's script polls; uses the page session (GET only, changes nothing)."""
     run = _run(run_id)
     if run.purged_at is not None:
-        raise NotFound("The pupil data of this class run has been deleted.")
+        raise NotFound(msg("Die Daten der Schülerinnen und Schüler dieser Klassenrallye sind gelöscht."))
     progress = results_service.live_progress(run)
     response = jsonify({**_live_summary(progress), "teams": _live_rows(progress)})
     response.headers["Cache-Control"] = "no-store"
@@ -375,7 +379,7 @@ def teacher_grade(run_id: int, answer_id: int):
         return _gone(run)
     answer = results_service.get_answer(answer_id)
     if results_service.run_of_answer(answer).id != run.id:
-        raise NotFound("No such answer.")
+        raise NotFound(msg("Diese Antwort gibt es nicht."))
     form = GradeForm(prefix=f"a{answer_id}")
     team = answer.team
     args = {"offen": "1"} if request.args.get("offen") == "1" else {}
@@ -420,7 +424,7 @@ def teacher_results_xlsx(run_id: int):
     run = _run(run_id)
     if run.purged_at is not None:
         return _gone(run)
-    data = exports.results_xlsx(run)
+    data = exports.results_xlsx(run, say=say)
     return _attachment(data, f"{_file_stem(run, 'ergebnisse')}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -435,7 +439,7 @@ def teacher_results_csv(run_id: int):
     view = request.args.get("view", "teams")
     sep = request.args.get("sep", ",")
     try:
-        data = exports.results_csv(run, view=view, sep=sep)
+        data = exports.results_csv(run, view=view, sep=sep, say=say)
     except DomainError as error:
         flash(say(error.message), "error")
         return redirect(url_for("teacher.teacher_results", run_id=run.id))
@@ -450,7 +454,7 @@ def teacher_uploads_zip(run_id: int):
     if run.purged_at is not None:
         return _gone(run)
     if not access.may_see_uploads(_actor(), run):
-        raise NotFound("No such class run.")
+        raise NotFound(msg("Diese Klassenrallye gibt es nicht."))
     entries = exports.upload_entries(run)
     stream = exports.stream_zip(entries, storage=media_storage())
     return _attachment(stream_with_context(stream), f"{_file_stem(run, 'uploads')}.zip", "application/zip")
@@ -464,7 +468,7 @@ def teacher_certificates(run_id: int):
     if run.purged_at is not None:
         return _gone(run)
     try:
-        pdf = exports.certificates(run)
+        pdf = exports.certificates(run, say=say, day=format_day)
     except DomainError as error:
         flash(_("Keine Urkunden: %(reason)s", reason=say(error.message)), "error")
         return redirect(url_for("teacher.teacher_results", run_id=run.id))

@@ -35,6 +35,7 @@ from server.i18n import say
 from server.pages.teacher import bp
 from server.pages.forms_teacher import LOCAL_ZONE
 from server.pages.forms_visit import EmptyForm, MessageForm, RankingSettingForm, RunEndForm, StartNowForm
+from rallies.messages import msg
 
 _wait_slots: dict[int, threading.BoundedSemaphore] = {}
 _wait_slots_lock = threading.Lock()
@@ -287,7 +288,7 @@ def teacher_live_updates(run_id: int):
     """The live page's pushed updates: `?v=<version>` waits briefly for a change (see module docstring)."""
     run = _run(run_id)
     if run.purged_at is not None:
-        raise NotFound("The pupil data of this class run has been deleted.")
+        raise NotFound(msg("Die Daten der Schülerinnen und Schüler dieser Klassenrallye sind gelöscht."))
     seen = request.args.get("v", "")
     retry_ms = int(setting("LIVE_POLL_SECONDS")) * 1000
     if seen and shared_version(run) == seen:

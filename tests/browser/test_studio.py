@@ -145,6 +145,8 @@ def test_farben_der_moderne_is_built_in_the_studio_within_30_inputs_and_3_page_l
     page.fill("input[name=email]", editor_account.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url("**/editor/rallies")
+    page.wait_for_load_state("load")  # signing in is not part of building the rally
 
     author = Author(page)  # counting starts here, on the way to the rally list
     page.goto(live_server("/editor/rallies"))
@@ -189,3 +191,93 @@ def _assert_stored(live_server):
     assert [o["text"] for o in order.config["options"]] == ["Der Schrei", "Guernica", "Campbell's Soup Cans"]
     assert stations[1].tasks[0].config["teacher_graded"] is True
     assert stations[2].tasks[0].config["value"] == 12
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1024, "height": 768}],
+                         ids=["phone", "tablet"])
+def test_editor_pages_and_the_studio_fit_the_screen_without_sideways_scrolling(browser, live_server, editor_account,
+                                                                              viewport):
+    from rallies import authoring
+    from rallies.db import db
+
+    institution = editor_account.institutions[0]
+    rally = authoring.create_rally(institution, actor=editor_account, title="Farben der Moderne",
+                                   about="Kunsthalle, Klassen 7–9, Farbe in der Moderne")
+    station = authoring.add_station(rally, actor=editor_account, title="Skulpturengarten mit sehr langem Namen",
+                                    unlock_mode="location", lat=52.52, lon=13.40, radius_m=30)
+    other = authoring.add_station(rally, actor=editor_account, title="Eingangshalle")
+    authoring.update_station(other, actor=editor_account, conditions=[{"after_station": station.id}])
+    task = authoring.add_task(station, actor=editor_account, type="single_choice", prompt_md="Welche Farbe?", points=10,
+                              config={"options": [{"text": "Blau", "correct": True}, {"text": "Grün"}]})
+    db.session.commit()
+
+    context = browser.new_context(viewport=viewport, locale="de-DE")
+    context.route("**/*.tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(live_server("/login"))
+    page.fill("input[name=email]", editor_account.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    for path in ("/editor/rallies", f"/editor/rallies/{rally.id}", f"/editor/stations/{station.id}",
+                 f"/editor/tasks/{task.id}", f"/editor/rallies/{rally.id}/studio?station={station.id}"):
+        page.goto(live_server(path))
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{path} is {width}px wide at {viewport['width']}px"
+    expect(page.locator("#studio.live")).to_be_visible()
+    context.close()
+
+
+def test_undo_keyboard_moves_and_a_second_author_in_the_studio(browser, live_server, editor_account):
+    """Delete with undo, move a station with its keyboard button, and a stale page after another author's change."""
+    from rallies import authoring
+    from rallies.db import db
+    from rallies.models import Rally
+
+    institution = editor_account.institutions[0]
+    rally = authoring.create_rally(institution, actor=editor_account, title="Farben der Moderne",
+                                   about="Kunsthalle, Klassen 7–9, Farbe in der Moderne")
+    hall = authoring.add_station(rally, actor=editor_account, title="Eingangshalle")
+    authoring.add_station(rally, actor=editor_account, title="Garten")
+    authoring.add_task(hall, actor=editor_account, type="text", prompt_md="Was seht ihr zuerst?", points=5,
+                       config={"teacher_graded": True})
+    db.session.commit()
+
+    context = browser.new_context(viewport=TABLET_OR_DESKTOP, locale="de-DE")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(live_server("/login"))
+    page.fill("input[name=email]", editor_account.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(live_server(f"/editor/rallies/{rally.id}/studio"))
+    expect(page.locator("#studio.live")).to_be_visible()
+
+    # Delete the task, then undo: it is back, with its text.
+    page.click("#task-list .task button.danger")
+    expect(page.locator("#task-list .task")).to_have_count(0)
+    page.click("#studio-banner button:has-text('Rückgängig')")
+    expect(page.locator("#task-list .task")).to_contain_text("Was seht ihr zuerst?")
+
+    # The keyboard's way to drag: "Garten: nach oben".
+    page.click("button[aria-label='Garten: nach oben']")
+    expect(page.locator("#station-list li").first).to_contain_text("Garten")
+    expect(page.locator("button[aria-label='Garten: nach unten']")).to_be_focused()
+    page.evaluate("window.studioIdle()")
+    db.session.expire_all()
+    assert [s.title for s in db.session.get(Rally, rally.id).stations] == ["Garten", "Eingangshalle"]
+
+    # Someone else renames a station meanwhile; this page's next change is refused and explained.
+    stored = db.session.get(Rally, rally.id)
+    authoring.update_station(stored.stations[1], actor=editor_account, title="Foyer")
+    db.session.commit()
+    page.fill("#station-title", "Garten der Skulpturen")
+    banner = page.locator("#studio-banner")
+    expect(banner).to_contain_text("Jemand anderes hat diese Rallye gerade geändert.")
+    expect(banner).to_contain_text("Foyer")
+    db.session.expire_all()
+    assert db.session.get(Rally, rally.id).stations[0].title == "Garten"  # nothing overwritten
+    banner.locator("button:has-text('Neu laden')").click()
+    expect(page.locator("#station-list")).to_contain_text("Foyer")
+    context.close()

@@ -56,7 +56,7 @@ def _seed(database_url: str, media_dir: str) -> tuple[str, list[int]]:
         for s in range(4):
             station = authoring.add_station(rally, actor=editor, title=f"S{s}")
             for t in range(5):
-                task = authoring.add_task(station, actor=editor, type="number", points=10,
+                task = authoring.add_task(station, actor=editor, type="number", points=10, prompt_md="Wie viele?",
                                           config={"value": 7, "tolerance": 0})
                 task_ids.append(task.id)
         publishing.publish(rally, actor=editor, visibility="partners")

@@ -8,7 +8,7 @@ import time
 import zxingcpp
 from pypdf import PdfReader
 
-from media.pdf import Certificate, QrStation, certificates_pdf, join_poster_pdf, qr_kit_pdf
+from media.pdf import Certificate, QrStation, Words, certificates_pdf, join_poster_pdf, qr_kit_pdf
 
 RALLY = "Auf den Spuren der Ölmühle – „Technik früher“"
 
@@ -39,11 +39,13 @@ def test_qr_kit_has_an_overview_page_then_one_page_per_station():
         assert f"Station {n}: Mühlrad & Zahnräder" in text[n]
 
 
-def test_station_page_carries_instructions_in_english_and_german_and_the_rally_title():
+def test_station_page_carries_instructions_in_the_readers_language_and_the_rally_title():
     text = pages_text(qr_kit_pdf(RALLY, stations(1)))[1]
-    assert "Scan this code with the rally app" in text
-    assert "Scanne diesen Code mit der Rallye-App" in text
+    assert "Scanne diesen Code mit der Rallye-App" in text and "Scan this code" not in text
     assert "Ölmühle – „Technik früher“" in text
+    english = Words(scan="Scan this code with the rally app.", station="Station {position}")
+    text = pages_text(qr_kit_pdf(RALLY, stations(1), english))[1]
+    assert "Scan this code with the rally app" in text and "Scanne" not in text
 
 
 def test_station_page_qr_code_decodes_to_that_stations_url():
@@ -79,7 +81,7 @@ def test_long_station_titles_still_fit_on_their_page():
     assert title in text[1]
 
 
-def test_join_poster_shows_the_code_the_link_and_both_languages():
+def test_join_poster_shows_the_code_the_link_and_speaks_one_language():
     poster = join_poster_pdf(
         code="k7m2qx",
         join_url="https://rally.example/j/K7M2QX",
@@ -90,8 +92,12 @@ def test_join_poster_shows_the_code_the_link_and_both_languages():
     (text,) = pages_text(poster)
     assert "K 7 M 2 Q X" in text
     assert "Klasse 7b – Gymnasium Überlingen" in text and "Stadtmuseum Münster" in text
-    assert "Open the rally app" in text and "Öffne die Rallye-App" in text
+    assert "Öffne die Rallye-App" in text and "Open the rally app" not in text
     assert decoded_images(poster, 0) == ["https://rally.example/j/K7M2QX"]
+    english = Words(join="Open the rally app and enter the code.", join_code="Join code")
+    (text,) = pages_text(join_poster_pdf(code="k7m2qx", join_url="https://rally.example/j/K7M2QX", rally_title=RALLY,
+                                         class_label="7b", institution="Stadtmuseum Münster", words=english))
+    assert "Open the rally app" in text and "Join code" in text and "Öffne" not in text
 
 
 def test_certificates_are_one_landscape_page_per_team_with_name_and_score():
@@ -110,9 +116,9 @@ def test_certificates_are_one_landscape_page_per_team_with_name_and_score():
     pdf = certificates_pdf(certs)
     assert all(page.mediabox.width > page.mediabox.height for page in PdfReader(io.BytesIO(pdf)).pages)
     first, second = pages_text(pdf)
-    assert "Urkunde / Certificate" in first
+    assert "Urkunde" in first and "Certificate" not in first and "an der Rallye" in first
     assert "Die Überflieger" in first and "Team Größenwahn" in second
-    assert "12,5 von 20 Punkten" in first and "12.5 of 20 points" in first
+    assert "12,5 von 20 Punkten" in first and "points" not in first
     assert "20 von 20 Punkten" in second
     assert "„Kultur & Schule“" in first and "Kultur & Schule" not in second
 

@@ -110,7 +110,7 @@ def test_copy_to_own_institution_and_delete_unplayed_rally(editor_client, db, ma
 
     make_run(rally)
     refused = editor_client.post(f"/editor/rallies/{rally.id}/delete", follow_redirects=True)
-    assert "unpublish it instead of deleting it" in text(refused)
+    assert "bitte zurückziehen statt löschen" in text(refused)
     assert db.session.get(Rally, rally.id) is not None
 
 
@@ -193,7 +193,7 @@ def test_reorder_posts_the_new_order(editor_client, db, make_rally):
     db.session.expire_all()
     assert [s.title for s in rally.stations] == ["A", "C", "B"]
     bad = editor_client.post(f"/editor/rallies/{rally.id}/reorder", data={"station_ids": [a, b]}, follow_redirects=True)
-    assert "Name every station of the rally exactly once." in text(bad)
+    assert "Jede Station der Rallye genau einmal nennen." in text(bad)
 
 
 def test_station_media_image_needs_alt_text(editor_client, db, make_rally, storage):
@@ -322,7 +322,7 @@ def test_single_choice_without_correct_option_shows_error_and_stores_nothing(edi
 
     assert response.status_code == 422
     page = text(response)
-    assert "Exactly one option must be correct." in page
+    assert "Genau eine Antwortmöglichkeit muss richtig sein." in page
     assert 'value="Rembrandt"' in page and 'value="Vermeer"' in page
     assert db.session.scalar(db.select(db.func.count(Task.id))) == 0
 
@@ -335,7 +335,7 @@ def test_config_errors_are_shown_by_field_path(editor_client, db, make_rally):
     band = editor_client.post(f"/editor/tasks/{number_task.id}", data={
         **COMMON, "value": "10", "tolerance": "5", "partial_band": "2"})
     assert band.status_code == 422
-    assert "The partial band must be wider than the tolerance." in text(band)
+    assert "Der Bereich für Teilpunkte muss breiter sein als die Toleranz." in text(band)
 
     long_text = editor_client.post(f"/editor/tasks/{choice_task.id}", data={
         **COMMON, "options-0-text": "x" * 501, "options-1-text": "ok", "correct": "1"})
@@ -344,7 +344,7 @@ def test_config_errors_are_shown_by_field_path(editor_client, db, make_rally):
 
     cost = editor_client.post(f"/editor/tasks/{number_task.id}", data={
         **COMMON, "points": "2", "hint_cost": "5", "value": "3"})
-    assert cost.status_code == 422 and "At most the points." in text(cost)
+    assert cost.status_code == 422 and "Höchstens so viel wie die Punkte." in text(cost)
 
     db.session.expire_all()
     assert number_task.config == before
@@ -381,7 +381,7 @@ def test_publish_shows_problems_then_succeeds(editor_client, db, institution, ed
 
     refused = editor_client.post(f"/editor/rallies/{rally.id}/publish", data={"visibility": "public"})
     assert refused.status_code == 422
-    assert "The rally cannot be published yet." in text(refused)
+    assert "Die Rallye kann noch nicht veröffentlicht werden." in text(refused)
     assert "A rally needs at least one station." in text(refused)
     db.session.expire_all()
     assert rally.visibility == "draft" and rally.version == 0

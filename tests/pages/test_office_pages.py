@@ -70,7 +70,7 @@ def test_office_creates_an_institution_and_kindergarten_is_refused_with_the_reas
 
     refused = office_client.post("/office/institutions/new", data={"name": "Kita Sonnenschein", "kind": "kindergarten"})
     assert refused.status_code == 422
-    assert "Kindergartens are not admitted: the programme serves schools&#39; pupils." in text(refused)
+    assert "Kindergärten sind nicht zugelassen: Das Programm ist für Schülerinnen und Schüler." in text(refused)
     assert db.session.scalar(db.select(Institution).filter_by(name="Kita Sonnenschein")) is None
 
 
@@ -84,7 +84,7 @@ def test_office_edits_an_institution_and_bad_coordinates_are_refused(office_clie
     assert (institution.name, institution.municipal, institution.region) == ("Stadtmuseum Neu", False, "Süd")
 
     refused = office_client.post(url, data={"name": "X", "kind": "day_care", "municipal": "y"})
-    assert refused.status_code == 422 and "Day-care centres are not admitted" in text(refused)
+    assert refused.status_code == 422 and "Kitas sind nicht zugelassen" in text(refused)
     half = office_client.post(url, data={"name": "X", "kind": "museum", "lat": "52.5", "lon": ""})
     assert half.status_code == 422 and "Give both coordinates or neither." in text(half)
     db.session.expire_all()
@@ -119,13 +119,13 @@ def test_partnership_from_form_to_registration_with_checklist_and_agreement(offi
 
     page = text(office_client.get(f"/office/partnerships/{p.id}"))
     assert "1 von 9 Regeln nicht erfüllt" in page
-    assert "✗" in page and "The signed cooperation agreement (PDF) is missing." in page
-    assert "✓" in page and "Every institution is of an admitted kind." in page
+    assert "✗" in page and "Die unterschriebene Kooperationsvereinbarung (PDF) fehlt." in page
+    assert "✓" in page and "Jede Einrichtung ist von einer zugelassenen Art." in page
 
     not_pdf = office_client.post(f"/office/partnerships/{p.id}/agreement",
                                  data={"file": (io.BytesIO(b"Hallo, ich bin kein PDF"), "vertrag.pdf")},
                                  content_type="multipart/form-data")
-    assert not_pdf.status_code == 422 and "The agreement must be a PDF file." in text(not_pdf)
+    assert not_pdf.status_code == 422 and "Die Vereinbarung muss eine PDF-Datei sein." in text(not_pdf)
     db.session.expire_all()
     assert p.agreement_name is None
 
@@ -156,7 +156,7 @@ def test_illegal_action_is_refused_with_a_message(office_client, db, make_partne
     response = office_client.post(f"/office/partnerships/{p.id}/transition", data={"action": "end"})
 
     assert response.status_code == 409
-    assert "A partnership that is draft cannot be ended" in text(response)
+    assert "Eine Partnerschaft im Status „Entwurf“ kann nicht beendet werden" in text(response)
     db.session.expire_all()
     assert p.status == "draft" and p.events == []
 
@@ -167,9 +167,9 @@ def test_submitting_a_partnership_that_breaks_rules_lists_every_reason(office_cl
     response = office_client.post(f"/office/partnerships/{p.id}/transition", data={"action": "submit"})
 
     page = text(response)
-    assert response.status_code == 422 and "The partnership does not meet the programme" in page
-    assert "The offer must be open to all pupils of the school." in page
-    assert "personal e-mail address, not &#39;info@schule.example&#39;" in page
+    assert response.status_code == 422 and "Die Partnerschaft erfüllt die Regeln des Programms nicht" in page
+    assert "Das Angebot muss allen Schülerinnen und Schülern der Schule offenstehen." in page
+    assert "persönliche E-Mail-Adresse, nicht „info@schule.example“" in page
     db.session.expire_all()
     assert p.status == "draft"
 
@@ -179,15 +179,15 @@ def test_partnership_form_errors_are_shown_and_nothing_is_stored(office_client, 
 
     no_members = office_client.post("/office/partnerships/new", data=partnership_form(
         school, institution, **{"members-0-institution_id": "0"}))
-    assert no_members.status_code == 422 and "At least one institution takes part." in text(no_members)
+    assert no_members.status_code == 422 and "Mindestens eine Einrichtung nimmt teil." in text(no_members)
 
     backwards = office_client.post("/office/partnerships/new", data=partnership_form(
         school, institution, ends_on="2025-01-01"))
-    assert backwards.status_code == 422 and "Must be after starts_on." in text(backwards)
+    assert backwards.status_code == 422 and "Muss nach dem Beginn liegen." in text(backwards)
 
     twice = office_client.post("/office/partnerships/new", data=partnership_form(
         school, institution, **{"members-1-institution_id": institution.id}))
-    assert twice.status_code == 422 and "Listed twice." in text(twice)
+    assert twice.status_code == 422 and "Doppelt genannt." in text(twice)
     assert db.session.scalar(db.select(db.func.count(Partnership.id))) == 0
 
 
@@ -209,7 +209,7 @@ def test_draft_partnership_is_edited_and_a_registered_one_is_not(office_client, 
     registered = make_partnership("registered")
     refused = office_client.post(f"/office/partnerships/{registered.id}/edit", data=partnership_form(
         school, institution, title="Geändert"))
-    assert refused.status_code == 422 and "Only a draft partnership can be edited" in text(refused)
+    assert refused.status_code == 422 and "Nur ein Entwurf kann bearbeitet werden" in text(refused)
     db.session.expire_all()
     assert registered.title == "Kulturpartner"
 
@@ -263,7 +263,8 @@ def test_figures_page_shows_the_monitoring_figures(office_client, make_rally):
 
     assert "Kennzahlen" in page and "Mitte" in page and "chart-row" in page
     csv = office_client.get("/office/figures.csv")
-    assert csv.status_code == 200 and b"rallies_published" in csv.data
+    assert csv.status_code == 200 and "Veröffentlichte Rallyes" in csv.data.decode("utf-8-sig")
+    assert "Museum" in csv.data.decode("utf-8-sig") and b"rallies_published" not in csv.data
 
 
 def test_other_roles_cannot_open_office_pages(client, editor):

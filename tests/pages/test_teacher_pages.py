@@ -168,19 +168,19 @@ def test_a_partner_rally_without_partnership_shows_the_reason_and_cannot_be_star
 
     listing = text(as_teacher.get("/teacher/rallies"))
     assert "Archivschätze" in listing and "Offene Rallye" in listing
-    assert "no registered, current partnership" in listing
+    assert "keine registrierte, laufende Partnerschaft" in listing
     assert f"/teacher/runs/new?rally={closed.id}" not in listing
     assert f"/teacher/runs/new?rally={open_rally.id}" in listing
     found = text(as_teacher.get("/teacher/rallies?q=archiv"))
     assert "Archivschätze" in found and "Offene Rallye" not in found
 
     form_page = as_teacher.get(f"/teacher/runs/new?rally={closed.id}")
-    assert "no registered, current partnership" in text(form_page)
+    assert "keine registrierte, laufende Partnerschaft" in text(form_page)
     response = as_teacher.post(f"/teacher/runs/new?rally={closed.id}", data={
         "school_id": school.id, "class_label": "9a", "starts_at": local_input(1, 9), "ends_at": local_input(1, 12),
         "retention_days": "30"})
     assert response.status_code == 403
-    assert "no registered, current partnership" in text(response)
+    assert "keine registrierte, laufende Partnerschaft" in text(response)
     assert run_count(db) == 0
 
     make_partnership(school, other)
@@ -188,9 +188,9 @@ def test_a_partner_rally_without_partnership_shows_the_reason_and_cannot_be_star
 
 
 BAD_INPUT = [
-    ({"ends_at": local_input(1, 8)}, "The end must be after the start."),
-    ({"retention_days": "400"}, "Between 1 and 365 days."),
-    ({"retention_days": "0"}, "Between 1 and 365 days."),
+    ({"ends_at": local_input(1, 8)}, "Das Ende muss nach dem Beginn liegen."),
+    ({"retention_days": "400"}, "1 bis 365 Tage."),
+    ({"retention_days": "0"}, "1 bis 365 Tage."),
     ({"class_label": ""}, "Dieses Feld wird benötigt."),
 ]
 
@@ -212,7 +212,7 @@ def test_bad_input_shows_the_error_and_stores_nothing(as_teacher, make_rally, sc
 def test_retention_can_be_changed_within_the_bound_only(as_teacher, make_rally, make_run, db):
     run = make_run(make_rally(publish="public"))
     refused = as_teacher.post(f"/teacher/runs/{run.id}/retention", data={"retention_days": "999"})
-    assert refused.status_code == 422 and "Between 1 and 365 days." in text(refused)
+    assert refused.status_code == 422 and "1 bis 365 Tage." in text(refused)
     db.session.expire_all()
     assert run.retention_days == 30
 
@@ -292,7 +292,7 @@ def test_each_download_has_the_right_type_and_opens(as_teacher, played, storage)
     german = as_teacher.get(f"{base}/results.csv?view=teams&sep=%3B")
     assert german.content_type == "text/csv; charset=utf-8"
     table = list(csv.reader(io.StringIO(german.data.decode("utf-8-sig")), delimiter=";"))
-    assert table[0][:3] == ["Rank", "Team", "Score"] and table[1][1] == "Die Füchse"
+    assert table[0][:3] == ["Rang", "Team", "Punkte"] and table[1][1] == "Die Füchse"
     plain = as_teacher.get(f"{base}/results.csv?view=answers")
     assert list(csv.reader(io.StringIO(plain.data.decode("utf-8-sig"))))[0][0] == "Team"
 

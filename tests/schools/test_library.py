@@ -69,7 +69,7 @@ def test_a_rally_outside_the_library_is_not_found(db, api_as, make_rally, teache
 
 
 def test_copying_ones_own_rally_keeps_station_conditions_pointing_at_the_copies(db, make_rally, editor, institution):
-    rally = make_rally(publish=None, stations=[{"tasks": ["info"]}, {"tasks": ["info"]}, {"tasks": ["info"]}])
+    rally = make_rally(publish=None, stations=[{"tasks": ["text"]}, {"tasks": ["text"]}, {"tasks": ["text"]}])
     first, second, third = rally.stations
     authoring.update_station(second, actor=editor, conditions=[{"after_station": first.id}])
     authoring.update_station(third, actor=editor, conditions=[{"after_station": second.id}, {"min_score": 5}])

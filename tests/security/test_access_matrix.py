@@ -16,7 +16,7 @@ from PIL import Image
 
 from rallies.models import Answer, Upload
 
-PUBLIC = {"/api/v1/rallies", "/api/v1/join", "/api/v1/problems/<code>", "/api/v1/openapi.json", "/api/v1/docs",
+PUBLIC = {"/api/v1/rallies", "/api/v1/join", "/api/v1/workshop/join", "/api/v1/problems/<code>", "/api/v1/openapi.json", "/api/v1/docs",
           "/api/manage/v1/openapi.json", "/api/manage/v1/docs", "/media/<name>"}
 
 
@@ -59,13 +59,19 @@ def world(app, db, make_institution, make_school, make_user, make_rally, institu
     db.session.commit()
     answer = db.session.scalar(db.select(Answer).filter_by(team_id=team.id))
     upload = db.session.scalar(db.select(Upload).filter_by(team_id=team.id))
+    from rallies import workshops
+
+    workshop = workshops.open_workshop(school=school, teacher=teacher, class_label="7b", starts_at=now,
+                                       ends_at=now + dt.timedelta(hours=2), max_retention_days=365,
+                                       default_retention_days=30)
+    db.session.commit()
     other_institution = make_institution(name="Anderes Museum")
     other_school = make_school(name="Andere Schule")
     return {
         "ids": {"rally_id": draft.id, "station_id": station.id, "task_id": task.id, "media_id": asset.id,
                 "link_id": link.id, "run_id": run.id, "answer_id": answer.id, "upload_id": upload.id,
                 "partnership_id": p.id, "institution_id": institution.id, "school_id": school.id,
-                "user_id": editor.id, "library_rally_id": published.id},
+                "user_id": editor.id, "library_rally_id": published.id, "workshop_id": workshop.id},
         "owners": {"editor": editor, "teacher": teacher, "office": office},
         "outsiders": {
             "editor_b": make_user("editor", institutions=[other_institution]),
@@ -88,6 +94,7 @@ OWNERSHIP = {
     "institution_id": ("office", ["editor_b"]),
     "school_id": ("office", ["editor_b", "teacher_b"]),
     "user_id": ("office", ["editor_b", "teacher_b"]),
+    "workshop_id": ("teacher", ["editor_b", "teacher_b", "office"]),
 }
 # Routes whose owner GET needs state the world does not have, or that only exist for writes.
 OWNER_GET_EXEMPT = {"/api/manage/v1/partnerships/<int:partnership_id>/agreement"}

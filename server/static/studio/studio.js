@@ -491,13 +491,22 @@ function taskEditor(task, station, draftKey) {
   const typeBox = h("div", { class: "type-config" });
   const form = h("form", { class: "task-form", novalidate: true, onsubmit: (e) => e.preventDefault() },
     field(T.prompt, prompt), field(T.points, points), typeBox);
-  const url = config.editorUrl.replace("__type__", task.type) + `?config=${encodeURIComponent(JSON.stringify(task.config || {}))}`;
+  const url = config.editorUrl.replace("__type__", task.type)
+    + `?rally=${config.rallyId}&config=${encodeURIComponent(JSON.stringify(task.config || {}))}`;
   fetch(url, { credentials: "same-origin" }).then((r) => r.text()).then((html) => {
     typeBox.innerHTML = html;
     // A new single choice: the first option is the right one until the author picks another.
     const radios = typeBox.querySelectorAll("input[type=radio][name=correct]");
     if (radios.length && ![...radios].some((r) => r.checked)) radios[0].checked = true;
     typeBox.querySelectorAll("[data-survey]").forEach((fs) => { fs.hidden = false; });
+    // A type that asks for a place (data-map, as on the classic form) gets the studio's picker.
+    typeBox.querySelectorAll("[data-map]").forEach((box) => {
+      const input = (id) => document.getElementById(box.dataset[id]);
+      if (!input("lat") || !input("lon") || !input("radius")) return;
+      box.classList.add("map-box");
+      setupMap(box, { lat: input("lat"), lon: input("lon"), radius: input("radius"), texts: T, geocodeUrl: null,
+        center: config.center, stations: studio.rally.stations, onPick: () => persist() }).show();
+    });
   });
   const persist = () => debounce(draftKey || `task-${task.id}`, async () => {
     const parsed = await fetch(config.editorUrl.replace("__type__", task.type), { method: "POST", credentials: "same-origin",
@@ -534,9 +543,50 @@ function taskEditor(task, station, draftKey) {
       if (error.errors) showErrors(form, error);
     }
   });
-  form.addEventListener("input", persist);
-  form.addEventListener("change", persist);
+  form.addEventListener("input", (event) => { if (!event.target.closest(".task-media")) persist(); });
+  form.addEventListener("change", (event) => { if (!event.target.closest(".task-media")) persist(); });
+  if (!draftKey) {
+    form.append(mediaBlock(task),
+      h("p", {}, h("a", { href: `/editor/tasks/${task.id}` }, `${T.classic}: ${T.moreFields}`)));
+  }
   return form;
+}
+
+/** The task's pictures and sounds: alternative text required for images (the checklist asks too). */
+function mediaBlock(task) {
+  const file = h("input", { type: "file", id: `media-file-${task.id}`, accept: "image/*,audio/*,video/*" });
+  const alt = h("input", { type: "text", id: `media-alt-${task.id}`, maxlength: "300" });
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const add = async () => {
+    error.hidden = true;
+    if (!file.files.length) return file.focus();
+    try {
+      await save(T.media, async () => {
+        const body = new FormData();
+        body.append("institution_id", String(studio.rally.institution.id));
+        body.append("file", file.files[0]);
+        const response = await fetch(`${API}/media`, { method: "POST", body, credentials: "same-origin",
+          headers: { Accept: "application/json", "X-CSRFToken": csrf } });
+        const asset = await response.json();
+        if (!response.ok) throw Object.assign(new Error(asset.detail || asset.title), { errors: asset.errors || {} });
+        return call("POST", `/tasks/${task.id}/media`, { media_id: asset.id, alt: alt.value.trim() });
+      });
+      await refresh();
+    } catch (failure) {
+      error.textContent = failure.message;
+      error.hidden = false;
+    }
+  };
+  return h("fieldset", { class: "task-media" }, h("legend", {}, T.media),
+    h("ul", { class: "media-list" }, (task.media || []).map((link) => h("li", {},
+      link.media && link.media.content_type.startsWith("image/") ? h("img", { src: link.media.url, alt: link.alt, width: "80" }) : null,
+      h("span", {}, link.alt || T.noAlt), " ",
+      h("button", { type: "button", class: "small", onclick: async () => {
+        await save(T.media, () => call("DELETE", `/tasks/${task.id}/media/${link.id}`));
+        await refresh();
+      } }, T.remove)))),
+    field(T.file, file), field(T.alt, alt), error,
+    h("button", { type: "button", class: "small", onclick: add }, T.addMedia));
 }
 
 let draftCount = 0;
@@ -618,13 +668,15 @@ function reloadPhone() {
   const state = document.querySelector("input[name=phone-state]:checked").value;
   const station = document.getElementById("phone-station").value || studio.selected;
   const ids = studio.rally.stations.map((s) => s.id).join(",");
-  const url = `${config.phoneUrl}?state=${state}&stations=${ids}&t=${Date.now()}#/station/${station || ""}`;
+  // The phone speaks the author's language here (a pupil chooses their own on the real phone).
+  const url = `${config.phoneUrl}?lang=${config.phoneLang}&state=${state}&stations=${ids}&t=${Date.now()}#/station/${station || ""}`;
   frame.onload = () => {
     const doc = frame.contentDocument;
     if (!doc || !studio.openTask) return;
     const tryScroll = (attempt) => {
       const card = doc.getElementById(`task-${studio.openTask}`);
-      if (card) card.scrollIntoView({ block: "start" });
+      // Scroll the phone only: scrollIntoView would scroll the studio page as well.
+      if (card) frame.contentWindow.scrollTo(0, card.getBoundingClientRect().top + frame.contentWindow.scrollY - 8);
       else if (attempt < 20) setTimeout(() => tryScroll(attempt + 1), 100);
     };
     tryScroll(0);
