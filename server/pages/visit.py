@@ -30,7 +30,7 @@ from rallies.errors import DomainError, NotFound
 from rallies.models import ClassRun, Rally
 from rallies.runtime import setting
 from server.auth import role_required
-from server.formatting import local as local_time
+from server.formatting import format_clock, format_when, local as local_time
 from server.i18n import say
 from server.pages.teacher import bp
 from server.pages.forms_teacher import LOCAL_ZONE
@@ -146,12 +146,8 @@ bp.add_app_template_filter(_ends_today, "ends_today")
 
 
 def _clock(value: dt.datetime) -> str:
-    """"14:05" today, "14.12.2026 14:05" on another day: a bare hour would read as today."""
-    from flask_babel import format_date, format_time
-
-    when = local_time(value)
-    time = format_time(when.time(), "short")
-    return time if _ends_today(value) else f"{format_date(when.date(), 'medium')} {time}"
+    """"14:05" today, "14.12.2026, 14:05" on another day: a bare hour would read as today."""
+    return format_clock(value) if _ends_today(value) else format_when(value)
 
 
 @bp.route("/teacher/runs/<int:run_id>/end", methods=["POST"])
