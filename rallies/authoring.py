@@ -456,7 +456,7 @@ def reorder_tasks(station: Station, task_ids: list[int], *, actor) -> Station:
     """Put a station's tasks in the given order; the list must name each task once."""
     current = {t.id: t for t in station.tasks}
     if sorted(task_ids) != sorted(current):
-        raise Invalid("Name every task of the station exactly once.", errors={"task_ids": [msg("Keine vollständige Reihenfolge.")]})
+        raise Invalid(msg("Jede Aufgabe der Station genau einmal nennen."), errors={"task_ids": [msg("Keine vollständige Reihenfolge.")]})
     for index, task_id in enumerate(task_ids):
         current[task_id].position = index
     station.tasks.sort(key=lambda t: t.position)

@@ -40,11 +40,11 @@ def publish_problems(rally: Rally) -> dict[str, list[str]]:
                 problems[f"stations.{s_index}.conditions.{c_index}"] = ["The station it waits for is gone."]
         for link in station.media:
             if link.asset.kind == "image" and not link.alt.strip():
-                problems[f"stations.{s_index}.media"] = ["Every image needs an alternative text."]
+                problems[f"stations.{s_index}.media"] = [msg("Jedes Bild braucht einen Alternativtext.")]
         for t_index, task in enumerate(station.tasks):
             for link in task.media:
                 if link.asset.kind == "image" and not link.alt.strip():
-                    problems[f"stations.{s_index}.tasks.{t_index}.media"] = ["Every image needs an alternative text."]
+                    problems[f"stations.{s_index}.tasks.{t_index}.media"] = [msg("Jedes Bild braucht einen Alternativtext.")]
     for item in checklist(rally):
         if item.blocking and item.code in CHECKLIST_BLOCKERS:
             problems.setdefault(item.path, []).append(str(item.message))

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import uuid
 
+from rallies.messages import msg
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
@@ -50,7 +51,7 @@ class WorkshopMediaRefused(DomainError):
 
 def _require_teacher_of(user: User, school_id: int) -> None:
     if getattr(user, "role", None) != "teacher" or school_id not in user.school_ids:
-        raise NotFound("No such workshop.")
+        raise NotFound(msg("Diese Werkstatt gibt es nicht."))
 
 
 def open_workshop(*, school: School, teacher: User, class_label: str, starts_at: dt.datetime, ends_at: dt.datetime,
@@ -59,16 +60,16 @@ def open_workshop(*, school: School, teacher: User, class_label: str, starts_at:
     """A workshop for a class with a join code, a window and a retention period, like a class run."""
     now = now or utcnow()
     if getattr(teacher, "role", None) != "teacher" or school.id not in teacher.school_ids:
-        raise Forbidden("Only teachers of the school open its workshops.", code="not_your_school")
+        raise Forbidden(msg("Nur Lehrkräfte der Schule öffnen ihre Werkstätten."), code="not_your_school")
     label = _clean_label(class_label)
     errors = _check_window(starts_at, ends_at, now=now)
     if errors:
-        raise Invalid("The window is not valid.", errors=errors)
+        raise Invalid(msg("Der Zeitraum ist ungültig."), errors=errors)
     days = _check_retention(default_retention_days if retention_days is None else retention_days,
                             max_retention_days=max_retention_days)
     topic = " ".join((topic or "").split())
     if len(topic) > 200:
-        raise Invalid("The topic is too long.", errors={"topic": ["At most 200 characters."]})
+        raise Invalid(msg("Das Thema ist zu lang."), errors={"topic": [msg("Höchstens 200 Zeichen.")]})
     workshop = Workshop(school_id=school.id, teacher_id=teacher.id, class_label=label, topic=topic,
                         starts_at=starts_at.astimezone(dt.timezone.utc), ends_at=ends_at.astimezone(dt.timezone.utc),
                         retention_days=days, delete_after=ends_at + dt.timedelta(days=days), created_at=now)
@@ -84,7 +85,7 @@ def open_workshop(*, school: School, teacher: User, class_label: str, starts_at:
             continue
         break
     else:
-        raise Conflict("No free join code was found; please try again.", code="join_code_unavailable")
+        raise Conflict(msg("Es war kein freier Code zu finden; bitte noch einmal versuchen."), code="join_code_unavailable")
     log.info("workshop %s opened by user %s", workshop.id, teacher.id)
     return workshop
 
@@ -100,7 +101,7 @@ def workshops_for(user: User) -> list[Workshop]:
 def visible_workshop(user: User, workshop: Workshop | None) -> Workshop:
     """Only the school's teachers see a workshop and its drafts; everyone else gets 404."""
     if workshop is None:
-        raise NotFound("No such workshop.")
+        raise NotFound(msg("Diese Werkstatt gibt es nicht."))
     _require_teacher_of(user, workshop.school_id)
     return workshop
 
@@ -108,7 +109,7 @@ def visible_workshop(user: User, workshop: Workshop | None) -> Workshop:
 def teacher_station(user: User, station_id: int) -> WorkshopStation:
     station = db.session.get(WorkshopStation, station_id)
     if station is None:
-        raise NotFound("No such station.")
+        raise NotFound(msg("Diese Station gibt es nicht."))
     visible_workshop(user, station.team.workshop)
     return station
 
@@ -117,7 +118,7 @@ def comment(station: WorkshopStation, text: str, *, actor: User) -> WorkshopStat
     """The teacher's comment on a team's station, shown to that team."""
     text = (text or "").strip()
     if len(text) > 2000:
-        raise Invalid("The comment is too long.", errors={"comment": ["At most 2000 characters."]})
+        raise Invalid(msg("Der Kommentar ist zu lang."), errors={"comment": [msg("Höchstens 2000 Zeichen.")]})
     station.teacher_comment = text
     db.session.flush()
     return station
@@ -135,9 +136,9 @@ def copy_to_rally(team: WorkshopTeam, *, actor: User, storage, station_ids: list
     visible_workshop(actor, workshop)
     chosen = [s for s in team.stations if station_ids is None or s.id in station_ids]
     if station_ids is not None and len(chosen) != len(set(station_ids)):
-        raise Invalid("Name stations of this team only.", errors={"station_ids": ["Unknown station."]})
+        raise Invalid(msg("Nur Stationen dieses Teams nennen."), errors={"station_ids": [msg("Unbekannte Station.")]})
     if not chosen:
-        raise Invalid("The team has no stations to copy yet.", code="nothing_to_copy")
+        raise Invalid(msg("Das Team hat noch keine Stationen zum Kopieren."), code="nothing_to_copy")
     school = workshop.school
     if rally is None:
         about = f"Entstanden in der Kreativwerkstatt der Klasse {workshop.class_label}, {school.name}"
@@ -147,7 +148,7 @@ def copy_to_rally(team: WorkshopTeam, *, actor: User, storage, station_ids: list
                                                                    f"Kreativwerkstatt {workshop.class_label}")[:200],
                                        about=about)
     elif EDIT not in rally_permissions(actor, rally) or rally.school_id != school.id:
-        raise NotFound("No such rally.")
+        raise NotFound(msg("Diese Rallye gibt es nicht."))
     for station in chosen:
         body = station.body + (f"\n\n*Team {team.name}*" if credit_team else "")
         target = authoring.add_station(rally, actor=actor, title=station.title, body_md=body)
@@ -194,17 +195,17 @@ def join(code, team_name, *, blocklist: tuple[str, ...] = (), now: dt.datetime |
     workshop = db.session.scalar(db.select(Workshop).filter_by(join_code=normalised)) \
         if is_valid_join_code(normalised) else None
     if workshop is None or workshop.purged_at is not None:
-        raise NotFound("No workshop has this code.", code="unknown_code")
+        raise NotFound(msg("Keine Werkstatt hat diesen Code."), code="unknown_code")
     if now < workshop.starts_at:
-        raise Conflict("The workshop has not started yet.", code="workshop_not_started")
+        raise Conflict(msg("Die Werkstatt hat noch nicht begonnen."), code="workshop_not_started")
     if now > workshop.ends_at:
-        raise Conflict("The workshop is over.", code="workshop_ended")
+        raise Conflict(msg("Die Werkstatt ist vorbei."), code="workshop_ended")
     name = clean_team_name(team_name)
     if is_blocked(name, blocklist):
-        raise Invalid("Please choose another team name.", code="team_name_refused",
+        raise Invalid(msg("Bitte wählt einen anderen Teamnamen."), code="team_name_refused",
                       errors={"team_name": ["This name is not allowed."]})
     if any(t.name.casefold() == name.casefold() for t in workshop.teams):
-        raise Conflict("Another team has this name.", code="team_name_taken")
+        raise Conflict(msg("Ein anderes Team hat diesen Namen."), code="team_name_taken")
     token = new_secret(32)
     team = WorkshopTeam(workshop=workshop, name=name, token_hash=hash_secret(token), joined_at=now)
     db.session.add(team)
@@ -219,12 +220,12 @@ def team_for_token(header_value: str | None, *, now: dt.datetime | None = None, 
     scheme, _, secret = (header_value or "").partition(" ")
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret or len(secret) > 200:
-        raise Unauthorized("A workshop team token is required: Authorization: Bearer <token>.")
+        raise Unauthorized(msg("Ein Team-Token der Werkstatt ist nötig: Authorization: Bearer <token>."))
     team = db.session.scalar(db.select(WorkshopTeam).filter_by(token_hash=hash_secret(secret)))
     if team is None:
-        raise Unauthorized("This workshop token is not valid.")
+        raise Unauthorized(msg("Dieses Werkstatt-Token ist ungültig."))
     if for_write and now > team.workshop.ends_at:
-        raise Unauthorized("The workshop is over; the draft can no longer be changed.", code="token_expired")
+        raise Unauthorized(msg("Die Werkstatt ist vorbei; der Entwurf lässt sich nicht mehr ändern."), code="token_expired")
     return team
 
 
@@ -232,14 +233,14 @@ def team_station(team: WorkshopTeam, station_id) -> WorkshopStation:
     """One of the team's own stations; any other is not found."""
     station = db.session.get(WorkshopStation, station_id) if isinstance(station_id, int) else None
     if station is None or station.team_id != team.id:
-        raise NotFound("No such station in your draft.")
+        raise NotFound(msg("Diese Station gibt es in eurem Entwurf nicht."))
     return station
 
 
 def team_task(team: WorkshopTeam, task_id) -> WorkshopTask:
     task = db.session.get(WorkshopTask, task_id) if isinstance(task_id, int) else None
     if task is None or team_station(team, task.station_id) is None:
-        raise NotFound("No such task in your draft.")
+        raise NotFound(msg("Diese Aufgabe gibt es in eurem Entwurf nicht."))
     return task
 
 
@@ -247,10 +248,10 @@ def team_media(team: WorkshopTeam, media_id: str) -> WorkshopMedia:
     try:
         key = str(uuid.UUID(str(media_id)))
     except ValueError:
-        raise NotFound("No such file in your draft.") from None
+        raise NotFound(msg("Diese Datei gibt es in eurem Entwurf nicht.")) from None
     item = db.session.get(WorkshopMedia, key)
     if item is None:
-        raise NotFound("No such file in your draft.")
+        raise NotFound(msg("Diese Datei gibt es in eurem Entwurf nicht."))
     team_station(team, item.station_id)
     return item
 
@@ -259,12 +260,12 @@ def _clean_text(value, name: str, longest: int, *, required: bool = False) -> st
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise Invalid("The draft has invalid fields.", errors={name: ["Text expected."]})
+        raise Invalid(msg("Der Entwurf hat ungültige Felder."), errors={name: [msg("Hier gehört ein Text hin.")]})
     text = value.strip()
     if required and not text:
-        raise Invalid("The draft has invalid fields.", errors={name: ["Required."]})
+        raise Invalid(msg("Der Entwurf hat ungültige Felder."), errors={name: [msg("Pflichtangabe.")]})
     if len(text) > longest:
-        raise Invalid("The draft has invalid fields.", errors={name: [f"At most {longest} characters."]})
+        raise Invalid(msg("Der Entwurf hat ungültige Felder."), errors={name: [f"At most {longest} characters."]})
     return text
 
 
@@ -301,7 +302,7 @@ def delete_station(station: WorkshopStation, *, storage) -> None:
 def add_task(station: WorkshopStation, *, type, prompt="", config=None) -> WorkshopTask:  # noqa: A002
     """A simple task (single choice, text, photo), its config checked by the task type."""
     if type not in WORKSHOP_TASK_TYPES:
-        raise Invalid("The workshop has simple task types only.",
+        raise Invalid(msg("In der Werkstatt gibt es nur einfache Aufgabentypen."),
                       errors={"type": [f"One of: {', '.join(WORKSHOP_TASK_TYPES)}."]})
     if len(station.tasks) >= MAX_TASKS_PER_STATION:
         raise Conflict(f"A station has at most {MAX_TASKS_PER_STATION} tasks.", code="too_many")
@@ -310,7 +311,7 @@ def add_task(station: WorkshopStation, *, type, prompt="", config=None) -> Works
     except ValidationError as error:
         from rallies.validation import error_paths
 
-        raise Invalid("The task has invalid fields.", errors=error_paths(error.messages, "config")) from None
+        raise Invalid(msg("Die Aufgabe hat ungültige Felder."), errors=error_paths(error.messages, "config")) from None
     task = WorkshopTask(station_id=station.id, position=len(station.tasks), type=type,
                         prompt=_clean_text(prompt, "prompt", 2000, required=True), config=loaded)
     station.tasks.append(task)
@@ -340,7 +341,7 @@ def add_media(station: WorkshopStation, data: bytes, *, alt: str = "", storage, 
     except MediaError as error:
         raise WorkshopMediaRefused(error.message, code=error.code) from error
     if ingested.kind == "image" and not alt:
-        raise Invalid("Every image needs an alternative text.", code="alt_required",
+        raise Invalid(msg("Jedes Bild braucht einen Alternativtext."), code="alt_required",
                       errors={"alt": ["Describe the photo for pupils who cannot see it."]})
     media_id = str(uuid.uuid4())
     storage_name = f"workshop-{media_id}.{ingested.extension}"

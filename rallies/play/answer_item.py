@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from rallies.messages import msg
 from typing import Annotated, Any
 
 import msgspec
@@ -59,7 +60,7 @@ REQUIRED = ("id", "task_id", "value", "answered_at")
 def check_item(raw) -> tuple[AnswerItem, dt.datetime]:
     """The item and its time in UTC, or ItemInvalid."""
     if not isinstance(raw, dict):
-        raise ItemInvalid("Each answer is an object.")
+        raise ItemInvalid(msg("Jede Antwort ist ein Objekt."))
     missing = [name for name in REQUIRED if name not in raw]
     if missing:
         raise ItemInvalid(f"Missing field(s): {', '.join(missing)}.")

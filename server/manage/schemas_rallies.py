@@ -8,6 +8,7 @@ checked by its type in `rallies.authoring`, which answers with paths like
 
 from __future__ import annotations
 
+from rallies.messages import msg
 from flask import current_app
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -65,7 +66,7 @@ class OwnerChoice(Schema):
     @validates_schema
     def exactly_one_owner(self, data, **kwargs):
         if ("institution_id" in data) == ("school_id" in data):
-            raise ValidationError("Give either institution_id or school_id.", field_name="institution_id")
+            raise ValidationError(msg("Bitte entweder institution_id oder school_id angeben."), field_name="institution_id")
 
 
 class MediaUploadFormSchema(OwnerChoice):

@@ -6,6 +6,7 @@ stations into a draft rally of the school, and only the teacher publishes it.
 
 from __future__ import annotations
 
+from rallies.messages import msg
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -90,7 +91,7 @@ class CopySchema(Schema):
 def _teacher():
     user = current_api_user()
     if user.role != "teacher":
-        raise Forbidden("Only teachers hold creative workshops.", code="not_a_teacher")
+        raise Forbidden(msg("Nur Lehrkräfte leiten Kreativwerkstätten."), code="not_a_teacher")
     return user
 
 
@@ -122,12 +123,12 @@ def open_workshop(body):
     school_id = body.pop("school_id", None)
     if school_id is None:
         if len(user.schools) != 1:
-            raise Invalid("Say for which of your schools.", errors={"school_id": ["Required."]})
+            raise Invalid(msg("Bitte sagen Sie, für welche Ihrer Schulen."), errors={"school_id": [msg("Pflichtangabe.")]})
         school = user.schools[0]
     else:
         school = db.session.get(School, school_id)
         if school is None or school.id not in user.school_ids:
-            raise Forbidden("Only teachers of the school open its workshops.", code="not_your_school")
+            raise Forbidden(msg("Nur Lehrkräfte der Schule öffnen ihre Werkstätten."), code="not_your_school")
     workshop = workshops.open_workshop(school=school, teacher=user, max_retention_days=setting("RETENTION_DAYS_MAX"),
                                        default_retention_days=setting("RETENTION_DAYS_DEFAULT"), **body)
     commit()
@@ -158,7 +159,7 @@ def comment_station(body, workshop_id, station_id):
     user, workshop = _workshop(workshop_id)
     station = workshops.teacher_station(user, station_id)
     if station.team.workshop_id != workshop.id:
-        raise NotFound("No such station.")
+        raise NotFound(msg("Diese Station gibt es nicht."))
     workshops.comment(station, body["comment"], actor=user)
     commit()
     return workshops.station_view(station)
@@ -172,12 +173,12 @@ def copy_stations(body, workshop_id):
     user, workshop = _workshop(workshop_id)
     team = db.session.get(WorkshopTeam, body["team_id"])
     if team is None or team.workshop_id != workshop.id:
-        raise NotFound("No such team in this workshop.")
+        raise NotFound(msg("Dieses Team gibt es in dieser Werkstatt nicht."))
     rally = None
     if body.get("rally_id") is not None:
         rally = db.session.get(Rally, body["rally_id"])
         if rally is None:
-            raise NotFound("No such rally.")
+            raise NotFound(msg("Diese Rallye gibt es nicht."))
     result = workshops.copy_to_rally(team, actor=user, storage=media_storage(), station_ids=body.get("station_ids"),
                                      rally=rally, title=body.get("title"), credit_team=body["credit_team"])
     commit()

@@ -43,9 +43,9 @@ STATE_LABELS = {
     "ended": _l("beendet"),
     "deleted": _l("gelöscht"),
 }
-CSV_VIEWS = [("teams", "Teams"), ("answers", _l("Antworten")), ("tasks", _l("Aufgaben")),
+CSV_VIEWS = [("teams", _l("Teams")), ("answers", _l("Antworten")), ("tasks", _l("Aufgaben")),
              ("survey", _l("Umfrage"))]
-TYPE_LABELS = {"text": _l("Freitext"), "photo": _l("Foto"), "audio": "Audio", "video": "Video"}
+TYPE_LABELS = {"text": _l("Freitext"), "photo": _l("Foto"), "audio": _l("Audio"), "video": _l("Video")}
 
 
 # --- Helpers ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rallies.messages import msg
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -52,7 +53,7 @@ def workshop_open():
     now = utcnow()
     try:
         if school is None:
-            raise NotFound("Choose one of your schools.")
+            raise NotFound(msg("Wählen Sie eine Ihrer Schulen."))
         workshop = workshops.open_workshop(
             school=school, teacher=current_user, class_label=request.form.get("class_label", ""),
             topic=request.form.get("topic", ""), starts_at=now, ends_at=now + dt.timedelta(hours=max(1, min(hours, 24 * 14))),
@@ -83,7 +84,7 @@ def workshop_comment(workshop_id: int, station_id: int):
     workshop = _workshop(workshop_id)
     station = workshops.teacher_station(current_user, station_id)
     if station.team.workshop_id != workshop.id:
-        raise NotFound("No such station.")
+        raise NotFound(msg("Diese Station gibt es nicht."))
     try:
         workshops.comment(station, request.form.get("comment", ""), actor=current_user)
     except DomainError as error:
@@ -101,7 +102,7 @@ def workshop_copy(workshop_id: int):
     workshop = _workshop(workshop_id)
     team = db.session.get(WorkshopTeam, request.form.get("team_id", type=int) or 0)
     if team is None or team.workshop_id != workshop.id:
-        raise NotFound("No such team.")
+        raise NotFound(msg("Dieses Team gibt es nicht."))
     rally_id = request.form.get("rally_id", type=int)
     from rallies.models import Rally
 
@@ -125,7 +126,7 @@ def workshop_media(workshop_id: int, media_id: str):
     item = db.session.get(WorkshopMedia, media_id)
     if item is None or db.session.get(WorkshopTeam, workshops.teacher_station(current_user, item.station_id).team_id
                                       ).workshop_id != workshop.id:
-        raise NotFound("No such file.")
+        raise NotFound(msg("Diese Datei gibt es nicht."))
     return send_stored(media_storage(), item.storage_name, item.content_type, cache_control="private, no-store")
 
 

@@ -245,5 +245,5 @@ def test_editor_builds_teacher_runs_pupil_plays_offline_and_the_xlsx_has_the_poi
     assert len(lines) == 1
     line = dict(zip(header, lines[0]))
     assert line["Team"] == TEAM
-    assert line["Score"] == score
-    assert line["Max score"] == 18
+    assert line["Punkte"] == score  # the teacher reads German: headings in her language
+    assert line["Höchstpunktzahl"] == 18

@@ -60,7 +60,8 @@ class VisibleText(HTMLParser):
         for name in self.LABELS:
             if attrs.get(name):
                 self.parts.append(attrs[name])
-        if tag in ("button", "input") and (attrs.get("type") or "").lower() in ("submit", "button", "reset") \
+        # An input button shows its value; a <button>'s value is sent, never shown (its text is the label).
+        if tag == "input" and (attrs.get("type") or "").lower() in ("submit", "button", "reset") \
                 and attrs.get("value"):
             self.parts.append(attrs["value"])
 
@@ -85,9 +86,13 @@ def visible_text(page: str) -> list[str]:
 
 
 _MARKED = re.compile(re.escape(OPEN) + "[^" + OPEN + CLOSE + "]*" + re.escape(CLOSE))
-_NOT_WORDS = [
+_ADDRESSES = [
     re.compile(r"[\w.+-]+@[\w.-]+"),                    # e-mail addresses
-    re.compile(r"(https?://|/)[\w./?=&%#:-]*"),         # addresses and paths
+    re.compile(r"https?://[\w./?=&%#:-]*"),             # web addresses
+    re.compile(r"\b[\w-]+(?:\.[\w-]+)+/[\w./?=&%#:-]*"),  # addresses printed without their scheme
+]
+_NOT_WORDS = [
+    re.compile(r"/[\w./?=&%#:-]*"),                     # paths
     re.compile(r"\b[0-9A-Fa-f]{8}-[0-9A-Fa-f-]{27}\b"),  # UUIDs
     re.compile(r"\b[A-Z0-9]{4,}\b"),                    # join codes, short codes, tokens
     re.compile(r"\b[A-Z0-9]{2,3}(?:[ -][A-Z0-9]{2,3})+\b"),  # short codes printed in groups
@@ -103,6 +108,8 @@ def unmarked_words(text: str, data: list[str], allowed: frozenset[str]) -> list[
     while previous != text:
         previous, text = text, _MARKED.sub(" ", text)
     text = " ".join(text.split())  # PDFs wrap lines inside titles
+    for pattern in _ADDRESSES:  # first, so that a stored word inside an address cannot cut it apart
+        text = pattern.sub(" ", text)
     for value in data:
         value = " ".join(value.split())
         if value and value in text:
@@ -110,6 +117,9 @@ def unmarked_words(text: str, data: list[str], allowed: frozenset[str]) -> list[
     for pattern in _NOT_WORDS:
         text = pattern.sub(" ", text)
     return [word for word in WORD.findall(text) if word not in allowed]
+
+
+GAP_MARKUP = re.compile(r"\[\[[^\[\]]*\]\]|\{\{[^{}]*\}\}")
 
 
 def data_strings(db) -> list[str]:
@@ -131,6 +141,10 @@ def data_strings(db) -> list[str]:
                 if "<" in text:
                     found.update(part.strip() for part in visible_text(text) if part.strip())
                 found.update(line.strip() for line in text.splitlines() if line.strip())
+                # A gap text (cloze) shows its words between the gaps: `… [[Brot|Brote]] im großen {{…}}.`
+                found.update(part.strip() for part in GAP_MARKUP.split(text) if part and part.strip())
+                found.update(answer.strip() for gap in GAP_MARKUP.findall(text)
+                             for answer in gap.strip("[]{}").split("|") if answer.strip())
         elif isinstance(value, dict):
             for item in value.values():
                 collect(item)
