@@ -4,6 +4,8 @@ import pytest
 
 from rallies.tasks import NO_SOLUTION, InvalidValue, Score, get_task_type
 
+from tests.tasks.conftest import in_english
+
 INFO = get_task_type("info")
 
 
@@ -12,7 +14,7 @@ def test_reading_an_info_is_neither_right_nor_wrong():
 
     assert INFO.parse_value(config, None) is None
     assert INFO.score(config, None) == Score(correct=None, share=None)
-    assert INFO.describe_value(config, None) == "read"
+    assert in_english(INFO.describe_value(config, None)) == "read"
 
 
 @pytest.mark.parametrize("value", ["read", True, 0, "", [], {}])

@@ -5,6 +5,8 @@ from geopy.distance import geodesic
 
 from rallies.tasks import NO_SOLUTION, InvalidValue, Score, get_task_type
 
+from tests.tasks.conftest import in_english
+
 LOCATION = get_task_type("location")
 RIJKSMUSEUM = (52.3600, 4.8852)
 CONFIG = LOCATION.load_config({"lat": RIJKSMUSEUM[0], "lon": RIJKSMUSEUM[1], "radius_m": 50})
@@ -88,8 +90,8 @@ def test_malformed_positions_are_invalid(value):
 
 
 def test_descriptions_say_where_and_how_far():
-    assert LOCATION.describe_value(CONFIG, fix(120, 8)).endswith("(±8 m), 120 m from the place")
-    assert LOCATION.describe_solution(CONFIG) == "within 50 m of 52.360000, 4.885200"
+    assert in_english(LOCATION.describe_value(CONFIG, fix(120, 8))).endswith("(±8 m), 120 m from the place")
+    assert in_english(LOCATION.describe_solution(CONFIG)) == "within 50 m of 52.360000, 4.885200"
 
 
 @pytest.mark.parametrize("radius", [9.9, 5001, True])

@@ -114,7 +114,7 @@ def test_ids_must_be_unique_across_sides(config_errors):
 def test_pair_errors_carry_their_path(config_errors):
     pairs = [{"left": {"text": "A"}, "right": {"text": "B"}}, {"left": {"text": "C"}}]
 
-    assert config_errors("match", {"pairs": pairs}) == {"pairs.1.right": ["Missing data for required field."]}
+    assert config_errors("match", {"pairs": pairs}) == {"pairs.1.right": ["Required."]}
 
 
 @pytest.mark.parametrize("count", [1, 21])

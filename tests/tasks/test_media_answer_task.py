@@ -6,6 +6,8 @@ import pytest
 
 from rallies.tasks import NO_SOLUTION, InvalidValue, Score, get_task_type
 
+from tests.tasks.conftest import in_english
+
 MEDIA_TYPES = ["photo", "audio", "video"]
 MEDIA_ID = "6f1c1f0e-3c1a-4c55-9a43-6b8f6f0c2d11"
 
@@ -57,9 +59,9 @@ def test_instructions_are_optional_and_shown_to_the_teacher():
     config = task.load_config({"instructions": " The whole team in front of the painting "})
 
     assert config == {"instructions": "The whole team in front of the painting"}
-    assert task.describe_solution(config) == "graded by the teacher: The whole team in front of the painting"
-    assert task.describe_solution(task.load_config({})) == "graded by the teacher"
-    assert task.describe_value(config, MEDIA_ID) == f"image {MEDIA_ID}"
+    assert in_english(task.describe_solution(config)) == "graded by the teacher: The whole team in front of the painting"
+    assert in_english(task.describe_solution(task.load_config({}))) == "graded by the teacher"
+    assert in_english(task.describe_value(config, MEDIA_ID)) == f"image {MEDIA_ID}"
 
 
 def test_instructions_must_be_text(config_errors):

@@ -98,4 +98,4 @@ def test_between_two_and_twenty_options(config_errors, count):
 
 
 def test_options_are_required(config_errors):
-    assert config_errors("single_choice", {}) == {"options": ["Missing data for required field."]}
+    assert config_errors("single_choice", {}) == {"options": ["Required."]}

@@ -4,6 +4,8 @@ import pytest
 
 from rallies.tasks import NO_SOLUTION, InvalidValue, Score, get_task_type
 
+from tests.tasks.conftest import in_english
+
 TEXT = get_task_type("text")
 RIGHT = Score(correct=True, share=1.0)
 WRONG = Score(correct=False, share=0.0)
@@ -112,7 +114,7 @@ def test_a_task_may_set_a_shorter_cap():
 
 def test_the_answer_is_stored_as_typed():
     assert TEXT.parse_value(config("Rembrandt"), "  rembrandt ") == "  rembrandt "
-    assert TEXT.describe_value(config("Rembrandt"), "  rembrandt ") == "  rembrandt "
+    assert in_english(TEXT.describe_value(config("Rembrandt"), "  rembrandt ")) == "  rembrandt "
 
 
 def test_teacher_graded_text_waits_for_review_and_takes_one_answer():
@@ -122,7 +124,7 @@ def test_teacher_graded_text_waits_for_review_and_takes_one_answer():
     assert TEXT.teacher_graded(cfg) is True
     assert TEXT.single_answer(cfg) is True
     assert TEXT.solution(cfg) is NO_SOLUTION
-    assert TEXT.describe_solution(cfg) == "graded by the teacher"
+    assert in_english(TEXT.describe_solution(cfg)) == "graded by the teacher"
 
 
 def test_automatically_graded_text_takes_several_attempts():
@@ -138,7 +140,7 @@ def test_solution_is_the_accepted_answers_and_public_view_holds_none_of_them():
 
     assert TEXT.solution(cfg) == ["Nachtwache", "The Night Watch"]
     assert TEXT.public_view(cfg) == {}
-    assert TEXT.describe_solution(cfg) == "Nachtwache / The Night Watch (up to 1 typos)"
+    assert in_english(TEXT.describe_solution(cfg)) == "Nachtwache / The Night Watch (up to 1 typos)"
 
 
 def test_accepted_answers_are_needed_unless_a_teacher_grades(config_errors):
