@@ -5,6 +5,7 @@ import io
 import zipfile
 
 import pytest
+from tests.support.english import in_english
 
 
 def test_results_rank_teams_and_give_each_task_outcome(make_played_run):
@@ -48,11 +49,11 @@ def test_xlsx_export_holds_the_right_numbers_and_no_formulas(make_played_run):
     from rallies import exports
 
     played = make_played_run()
-    workbook = load_workbook(io.BytesIO(exports.results_xlsx(played.run)))
+    workbook = load_workbook(io.BytesIO(exports.results_xlsx(played.run, say=in_english)))
 
     assert workbook.sheetnames == ["Teams", "Answers", "Tasks", "Survey"]
     teams = list(workbook["Teams"].iter_rows(values_only=True))
-    assert teams[0][:4] == ("Rank", "Team", "Score", "Max score")
+    assert teams[0][:4] == ("Rank", "Team", "Points", "Max score")
     assert [row[:3] for row in teams[1:]] == [(1, "Die Füchse", 30), (2, "Die Eulen", 10), (3, "=1+1 Team", 0)]
     cell = workbook["Teams"]["B4"]
     assert cell.value == "=1+1 Team" and cell.data_type == "s"  # text, never a formula
@@ -77,14 +78,14 @@ def test_csv_export_is_utf8_with_bom_and_parses_with_either_separator(make_playe
 
     played = make_played_run()
     for sep in (",", ";"):
-        payload = exports.results_csv(played.run, view="teams", sep=sep)
+        payload = exports.results_csv(played.run, view="teams", sep=sep, say=in_english)
         assert payload.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(payload.decode("utf-8-sig")), delimiter=sep))
-        assert rows[0][:4] == ["Rank", "Team", "Score", "Max score"]
+        assert rows[0][:4] == ["Rank", "Team", "Points", "Max score"]
         # a leading ' keeps spreadsheet programs from running the team name as a formula
         assert [r[:3] for r in rows[1:]] == [["1", "Die Füchse", "30"], ["2", "Die Eulen", "10"],
                                              ["3", "'=1+1 Team", "0"]]
-    german = exports.results_csv(played.run, view="tasks", sep=";").decode("utf-8-sig")
+    german = exports.results_csv(played.run, view="tasks", sep=";", say=in_english).decode("utf-8-sig")
     rows = {r[0]: r for r in csv.reader(io.StringIO(german), delimiter=";")}
     assert rows["1.1"][8] == "0,6667" and rows["1.2"][8] == "0,3333"
 
@@ -111,7 +112,7 @@ def test_certificates_name_every_team_and_the_partnership(make_rally, start, mak
     join_team(run.join_code, "Die Füchse")
     join_team(run.join_code, "Die Eulen")
 
-    reader = PdfReader(io.BytesIO(exports.certificates(run)))
+    reader = PdfReader(io.BytesIO(exports.certificates(run, say=in_english)))
     texts = [page.extract_text() for page in reader.pages]
     assert len(texts) == 2
     assert "Die Füchse" in texts[0] + texts[1] and "Die Eulen" in texts[0] + texts[1]
@@ -125,7 +126,7 @@ def test_certificates_of_a_public_run_have_no_programme_note(make_played_run):
 
     played = make_played_run()
     team = played.teams["Die Eulen"]
-    reader = PdfReader(io.BytesIO(exports.certificates(played.run, team_id=team.id)))
+    reader = PdfReader(io.BytesIO(exports.certificates(played.run, team_id=team.id, say=in_english)))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert "Die Eulen" in text and "programme" not in text

@@ -6,6 +6,7 @@ import pytest
 
 from rallies.errors import Conflict, Forbidden, Invalid
 from tests.runs.conftest import utc
+from tests.support.english import in_english
 
 
 def test_a_public_rally_can_be_run_by_any_teacher_without_partnership(make_rally, start, db):
@@ -31,14 +32,14 @@ def test_a_partner_rally_needs_a_registered_current_partnership(make_rally, star
         start(rally)
     assert refused.value.code == "no_partnership"
     assert runs.may_run(rally, teacher)[0] is False
-    assert "partner schools" in runs.may_run(rally, teacher)[1]
+    assert "partner schools" in in_english(runs.may_run(rally, teacher)[1])
 
     make_partnership(school, institution, status="draft")
     with pytest.raises(Forbidden):
         start(rally)
 
     registered = make_partnership(school, institution, status="registered")
-    assert runs.may_run(rally, teacher) == (True, f"{school.name} has a registered partnership with {institution.name}.")
+    assert in_english(runs.may_run(rally, teacher)) == (True, f"{school.name} has a registered partnership with {institution.name}.")
     run = start(rally)
     assert db.session.get(ClassRun, run.id).partnership_id == registered.id
 
@@ -68,7 +69,7 @@ def test_ending_a_partnership_blocks_new_runs_but_keeps_results_of_held_ones(
     db.session.commit()
 
     ok, reason = runs.may_run(rally, teacher)
-    assert not ok and "no registered, current partnership" in reason
+    assert not ok and "no registered, current partnership" in in_english(reason)
     with pytest.raises(Forbidden):
         start(rally)
     held = results.results(run)
@@ -86,7 +87,7 @@ def test_an_unpublished_rally_cannot_be_run(make_rally, start, teacher):
     from rallies import runs
 
     rally = make_rally(publish=None)
-    assert runs.may_run(rally, teacher) == (False, "The rally is not published.")
+    assert in_english(runs.may_run(rally, teacher)) == (False, "The rally is not published.")
     with pytest.raises(Conflict) as refused:
         start(rally)
     assert refused.value.code == "not_published"

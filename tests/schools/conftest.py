@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 API = "/api/manage/v1"
 
 
 @pytest.fixture
-def make_partnership(db):
-    """`make_partnership(school, institution, status="registered")`: a partnership as the office left it."""
-    from rallies.models import Partnership, PartnershipMember
-
-    def make(school, institution, *, status="registered", starts_on=None, ends_on=None):
-        today = dt.date.today()
-        partnership = Partnership(
-            school=school, title="Kulturpartnerschaft", status=status,
-            starts_on=starts_on or today - dt.timedelta(days=100), ends_on=ends_on or today + dt.timedelta(days=800),
-            open_to_all_pupils=True, programme_named=True, signed_by_both=True,
-            school_contact_name="Frau Lehmann", school_contact_email="a.lehmann@schule.example",
-            registered_on=today - dt.timedelta(days=90) if status != "draft" else None,
-            next_evaluation_on=today + dt.timedelta(days=600),
-            members=[PartnershipMember(institution=institution, contact_name="Herr Berg",
-                                       contact_email="k.berg@museum.example")],
-        )
-        db.session.add(partnership)
-        db.session.commit()
-        return partnership
-
-    return make
-
-
-@pytest.fixture
 def partnership(make_partnership, school, institution):
     return make_partnership(school, institution)
-
 
 @pytest.fixture
 def school_rally(db, school, teacher):

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from marshmallow import ValidationError
 
-from rallies.messages import Msg
 from rallies.tasks import error_paths, get_task_type
+from tests.support.english import in_english  # noqa: F401 - the task tests import it from here
 
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "server" / "translations"
-
-
-def in_english(value):
-    """Messages as an English reader gets them (the domain's texts are German `Msg`s)."""
-    from babel.support import Translations
-
-    english = Translations.load(str(TRANSLATIONS), ["en"])
-    if isinstance(value, Msg):
-        return value.render(english.gettext)
-    if isinstance(value, dict):
-        return {key: in_english(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [in_english(item) for item in value]
-    return value
 
 
 @pytest.fixture
