@@ -43,7 +43,7 @@ def test_kindergartens_and_day_care_are_refused_with_the_reason(db, office_api):
     for kind in ("kindergarten", "day_care"):
         body = assert_problem(office_api.post(f"{API}/institutions", json={**MUSEUM, "kind": kind}), 422,
                               "kind_not_admitted")
-        assert "not admitted" in body["detail"] and body["errors"]["kind"] == [body["detail"]]
+        assert "nicht zugelassen" in body["detail"] and body["errors"]["kind"] == [body["detail"]]
     assert db.session.query(Institution).count() == 0
 
 
@@ -105,7 +105,7 @@ def test_teachers_see_every_institution_but_only_its_public_fields(api_as, teach
     assert {i["name"] for i in listed} == {institution.name, "Stadtarchiv"}
     assert all(set(i) == {"id", "name", "kind", "kind_label", "municipal", "region"} for i in listed)
     one = api.get(f"{API}/institutions/{other.id}").get_json()
-    assert one["kind_label"] == "Archive" and "address" not in one
+    assert one["kind_label"] == "Archiv" and "address" not in one
 
 
 def test_the_office_registers_and_edits_schools(db, office_api):

@@ -126,7 +126,7 @@ def test_patch_with_bad_input_changes_nothing(db, office_api, draft):
     wrong = office_api.patch(f"{API}/partnerships/{draft['id']}", json={"title": "Neu", "ends_on": 2027})
     assert "ends_on" in assert_problem(wrong, 422, "invalid_request")["errors"]
     backwards = office_api.patch(f"{API}/partnerships/{draft['id']}", json={"title": "Neu", "ends_on": "2020-01-01"})
-    assert assert_problem(backwards, 422, "invalid_request")["errors"] == {"ends_on": ["Must be after starts_on."]}
+    assert assert_problem(backwards, 422, "invalid_request")["errors"] == {"ends_on": ["Muss nach dem Beginn liegen."]}
     assert fresh(db, draft["id"]).title == "Geschichte vor Ort"
 
 
@@ -150,7 +150,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_and_not_stored(app, db, office_api,
                  b"%PDF-1.4 but cut off before its end",
                  b"PK\x03\x04 a zip file"):
         body = assert_problem(upload(office_api, draft["id"], data, "vertrag.pdf"), 422, "not_a_pdf")
-        assert body["errors"] == {"file": ["Not a PDF."]}
+        assert body["errors"] == {"file": ["Keine PDF-Datei."]}
     assert_problem(upload(office_api, draft["id"], b""), 422, "invalid_request")
     assert fresh(db, draft["id"]).agreement_name is None
     assert stored_files(app) == []
@@ -187,7 +187,7 @@ def test_check_lists_every_failed_rule_at_once(office_api, school, institution):
 def test_submitting_a_partnership_that_breaks_rules_lists_all_reasons(db, office_api, draft):
     response = office_api.post(f"{API}/partnerships/{draft['id']}/transitions", json={"action": "submit"})
     body = assert_problem(response, 422, "rule_violation")
-    assert body["reasons"] == ["The signed cooperation agreement (PDF) is missing."]
+    assert body["reasons"] == ["Die unterschriebene Kooperationsvereinbarung (PDF) fehlt."]
     assert fresh(db, draft["id"]).status == "draft"
     assert db.session.query(PartnershipEvent).count() == 0
 

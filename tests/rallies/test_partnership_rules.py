@@ -79,7 +79,7 @@ def test_all_rules_fail_together_and_all_are_reported(valid_partnership):
 def test_missing_dates_fail_the_duration_rule(valid_partnership):
     valid_partnership.starts_on = None
     assert failing(valid_partnership) == ["duration"]
-    assert "required" in partnerships.failed_rules(valid_partnership)[0].message
+    assert "fehlen" in partnerships.failed_rules(valid_partnership)[0].message  # German, the catalogue's source
 
 
 def test_exactly_two_years_is_long_enough(valid_partnership):
@@ -100,7 +100,8 @@ def test_role_addresses_fail_both_contact_rules(valid_partnership):
         failures = partnerships.failed_rules(valid_partnership)
         assert [f.code for f in failures] == ["school_contact", "institution_contacts"]
         assert f"{mailbox}@schule.example" in failures[0].message
-        assert f"Stadtmuseum's contact needs a personal e-mail address, not '{mailbox}@" in failures[1].message
+        assert f"Die Ansprechperson von Stadtmuseum braucht eine persönliche E-Mail-Adresse, nicht „{mailbox}@" \
+            in failures[1].message
 
 
 @pytest.mark.parametrize("address, personal", [
@@ -115,7 +116,7 @@ def test_a_member_without_contact_name_is_reported(valid_partnership):
     _member(valid_partnership).contact_name = "  "
     failures = partnerships.failed_rules(valid_partnership)
     assert [f.code for f in failures] == ["institution_contacts"]
-    assert "names no contact person" in failures[0].message
+    assert "Stadtmuseum nennt keine Ansprechperson" in failures[0].message
 
 
 def test_non_municipal_institution_needs_a_municipal_third_partner(db, valid_partnership, make_institution):
@@ -126,7 +127,7 @@ def test_non_municipal_institution_needs_a_municipal_third_partner(db, valid_par
     ])
     failures = partnerships.failed_rules(valid_partnership)
     assert [f.code for f in failures] == ["municipal_partner"]
-    assert "Heimatverein e.V. is not municipal" in failures[0].message
+    assert "Nicht kommunal: Heimatverein e.V." in failures[0].message
 
     partnerships.update_partnership(valid_partnership, actor=None, members=[
         {"institution_id": association.id, "contact_name": "Anna Berg", "contact_email": "anna.berg@verein.example"},
@@ -141,7 +142,7 @@ def test_kindergartens_and_day_care_are_refused_with_the_reason(db):
         with pytest.raises(Invalid) as caught:
             directory.create_institution(actor=None, name="Kita Sonnenschein", kind=kind)
         assert caught.value.code == "kind_not_admitted"
-        assert "not admitted" in caught.value.message and caught.value.errors == {"kind": [caught.value.message]}
+        assert "nicht zugelassen" in caught.value.message and caught.value.errors == {"kind": [caught.value.message]}
     db.session.rollback()
     assert db.session.query(Institution).count() == 0
 
@@ -179,7 +180,7 @@ def test_only_drafts_can_be_edited(db, valid_partnership):
 def test_an_end_before_the_start_is_refused_before_anything_changes(valid_partnership):
     with pytest.raises(Invalid) as caught:
         partnerships.update_partnership(valid_partnership, actor=None, title="Neu", ends_on=dt.date(2024, 1, 1))
-    assert caught.value.errors == {"ends_on": ["Must be after starts_on."]}
+    assert caught.value.errors == {"ends_on": ["Muss nach dem Beginn liegen."]}
     assert valid_partnership.title == "Geschichte vor Ort"
     assert valid_partnership.ends_on == dt.date(2027, 8, 1)
 
@@ -210,7 +211,7 @@ def test_each_transition_is_legal_from_its_statuses_and_refused_from_the_others(
             with pytest.raises(Conflict) as caught:
                 partnerships.transition(partnership, action, actor=None)
             assert caught.value.code == "illegal_transition"
-            assert f"is {status} cannot be" in caught.value.message
+            assert f"im Status „{partnerships.STATUS_NAMES[status]}“ kann nicht" in caught.value.message
             db.session.rollback()
             assert db.session.get(Partnership, partnership_id).status == status
             assert db.session.query(PartnershipEvent).count() == events_before
@@ -243,7 +244,7 @@ def test_registering_rechecks_the_rules(db, valid_partnership, office):
     valid_partnership.signed_by_both = False
     with pytest.raises(RuleViolation) as caught:
         partnerships.transition(valid_partnership, "register", actor=office)
-    assert caught.value.reasons == ["The agreement must be signed by the school and every institution."]
+    assert caught.value.reasons == ["Die Vereinbarung muss von der Schule und jeder Einrichtung unterschrieben sein."]
     assert valid_partnership.status == "submitted"
 
 
