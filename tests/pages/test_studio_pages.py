@@ -62,7 +62,7 @@ def test_the_checklist_speaks_english_to_an_english_reader(editor_client, make_r
     authoring.update_task(rally.stations[0].tasks[0], actor=editor, prompt_md="")
     db.session.commit()
     items = editor_client.get(f"/editor/rallies/{rally.id}/checklist?lang=en").get_json()
-    assert any("task 1" in item["text"].lower() and "prompt" in item["text"].lower() for item in items["items"])
+    assert any("task 1" in item["text"].lower() and "task text is missing" in item["text"] for item in items["items"])
 
 
 def test_every_task_types_editor_partial_renders_for_the_studio(editor_client, make_rally):

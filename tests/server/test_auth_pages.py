@@ -65,7 +65,7 @@ def test_password_change_needs_the_current_password(db, client, teacher):
     log_in(client, teacher)
     wrong = client.post("/account/password", data={"current_password": "not it at all",
                                                    "new_password": "a brand new secret"})
-    assert wrong.status_code == 200 and "The current password is wrong." in wrong.get_data(as_text=True)
+    assert wrong.status_code == 200 and "Das aktuelle Passwort ist falsch." in wrong.get_data(as_text=True)
     short = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "short"})
     assert short.status_code == 200 and "mindestens 10 Zeichen" in short.get_data(as_text=True)
     db.session.rollback()
