@@ -29,3 +29,4 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(bp)
     for module in (editor, teacher, office, office_accounts, library, workshop):
         app.register_blueprint(module.bp)
+    visit.register_filters(app)

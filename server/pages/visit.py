@@ -142,7 +142,9 @@ def _ends_today(value: dt.datetime) -> bool:
     return local_time(value).date() == dt.datetime.now(LOCAL_ZONE).date()
 
 
-bp.add_app_template_filter(_ends_today, "ends_today")
+def register_filters(app) -> None:
+    """Template filters of the visit pages, on the app itself (init_pages calls this for every app)."""
+    app.add_template_filter(_ends_today, "ends_today")
 
 
 def _clock(value: dt.datetime) -> str:
