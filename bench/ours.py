@@ -36,6 +36,7 @@ class Seeded:
     bundle_code: str  # free-play code of the 30-station rally
     bundle_bytes: int  # its bundle, built through rallies.bundle
     image: dict  # the 4000x3000 JPEG's stored renditions
+    run_id: int  # the class run the teams join (its teacher's live page is opened during one phase)
 
 
 def server_env(pg, media_dir: str) -> dict:
@@ -111,7 +112,7 @@ def seed(pg, media_dir: str, *, stations: int = 10) -> Seeded:
                  "display": [asset.display_width, asset.display_height],
                  "display_bytes": asset.display_bytes, "seconds": time.perf_counter() - started}
         db.session.commit()
-        result = Seeded(run.join_code, tasks, big.free_play_code, bundle_bytes, image)
+        result = Seeded(run.join_code, tasks, big.free_play_code, bundle_bytes, image, run.id)
         db.session.remove()
         db.engine.dispose()
     return result

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 
-SYSTEMS = (("ours", "our server"), ("ours_paced", "our server, paced"), ("floor", "floor (bench/floor_app.py)"),
+SYSTEMS = (("ours", "our server"), ("ours_live", "our server, 30 teacher live pages open"),
+           ("ours_paced", "our server, paced"), ("floor", "floor (bench/floor_app.py)"),
            ("ctfd", "CTFd 3.8.7"))
 
 
@@ -117,6 +118,15 @@ def render(results: dict, worker_config, workers: int, targets: dict, seconds: f
             rows.append((f"CPU per answer vs floor, {concurrency} teams (server + DB)",
                          f"{_cpu(mine_cpu)} vs {_cpu(floor_cpu)} ms = {sum(mine_cpu) / sum(floor_cpu):.1f}×",
                          "(for reference)", None))
+    live = results.get("live_pages")
+    if live:
+        plain, watched = load.get(("ours", 50)), load.get(("ours_live", 50))
+        if plain and watched and plain.items_per_s:
+            cost = 1 - watched.items_per_s / plain.items_per_s
+            rows.append((f"answers/s lost with {live['pages']} teacher live pages open, 50 teams "
+                         f"({live['requests']} live updates, {live['errors']} errors)",
+                         f"{cost:.1%}", f"≤ {targets['live_pages_cost']:.0%}",
+                         cost <= targets["live_pages_cost"] and live["errors"] == 0))
     mine200 = load.get(("ours", 200))
     paced = load.get(("ours_paced", 200))
     if paced:

@@ -41,6 +41,9 @@ WORKERS = 2
 CONCURRENCIES = (50, 200)
 PACED_TEAMS = 200
 PACED_SHARE = 0.5  # the paced phase offers this share of our measured saturation throughput
+LIVE_PAGES = 30  # teacher live pages open during one phase (issue 16: they may cost at most 5 % of answers/s)
+LIVE_TEAMS = 50  # that phase's concurrency, compared with the plain phase at the same concurrency
+TEACHER = ("lehrerin@bench.example", "bench-password-2026")  # seeded by bench/ours.py
 OURS_RATE_CEILING = 900.0  # requests/s ours is not expected to exceed (teams are joined for it)
 FLOOR_RATE_CEILING = 2000.0  # the same for the floor (its teams cost nothing to make)
 PHASE_SECONDS = 20.0
@@ -58,6 +61,7 @@ TARGETS = {
     "image_px": 1280,
     "xlsx_s": 1.0,
     "qr_pdf_s": 2.0,
+    "live_pages_cost": 0.05,  # answers/s lost with LIVE_PAGES live pages open
 }
 
 
@@ -140,12 +144,26 @@ class Bench:
             for concurrency in CONCURRENCIES:
                 phase = self._ours_phase(server, names, "ours", concurrency, seconds=self.seconds, seed=concurrency)
                 saturation = max(saturation, phase.stats.rps)
+                if concurrency == LIVE_TEAMS:
+                    self._ours_with_live_pages(server, names)
             # Latency at a held load: 200 teams offering half of the saturation throughput just measured.
             rate = max(1.0, saturation * PACED_SHARE)
             self.results["paced"] = {"rate": rate, "saturation": saturation}
             self._ours_phase(server, names, "ours_paced", PACED_TEAMS, seconds=self.seconds, seed=99, rate=rate)
         finally:
             server.stop()
+
+    def _ours_with_live_pages(self, server, names) -> None:
+        """The same load again while LIVE_PAGES teacher live pages poll the run the teams play in."""
+        from bench.live_pages import start_live_pages
+
+        stop_pages = start_live_pages(f"http://127.0.0.1:{server.port}", *TEACHER, self.seeded.run_id, pages=LIVE_PAGES)
+        try:
+            self._ours_phase(server, names, "ours_live", LIVE_TEAMS, seconds=self.seconds, seed=LIVE_TEAMS)
+        finally:
+            pages = stop_pages()
+        self.results["live_pages"] = {"pages": LIVE_PAGES, **pages}
+        log(f"  live pages: {pages}")
 
     def _ours_phase(self, server, names, system: str, concurrency: int, *, seconds: float, seed: int,
                     rate: float | None = None, record: bool = True):

@@ -83,11 +83,13 @@ def live_gunicorn(pg_cluster, tmp_path):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_STORAGE": media_dir, "SECRET_KEY": "fault-tests",
            "RALLY_ENV": "development", "LOG_LEVEL": "WARNING", "PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    log_file = open(tmp_path / "gunicorn.log", "wb")  # a file, never a pipe nobody reads (it would fill and block)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
          "--graceful-timeout", "2", "--timeout", "30", "server:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
     )
+    log_file.close()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -98,7 +100,7 @@ def live_gunicorn(pg_cluster, tmp_path):
             time.sleep(0.2)
     else:
         process.kill()
-        raise RuntimeError("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+        raise RuntimeError("gunicorn did not start: " + (tmp_path / "gunicorn.log").read_text()[-2000:])
     server = LiveServer(url, process, database_url, code, task_ids)
     yield server
     os.killpg(process.pid, signal.SIGTERM)
@@ -107,6 +109,7 @@ def live_gunicorn(pg_cluster, tmp_path):
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
     pg_cluster.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    print((tmp_path / "gunicorn.log").read_text()[-6000:])  # shown by pytest when the test failed
 
 
 def stored_answer_ids(database_url: str) -> list[tuple[int, str]]:
