@@ -1,13 +1,18 @@
 // Draws a hotspot task's right regions on its picture: a click sets a circle (the slider sizes
 // the last one), or, in polygon mode, a corner; "close" ends the polygon. The regions are
-// written into the form's JSON field, which also works by hand without JavaScript.
+// written into the form's JSON field (which also works by hand without JavaScript) and an
+// `input` event tells the form. One implementation for the classic task form (set up on load)
+// and the studio (`window.HotspotEditor.setup(box)` once the picture is known).
 (function () {
   "use strict";
   const SVG = "http://www.w3.org/2000/svg";
 
   function setup(box) {
-    const field = document.getElementById(box.dataset.regionsField);
-    const aspectField = document.getElementById(box.dataset.aspectField);
+    if (!box.dataset.image || box.dataset.ready) return;
+    box.dataset.ready = "1";
+    const scope = box.closest("form") || document;
+    const field = scope.querySelector(`#${box.dataset.regionsField}`);
+    const aspectField = scope.querySelector(`#${box.dataset.aspectField}`);
     const count = box.querySelector("[data-count]");
     let regions = [];
     try { regions = JSON.parse(field.value || "[]"); } catch (e) { regions = []; }
@@ -26,11 +31,12 @@
     box.append(frame, size);
     let aspect = Number(aspectField.value) || 1;
 
-    function save() {
+    function save(changed = true) {
       field.value = JSON.stringify(regions);
       aspectField.value = String(Math.round(aspect * 10000) / 10000);
       count.textContent = `${regions.length} × ✓`;
       draw();
+      if (changed) field.dispatchEvent(new Event("input", { bubbles: true }));
     }
 
     function draw() {
@@ -55,7 +61,7 @@
 
     img.addEventListener("load", () => {
       if (img.naturalWidth) aspect = img.naturalHeight / img.naturalWidth;
-      save();
+      save(false);
     });
     frame.addEventListener("click", (event) => {
       const rect = img.getBoundingClientRect();
@@ -67,9 +73,10 @@
       } else {
         corners.push([round(x), round(y)]);
       }
-      save();
+      save(mode === "circle");
     });
-    size.addEventListener("input", () => {
+    size.addEventListener("input", (event) => {
+      event.stopPropagation();  // the field's own input event follows when it changes
       const last = regions[regions.length - 1];
       if (last && last.circle) { last.circle.r = Number(size.value) / 100; save(); }
     });
@@ -94,5 +101,6 @@
     draw();
   }
 
+  window.HotspotEditor = { setup };
   document.querySelectorAll(".hotspot-editor").forEach(setup);
 })();
