@@ -348,23 +348,42 @@ def test_editor_pages_and_the_studio_fit_the_screen_without_sideways_scrolling(b
     authoring.update_station(other, actor=editor_account, conditions=[{"after_station": station.id}])
     task = authoring.add_task(station, actor=editor_account, type="single_choice", prompt_md="Welche Farbe?", points=10,
                               config={"options": [{"text": "Blau", "correct": True}, {"text": "Grün"}]})
+    # A site plan with the station on it and a hotspot task drawn on a picture: their panels fit too.
+    from tests.browser.conftest import _picture
+
+    picture = _picture(institution)
+    authoring.set_site_plan(rally, picture.id, "Lageplan", actor=editor_account)
+    authoring.update_station(station, actor=editor_account, plan_x=0.5, plan_y=0.5)
+    hotspot = authoring.add_task(station, actor=editor_account, type="hotspot", prompt_md="Tippt auf das Fenster.",
+                                 points=10, config={"regions": [{"circle": {"x": 0.5, "y": 0.5, "r": 0.1}}], "aspect": 0.625})
+    authoring.attach_task_media(hotspot, picture.id, "Blaue Streifen", actor=editor_account)
     db.session.commit()
 
     context = browser.new_context(viewport=viewport, locale="de-DE")
     context.route("**/*.tile.openstreetmap.org/**", lambda route: route.abort())
     page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(live_server("/login"))
     page.fill("input[name=email]", editor_account.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     for path in ("/editor/rallies", f"/editor/rallies/{rally.id}", f"/editor/stations/{station.id}",
-                 f"/editor/tasks/{task.id}", f"/editor/rallies/{rally.id}/studio?station={station.id}"):
+                 f"/editor/tasks/{task.id}", f"/editor/tasks/{hotspot.id}", f"/editor/rallies/{rally.id}/site-plan",
+                 f"/editor/rallies/{rally.id}/studio?station={station.id}#task-{hotspot.id}"):
         page.goto(live_server(path))
         page.wait_for_load_state("load")
         page.wait_for_timeout(300)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{path} is {width}px wide at {viewport['width']}px"
     expect(page.locator("#studio.live")).to_be_visible()
+    # The saved hotspot task opens with its picture and circle; the plan shows the station's pin.
+    expect(page.locator(f"#task-{hotspot.id} .hotspot-canvas circle.region")).to_have_count(1)
+    expect(page.locator("#site-plan-frame .plan-pin")).to_have_count(1)
+    page.wait_for_timeout(300)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"the studio with hotspot and plan is {width}px wide at {viewport['width']}px"
+    assert errors == []
     context.close()
 
 
