@@ -267,11 +267,10 @@ def test_farben_der_moderne_is_built_in_the_studio_within_30_inputs_and_3_page_l
     context.close()
 
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-
 def _take_screenshots(page):
-    """The README's pictures (not the author's inputs): the hotspot drawing, the site plan, the phone."""
+    """The README's pictures (not the author's inputs; written with SCREENSHOTS=1): the hotspot drawing, the site plan, the phone."""
+    from tests.support.screenshots import docs_screenshot
+
     page.check("input[name=phone-state][value=open]")
     page.click("#station-list li:nth-child(2) a")
     page.click("#task-list .task:nth-child(2) .task-toggle")
@@ -284,12 +283,12 @@ def _take_screenshots(page):
         const plan = document.getElementById('site-plan-panel').getBoundingClientRect();
         window.scrollTo(0, Math.min(plan.top + scrollY - 10, canvas.bottom + scrollY + 60 - innerHeight));
     }""")
-    page.screenshot(path=str(DOCS / "studio-hotspot-desktop.png"))
+    docs_screenshot(page, "studio-hotspot-desktop.png")
     page.set_viewport_size({"width": 1024, "height": 768})
     page.wait_for_timeout(300)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
     page.locator("#site-plan-panel").scroll_into_view_if_needed()
-    page.screenshot(path=str(DOCS / "studio-siteplan-tablet.png"))
+    docs_screenshot(page, "studio-siteplan-tablet.png")
     phone = page.context.new_page()
     phone.set_viewport_size({"width": 390, "height": 844})
     phone.goto(page.evaluate("document.getElementById('phone').src"))
@@ -298,7 +297,7 @@ def _take_screenshots(page):
     frame.click(position={"x": 100, "y": 40})
     expect(phone.locator(".hotspot-marker")).to_be_visible()
     phone.evaluate("document.querySelector('.hotspot-frame').closest('.task, article, section').scrollIntoView()")
-    phone.screenshot(path=str(DOCS / "player-hotspot-phone.png"))
+    docs_screenshot(phone, "player-hotspot-phone.png")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.close()
 
