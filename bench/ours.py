@@ -48,6 +48,7 @@ def server_env(pg, media_dir: str) -> dict:
         "MEDIA_STORAGE": media_dir,
         "LOG_LEVEL": "WARNING",
         "PUBLIC_URL": "http://127.0.0.1",
+        "SESSION_COOKIE_SECURE": "false",  # plain http on loopback: the live-page phase logs in
         "PYTHONPATH": ROOT,
     })
     return env

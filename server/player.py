@@ -8,11 +8,12 @@ can cover `/play`, `/join/<code>` and `/q/<token>` alike.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from functools import lru_cache
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request, send_from_directory, url_for
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
 
 bp = Blueprint("player", __name__)
 
@@ -109,11 +110,40 @@ def manifest():
     return response
 
 
+SW_VERSION_LINE = 'const VERSION = "v2";'
+
+
+def shell_version(static_folder: str) -> str:
+    """A hash of the player's files: a new release changes the service worker, so phones fetch the
+    new shell as one set instead of mixing old and new modules from the cache."""
+    digest = hashlib.sha256()
+    root = os.path.join(static_folder, PLAYER_STATIC)
+    for folder, subfolders, files in sorted(os.walk(root)):
+        subfolders.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            digest.update(os.path.relpath(path, root).encode())
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
+@lru_cache(maxsize=4)
+def _service_worker_source(static_folder: str) -> str:
+    with open(os.path.join(static_folder, PLAYER_STATIC, "sw.js"), encoding="utf-8") as handle:
+        source = handle.read()
+    return source.replace(SW_VERSION_LINE, f'const VERSION = "{shell_version(static_folder)}";')
+
+
 @bp.route("/sw.js")
 def service_worker():
     """The service worker, from the site root so that its scope may be `/`; always revalidated."""
-    folder = os.path.join(current_app.static_folder, PLAYER_STATIC)
-    response = send_from_directory(folder, "sw.js", mimetype="text/javascript", max_age=0)
+    source = _service_worker_source(current_app.static_folder)
+    if current_app.debug:  # the development server reloads code, not this cache
+        _service_worker_source.cache_clear()
+    response = current_app.response_class(source, mimetype="text/javascript")
+    response.add_etag()
+    response.make_conditional(request)
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
     return response

@@ -126,6 +126,9 @@ def test_a_teacher_runs_a_whole_visit_from_a_phone(live_server, phone, visit_ral
     pupil_context.set_offline(True)
     teacher.goto(run_url + "/live")
     _no_horizontal_scroll(teacher, "de-live")
+    to_grade = teacher.get_by_role("link", name="zu bewerten: 1")
+    expect(to_grade).to_be_visible()
+    assert to_grade.bounding_box()["height"] >= 44  # a thumb's target on the teacher's phone
     teacher.get_by_role("textbox", name="Nachricht an alle Teams").fill("Bitte in 10 Minuten am Eingang sammeln")
     teacher.get_by_role("button", name="Senden").click()
     expect(teacher.locator(".flash.success")).to_contain_text("Nachricht an alle Teams gesendet")

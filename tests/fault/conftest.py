@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.support.postgres import free_port
+from tests.support.servers import start_gunicorn, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,31 +81,12 @@ def live_gunicorn(pg_cluster, tmp_path):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_STORAGE": media_dir, "SECRET_KEY": "fault-tests",
            "RALLY_ENV": "development", "LOG_LEVEL": "WARNING", "PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    log_file = open(tmp_path / "gunicorn.log", "wb")  # a file, never a pipe nobody reads (it would fill and block)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-         "--graceful-timeout", "2", "--timeout", "30", "server:create_app()"],
-        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    log_file.close()
+    process = start_gunicorn(port, env, tmp_path / "gunicorn.log", ready_path="/api/v1/rallies",
+                             options=["--workers", "2", "--threads", "4", "--graceful-timeout", "2", "--timeout", "30"])
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/api/v1/rallies", timeout=2).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError("gunicorn did not start: " + (tmp_path / "gunicorn.log").read_text()[-2000:])
     server = LiveServer(url, process, database_url, code, task_ids)
     yield server
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+    stop(process)
     pg_cluster.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     log_lines = (tmp_path / "gunicorn.log").read_text().splitlines()
     print("\n".join(line for line in log_lines if '"status":200' not in line)[-20000:])  # shown when a test failed

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import glob
 import os
-import signal
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,6 +14,7 @@ from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.postgres import free_port
+from tests.support.servers import start_gunicorn, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = 60
@@ -48,26 +46,12 @@ def two_workers(pg_cluster, tmp_path):
     env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_STORAGE": media_dir, "SECRET_KEY": "metrics-tests",
            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "METRICS_TOKEN": "scrape-secret",
            "REQUEST_LOG": "false", "LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen(
-        # sync workers take one request at a time, so concurrent requests reach both of them.
-        [sys.executable, "-m", "gunicorn", "-c", "python:server.gunicorn_conf", "--workers", "2",
-         "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "server:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    # sync workers take one request at a time, so concurrent requests reach both of them.
+    process = start_gunicorn(port, env, tmp_path / "gunicorn.log",
+                             options=["-c", "python:server.gunicorn_conf", "--workers", "2", "--worker-class", "sync"])
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
     yield url, metrics_dir
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
+    stop(process)
     pg_cluster.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 

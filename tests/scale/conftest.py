@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -21,47 +20,11 @@ import pytest
 import requests
 
 from tests.support.postgres import free_port
+from tests.support.servers import spawn, start_gunicorn, stop, wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "rally-media"
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "scale-test", "AWS_SECRET_ACCESS_KEY": "scale-test",
            "AWS_DEFAULT_REGION": "us-east-1"}
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
-def _wait(check, what: str, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            if check():
-                return
-        except Exception:  # not up yet
-            pass
-        time.sleep(0.2)
-    _stop(process)
-    log = getattr(process, "log_path", None)
-    error = Path(log).read_text(errors="replace")[-2000:] if log and os.path.exists(log) else ""
-    raise RuntimeError(f"{what} did not start: {error}")
-
-
-def _spawn(args: list[str], log_path: Path, **kwargs) -> subprocess.Popen:
-    """A server process in its own session, its output in a log file (a full pipe would stall it)."""
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **kwargs)
-    process.log_path = str(log_path)
-    return process
 
 
 @pytest.fixture(scope="module")
@@ -77,14 +40,14 @@ def redis_url(logs):
     if binary is None:
         pytest.fail("redis-server is required (Debian package redis-server; `make test` installs it)")
     port = free_port()
-    process = _spawn([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    process = spawn([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
                      logs / "redis.log")
     import redis
 
     url = f"redis://127.0.0.1:{port}/0"
-    _wait(lambda: redis.Redis.from_url(url).ping(), "redis-server", process)
+    wait_until(lambda: redis.Redis.from_url(url).ping(), "redis-server", process)
     yield url
-    _stop(process)
+    stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -96,13 +59,13 @@ def s3_endpoint(logs):
     except ImportError as error:
         pytest.fail(f"moto[server] and boto3 are required (pip install 'moto[server]'): {error}")
     port = free_port()
-    process = _spawn([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+    process = spawn([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                      logs / "moto.log", env={**os.environ, **AWS_ENV})
     endpoint = f"http://127.0.0.1:{port}"
-    _wait(lambda: requests.get(endpoint + "/moto-api/", timeout=2).status_code < 500, "moto_server", process)
+    wait_until(lambda: requests.get(endpoint + "/moto-api/", timeout=2).status_code < 500, "moto_server", process)
     boto3.client("s3", endpoint_url=endpoint, **_boto_credentials()).create_bucket(Bucket=BUCKET)
     yield endpoint
-    _stop(process)
+    stop(process)
 
 
 def _boto_credentials() -> dict:
@@ -192,17 +155,12 @@ def two_instances(pg_cluster, redis_url, s3_endpoint, logs):
         env = {**os.environ, **AWS_ENV, "DATABASE_URL": database_url, "MEDIA_STORAGE": media_storage,
                "RATELIMIT_STORAGE_URI": redis_url, "SECRET_KEY": "scale-tests", "RALLY_ENV": "development",
                "LOG_LEVEL": "WARNING", "PUBLIC_URL": f"http://127.0.0.1:{port}"}
-        process = _spawn(
-            [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-             "--graceful-timeout", "2", "--timeout", "60", "server:create_app()"],
-            logs / f"gunicorn-{number}.log", cwd=ROOT, env=env,
-        )
+        process = start_gunicorn(port, env, logs / f"gunicorn-{number}.log", ready_path="/api/v1/rallies",
+                                 options=["--workers", "1", "--threads", "4", "--graceful-timeout", "2",
+                                          "--timeout", "60"])
         deployment.processes.append(process)
-        url = f"http://127.0.0.1:{port}"
-        _wait(lambda url=url: requests.get(url + "/api/v1/rallies", timeout=2).status_code == 200,
-              "gunicorn", process, seconds=60)
-        deployment.urls.append(url)
+        deployment.urls.append(f"http://127.0.0.1:{port}")
     yield deployment
     for process in deployment.processes:
-        _stop(process)
+        stop(process)
     pg_cluster.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -113,9 +113,13 @@ export function stationStates(bundle, state) {
   const server = new Map(((state.progress && state.progress.stations) || []).map((s) => [String(s.id), s]));
   const score = (state.progress && state.progress.score) || 0;
   const rows = bundle.stations.map((station) => {
-    const tasksDone = station.tasks.filter((task) => taskCountsDone(task, state, settings)).length;
+    const known = server.get(String(station.id));
+    // What this phone did offline, or what the server knows when it knows more (answers given
+    // before this phone's data was wiped, or on another phone of the team): never "done" beside "0/2".
+    const tasksDone = Math.max(station.tasks.filter((task) => taskCountsDone(task, state, settings)).length,
+      (known && known.tasks_done) || 0);
     const tasksChecking = station.tasks.filter((task) => taskChecking(task, state, settings)).length;
-    return { station, tasksDone, tasksChecking, tasksTotal: station.tasks.length, server: server.get(String(station.id)) };
+    return { station, tasksDone, tasksChecking, tasksTotal: station.tasks.length, server: known };
   });
   const localDone = new Map(rows.map((row) => [String(row.station.id), row.tasksDone === row.tasksTotal]));
   const doneById = new Map();
