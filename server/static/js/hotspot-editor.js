@@ -1,6 +1,8 @@
 // Draws a hotspot task's right regions on its picture: a click sets a circle (the slider sizes
 // the last one), or, in polygon mode, a corner; "close" ends the polygon. The regions are
 // written into the form's JSON field, which also works by hand without JavaScript.
+// The studio's task editor sets up every `.hotspot-editor` on load; the pupils' workshop builds
+// its box later and calls `window.HotspotEditor.setup(box)` (circles only: no polygon buttons).
 (function () {
   "use strict";
   const SVG = "http://www.w3.org/2000/svg";
@@ -20,7 +22,7 @@
     img.alt = "";
     const svg = document.createElementNS(SVG, "svg");
     const size = document.createElement("input");
-    size.type = "range"; size.min = "1"; size.max = "40"; size.value = "6";
+    size.type = "range"; size.min = "1"; size.max = "40"; size.value = box.dataset.size || "6";
     size.setAttribute("aria-label", box.dataset.sizeLabel || "r");
     frame.append(img, svg);
     box.append(frame, size);
@@ -79,7 +81,8 @@
       box.querySelectorAll("[data-mode]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
       draw();
     }));
-    box.querySelector("[data-action=finish]").addEventListener("click", () => {
+    const finish = box.querySelector("[data-action=finish]");
+    if (finish) finish.addEventListener("click", () => {
       if (corners.length >= 3) regions.push({ polygon: corners });
       corners = [];
       save();
@@ -94,5 +97,6 @@
     draw();
   }
 
+  window.HotspotEditor = { setup };
   document.querySelectorAll(".hotspot-editor").forEach(setup);
 })();
