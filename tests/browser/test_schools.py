@@ -213,3 +213,85 @@ def test_a_public_rally_copied_from_another_institution_shows_its_attribution_an
     assert bundle["rally"]["licence"] == "CC-BY-SA-4.0"
     player.close()
     context.close()
+
+
+def _photo_with_a_target() -> bytes:
+    """A sky-blue photo with a red ball at 30 % from the left and 40 % from the top."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), (120, 180, 230))
+    ImageDraw.Draw(image).ellipse((192 - 40, 192 - 40, 192 + 40, 192 + 40), fill=(220, 30, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_a_team_builds_a_hotspot_task_on_a_phone_in_english_and_the_page_turns_arabic(browser, live_server, people):
+    from rallies import workshops
+    from rallies.db import db
+    from rallies.models import WorkshopTask
+
+    now = dt.datetime.now(dt.timezone.utc)
+    workshop = workshops.open_workshop(school=people["school"], teacher=people["teacher"], class_label="5a",
+                                       topic="Our park", starts_at=now - dt.timedelta(minutes=1),
+                                       ends_at=now + dt.timedelta(hours=2), max_retention_days=30,
+                                       default_retention_days=14)
+    db.session.commit()
+    phone = browser.new_context(viewport=PHONE, locale="de-DE", has_touch=True, is_mobile=True, device_scale_factor=2)
+    phone.set_default_timeout(15_000)
+    tab = phone.new_page()
+    tab.goto(live_server(f"/workshop/{workshop.join_code}?lang=en"))
+    expect(tab.locator("html")).to_have_attribute("lang", "en")
+    expect(tab.locator("h1")).to_have_text("Join in")
+    tab.fill("#team", "Foxes")
+    tab.click("button:has-text('Let’s go')")
+    expect(tab.locator("#team-name")).to_have_text("Team Foxes")
+    tab.fill("#new-title", "The fountain")
+    tab.click("button:has-text('Add station')")
+    tab.set_input_files(".photo-form input[type=file]",
+                        files=[{"name": "ball.jpg", "mimeType": "image/jpeg", "buffer": _photo_with_a_target()}])
+    tab.fill(".photo-form input[name=alt]", "A red ball in front of the sky")
+    tab.click("button:has-text('Upload photo')")
+    expect(tab.locator(".station-draft .media img")).to_have_count(1)
+    tab.select_option(".task-form select[name=type]", "hotspot")
+    tab.fill(".task-form input[name=prompt]", "Where is the ball?")
+    picture = tab.locator(".hotspot-canvas img")
+    expect(picture).to_be_visible()
+    tab.wait_for_function("document.querySelector('.hotspot-canvas img').naturalWidth > 0")
+    box = picture.bounding_box()
+    picture.tap(position={"x": box["width"] * 0.3, "y": box["height"] * 0.4})
+    tab.locator(".hotspot-editor input[type=range]").fill("12")
+    expect(tab.locator(".hotspot-canvas circle")).to_have_count(1)
+    expect(tab.locator("[data-count]")).to_have_text("1 × ✓")
+    tab.evaluate("document.querySelector('.task-form').scrollIntoView({block: 'start'})")
+    tab.screenshot(path=str(DOCS / "workshop-hotspot-phone.png"))
+    tab.click("button:has-text('Add task')")
+    expect(tab.locator(".task-list li[data-type=hotspot]")).to_contain_text("Tap the spot in the photo: Where is the ball?")
+    task = db.session.scalar(db.select(WorkshopTask).filter_by(type="hotspot"))
+    circle = workshops.task_config(task)["regions"][0]["circle"]
+    assert abs(circle["x"] - 0.3) < 0.02 and abs(circle["y"] - 0.4) < 0.02 and circle["r"] == 0.12
+    assert abs(workshops.task_config(task)["aspect"] - 0.75) < 0.01
+    assert workshops.task_image_id(task) == task_station_photo_id(task)
+    tab.evaluate("window.scrollTo(0, 0)")
+    body = tab.locator("body").inner_text()
+    for german in ("Station anlegen", "Foto hochladen", "Aufgabe hinzufügen", "Kreativwerkstatt"):
+        assert german not in body
+    tab.screenshot(path=str(DOCS / "workshop-phone-en.png"))
+    tab.select_option("#workshop-lang", "ar")
+    expect(tab.locator("html")).to_have_attribute("dir", "rtl")
+    expect(tab.locator("html")).to_have_attribute("lang", "ar")
+    expect(tab.locator("button:has-text('أضف محطة')")).to_be_visible()
+    expect(tab.locator(".task-list li[data-type=hotspot]")).to_contain_text("المس المكان في الصورة")
+    tab.reload()  # the choice is remembered, as in the player
+    expect(tab.locator("html")).to_have_attribute("dir", "rtl")
+    expect(tab.locator("#workshop-lang")).to_have_value("ar")
+    expect(tab.locator(".topbar .brand")).to_have_text("الورشة الإبداعية")
+    tab.screenshot(path=str(DOCS / "workshop-phone-ar.png"))
+    phone.close()
+
+
+def task_station_photo_id(task) -> str:
+    from rallies.db import db
+    from rallies.models import WorkshopStation
+
+    return db.session.get(WorkshopStation, task.station_id).media[0].id

@@ -77,8 +77,17 @@ function renderHeader() {
   document.title = t('workshop.title');
 }
 
+/** A `?lang=` link has done its job once the choice is remembered: a reload keeps the pupil's latest choice. */
+function forgetLangParameter() {
+  const url = new URL(location.href);
+  if (!url.searchParams.has('lang')) return;
+  url.searchParams.delete('lang');
+  history.replaceState(null, '', url);
+}
+
 async function changeLanguage(code) {
   await setLanguage(code);
+  forgetLangParameter();
   renderHeader();
   if (current) await current();
   document.getElementById('workshop-lang').focus();
@@ -154,7 +163,8 @@ function hotspotPart(station) {
     el('button', { type: 'button', class: 'small', 'data-action': 'undo' }, t('workshop.hotspot_undo')),
     el('p', { class: 'muted', 'data-count': true }));
     stage.replaceChildren(box);
-    window.HotspotEditor.setup(box);
+    window.HotspotEditor.setup(box); // appends the picture and the size slider
+    box.append(box.querySelector('[data-action=undo]'), box.querySelector('[data-count]'));
   }
   const picker = el('fieldset', { class: 'photo-picker' }, el('legend', {}, t('workshop.hotspot_pick_photo')),
     photos.map((photo, index) => el('label', { class: 'photo-choice' },
@@ -180,7 +190,7 @@ function taskForm(station) {
   const type = el('select', { name: 'type', 'aria-label': t('workshop.task_type') },
     Object.entries(TASK_TYPES).map(([value, label]) => el('option', { value }, label())));
   const prompt = el('input', { name: 'prompt', placeholder: t('workshop.question'), 'aria-label': t('workshop.question'),
-    required: true });
+    required: true, dir: 'auto' });
   const right = el('input', { name: 'right', placeholder: t('workshop.right_answer'), 'aria-label': t('workshop.right_answer') });
   const wrong = el('input', { name: 'wrong', placeholder: t('workshop.wrong_answer'), 'aria-label': t('workshop.wrong_answer') });
   const hotspot = hotspotPart(station);
@@ -243,8 +253,10 @@ function recorder(station) {
 }
 
 async function stationCard(station) {
-  const title = el('input', { value: station.title, 'aria-label': t('workshop.station_title'), maxlength: 200 });
-  const body = el('textarea', { rows: 3, 'aria-label': t('workshop.station_text') }, station.body);
+  // The team's own words keep their own direction (dir=auto), whatever the page's language.
+  const title = el('input', { value: station.title, 'aria-label': t('workshop.station_title'), maxlength: 200,
+    dir: 'auto' });
+  const body = el('textarea', { rows: 3, 'aria-label': t('workshop.station_text'), dir: 'auto' }, station.body);
   const media = await Promise.all(station.media.map(mediaPreview));
   return el('article', { class: 'card station-draft', 'data-station': station.id },
     el('form', { onsubmit: async (event) => {
@@ -258,7 +270,7 @@ async function stationCard(station) {
       el('strong', {}, t('workshop.teacher_comment')), ' ', station.teacher_comment) : null,
     el('div', { class: 'media' }, media),
     el('ul', { class: 'task-list' }, station.tasks.map((task) => el('li', { 'data-type': task.type },
-      el('span', { class: 'task-type' }, (TASK_TYPES[task.type] || (() => task.type))()), ': ', task.prompt, ' ',
+      el('span', { class: 'task-type' }, (TASK_TYPES[task.type] || (() => task.type))()), ': ', el('bdi', {}, task.prompt), ' ',
       el('button', { type: 'button', class: 'small', onclick: async () => {
         try { await api(`/tasks/${task.id}`, { method: 'DELETE' }); await draftView(); }
         catch (error) { notice(error.message); }
@@ -292,6 +304,7 @@ async function draftView() {
 
 // A phone that joined this workshop before goes straight back to its draft.
 await initI18n();
+forgetLangParameter();
 renderHeader();
 const sameWorkshop = !app.dataset.code || localStorage.getItem(CODE_KEY) === app.dataset.code.toUpperCase();
 if (token && sameWorkshop) draftView(); else joinView();
