@@ -166,19 +166,27 @@ function hotspotPart(station) {
     window.HotspotEditor.setup(box); // appends the picture and the size slider
     box.append(box.querySelector('[data-action=undo]'), box.querySelector('[data-count]'));
   }
-  const picker = el('fieldset', { class: 'photo-picker' }, el('legend', {}, t('workshop.hotspot_pick_photo')),
-    photos.map((photo, index) => el('label', { class: 'photo-choice' },
-      el('input', { type: 'radio', name: `hs-photo-${station.id}`, value: photo.id, checked: index === 0,
-        onchange: () => { chosen = photo.id; draw(); } }),
-      el('span', { class: 'visually-hidden' }, t('workshop.hotspot_photo_n', { number: index + 1 })),
-      el('img', { alt: photo.alt, class: 'photo-thumb', 'data-media': photo.id }))));
-  picker.querySelectorAll('img[data-media]').forEach(async (img) => {
-    img.src = await mediaUrl(photos.find((p) => p.id === img.dataset.media));
-  });
-  part.append(picker, stage, regions, aspect);
+  function pickerOf() {
+    const picker = el('fieldset', { class: 'photo-picker' }, el('legend', {}, t('workshop.hotspot_pick_photo')),
+      photos.map((photo, index) => el('label', { class: 'photo-choice' },
+        el('input', { type: 'radio', name: `hs-photo-${station.id}`, value: photo.id, checked: index === 0,
+          onchange: () => { chosen = photo.id; draw(); } }),
+        el('span', { class: 'visually-hidden' }, t('workshop.hotspot_photo_n', { number: index + 1 })),
+        el('img', { alt: photo.alt, class: 'photo-thumb', 'data-media': photo.id }))));
+    picker.querySelectorAll('img[data-media]').forEach(async (img) => {
+      img.src = await mediaUrl(photos.find((p) => p.id === img.dataset.media));
+    });
+    return picker;
+  }
+  part.append(regions, aspect);
   return {
     part,
-    show: () => { if (!stage.childElementCount) draw(); },
+    // Built when the team chooses a hotspot task: the station card stays light until then.
+    show: () => {
+      if (part.contains(stage)) return;
+      part.prepend(pickerOf(), stage);
+      draw();
+    },
     value: () => {
       const drawn = JSON.parse(regions.value || '[]');
       return drawn.length ? { image_id: chosen, config: { regions: drawn, aspect: Number(aspect.value) || 1 } } : null;
