@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     from sqlalchemy import event
 
     db.init_app(app)
+    app.teardown_appcontext(_close_session_quietly)  # runs before Flask-SQLAlchemy's own (reverse order)
     migrate.init_app(app, domain_db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -69,6 +70,22 @@ def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _close_session_quietly(_error) -> None:
+    """A database that went away after the response was made must not turn it into gunicorn's HTML 500.
+
+    Closing the session rolls back on its connection; when PostgreSQL has just restarted that
+    rollback fails. The connection is invalidated by then, so the next request gets a new one.
+    """
+    from server.extensions import db
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        logging.getLogger(__name__).warning("closing the database session failed: %s", error.__class__.__name__)
+        db.session.registry.clear()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

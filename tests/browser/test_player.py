@@ -4,22 +4,14 @@ lose the network, come back, and every answer is stored exactly once."""
 from __future__ import annotations
 
 import json
-import os
-import pathlib
 
 import pytest
 
+from tests.support.screenshots import docs_screenshot
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs"
 NEAR_SQUARE = {"latitude": 52.52003, "longitude": 13.40504, "accuracy": 8}
-
-
-def screenshot(page, name: str) -> None:
-    """Refresh docs/<name> only when asked (SCREENSHOTS=1); normal runs never write into docs/."""
-    if os.environ.get("SCREENSHOTS") == "1":
-        DOCS.mkdir(exist_ok=True)
-        page.screenshot(path=str(DOCS / name), full_page=False)
 
 
 def watch(page) -> dict:
@@ -88,7 +80,7 @@ def test_pupil_plays_on_a_phone_goes_offline_and_every_answer_is_stored_once(liv
     expect(page.locator("#sync-status")).to_contain_text("Online")
     expect(page.locator(".score-line")).to_contain_text("Punkte: 0 von 50")
     assert page.evaluate(UNLABELLED_CONTROLS) == []
-    screenshot(page, "player-stations.png")
+    docs_screenshot(page, "player-stations.png")
 
     # An open station: a single-choice answer, judged by the server.
     stations.nth(0).get_by_role("link").click()
@@ -98,7 +90,7 @@ def test_pupil_plays_on_a_phone_goes_offline_and_every_answer_is_stored_once(liv
     painter = page.locator(f"#task-{tasks['painter'].id}")
     expect(painter.locator(".result")).to_contain_text("Richtig")
     expect(painter.locator(".result")).to_contain_text("Punkte: 10")
-    screenshot(page, "player-task.png")
+    docs_screenshot(page, "player-task.png")
 
     # A QR station, opened by typing its code.
     page.get_by_role("link", name="Alle Stationen").click()
@@ -200,9 +192,6 @@ def test_scan_link_before_joining_then_the_rally_survives_an_offline_reload(live
     expect(page.get_by_text("Die Eingangshalle mit der großen Treppe", exact=True)).to_be_visible()  # the caption
     page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
     assert seen["errors"] == []
-
-
-
 
 
 def tiny_png() -> bytes:

@@ -5,16 +5,15 @@ computed contrast where axe cannot see (text over the progress bar)."""
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 
 import pytest
 
 from tests.browser.conftest import PlayData, _open_run, _people, _task
+from tests.support.screenshots import docs_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs"
 LANGUAGES = ("de", "en", "tr", "uk", "ar")
 PLAYER_I18N = pathlib.Path(__file__).resolve().parents[2] / "server" / "static" / "player" / "i18n"
 MARKET = {"lat": 52.5200, "lon": 13.4050}
@@ -24,13 +23,6 @@ TOWN_HALL = {"lat": 52.5181, "lon": 13.4079}
 
 def texts(code: str) -> dict:
     return json.loads((PLAYER_I18N / f"{code}.json").read_text(encoding="utf-8"))
-
-
-def screenshot(page, name: str) -> None:
-    """docs/<name>, refreshed only when asked (SCREENSHOTS=1)."""
-    if os.environ.get("SCREENSHOTS") == "1":
-        DOCS.mkdir(exist_ok=True)
-        page.screenshot(path=str(DOCS / name), full_page=False)
 
 
 def watch(page) -> list:
@@ -134,7 +126,7 @@ def test_a_walk_turns_the_arrow_and_shrinks_the_distance_until_the_check_in_unlo
     expect(page.locator(".way-detail")).to_contain_text("Genauigkeit ±12 m")
     expect(page.locator(".way-detail")).to_contain_text("Nordosten")
     expect(checkin).to_be_disabled()
-    screenshot(page, "player-arrow-de.png")
+    docs_screenshot(page, "player-arrow-de.png")
 
     # Straight south of the market: the arrow turns to north, the distance shrinks.
     context.set_geolocation({"latitude": 52.5170, "longitude": 13.4050, "accuracy": 10})
@@ -203,7 +195,7 @@ def test_the_map_shows_every_place_to_scale_offline_and_with_tiles_when_they_loa
     # North is up: the fountain (north of the market) is drawn above it.
     assert pins[ids["fountain"].id]["y"] < pins[ids["market"].id]["y"]
     assert axe_violations(page) == []
-    screenshot(page, "player-map-plan-de.png")
+    docs_screenshot(page, "player-map-plan-de.png")
 
     # Offline, the plan still works.
     context.set_offline(True)
@@ -325,19 +317,19 @@ def test_arabic_is_laid_out_right_to_left(live_server, town_run, phone):
     assert box(back)["x"] + box(back)["width"] > width - 40
     arrow = back.locator(".dir-arrow")
     assert page.evaluate("(el) => getComputedStyle(el).transform", arrow.element_handle()) != "none"  # mirrored
-    screenshot(page, "player-station-ar.png")
+    docs_screenshot(page, "player-station-ar.png")
     back.click()
     page.get_by_role("link", name="Marktplatz").click()
     page.locator(".wayfinder[data-distance]").wait_for()
     dial, text = box(page.locator(".dial-wrap")), box(page.locator(".way-text"))
     assert dial["x"] > text["x"]  # the dial leads, on the right
-    screenshot(page, "player-arrow-ar.png")
+    docs_screenshot(page, "player-arrow-ar.png")
     page.get_by_role("link", name=ar["nav.all_stations"]).click()
     page.get_by_role("link", name="Eingang").click()
     page.get_by_role("link", name=ar["nav.all_stations"]).click()
     fill, bar = box(page.locator(".progress-fill")), box(page.locator(".progress"))
     assert fill["width"] == 0 or abs((fill["x"] + fill["width"]) - (bar["x"] + bar["width"])) < 1
-    screenshot(page, "player-home-ar.png")
+    docs_screenshot(page, "player-home-ar.png")
     assert errors == []
 
 
@@ -357,7 +349,7 @@ def test_every_player_screen_passes_axe_in_all_five_languages(live_server, town_
         page.locator(f'.lang-button[lang="{lang}"]').click()
         page.locator(f'.lang-button[lang="{lang}"][aria-pressed="true"]').wait_for()
         if lang in ("en", "uk"):
-            screenshot(page, f"player-join-{lang}.png")
+            docs_screenshot(page, f"player-join-{lang}.png")
         check("join")
     page.locator('.lang-button[lang="de"]').click()
     page.locator('.lang-button[lang="de"][aria-pressed="true"]').wait_for()
@@ -368,14 +360,14 @@ def test_every_player_screen_passes_axe_in_all_five_languages(live_server, town_
     page.get_by_text("Vermeer").click()
     page.get_by_role("button", name="Antwort senden").first.click()
     expect(page.locator(".result").first).to_contain_text("Leider falsch")
-    screenshot(page, "player-station-de.png")
+    docs_screenshot(page, "player-station-de.png")
     for lang in LANGUAGES:
         page.goto(live_server("/play#/"))
         page.get_by_label(texts(page.evaluate("document.documentElement.lang"))["lang.label"]).select_option(lang)
         expect(page.locator("html")).to_have_attribute("lang", lang)
         page.locator("ol.stations").wait_for()
         if lang == "de":
-            screenshot(page, "player-home-de.png")
+            docs_screenshot(page, "player-home-de.png")
         check("home")
         contrast = page.evaluate(CONTRAST)
         assert contrast["onFill"] >= 4.5 and contrast["onTrack"] >= 4.5, contrast

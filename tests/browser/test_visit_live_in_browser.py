@@ -15,11 +15,11 @@ import pathlib
 import pytest
 
 from tests.browser.conftest import _people
+from tests.support.screenshots import docs_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 PASSWORD = "correct horse battery"
-DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs"
 SHOTS = pathlib.Path("/tmp/visit_shots")
 PROJECTOR = {"viewport": {"width": 1280, "height": 720}, "has_touch": False, "device_scale_factor": 1}
 
@@ -203,7 +203,7 @@ def test_a_teacher_runs_a_whole_visit_from_a_phone(live_server, phone, visit_ral
     table, stations = desktop.locator("table.live-table").bounding_box(), desktop.locator(".live-stations").bounding_box()
     assert stations["x"] > table["x"] + table["width"] - 1 and abs(stations["y"] - table["y"]) < 60
     expect(desktop.locator("[data-live-stations]")).to_contain_text("Eingang")
-    desktop.screenshot(path=str(DOCS / "visit-live-desktop.png"))
+    docs_screenshot(desktop, "visit-live-desktop.png")
     assert errors == []
 
 
@@ -234,7 +234,7 @@ def test_the_ranking_is_revealed_step_by_step_on_a_projector(live_server, phone,
         expect(places).to_have_count(shown)
     expect(places.first).to_contain_text("1.")
     expect(projector.get_by_role("link", name="Nächsten Platz zeigen")).to_be_hidden()
-    projector.screenshot(path=str(DOCS / "visit-ranking.png"))
+    docs_screenshot(projector, "visit-ranking.png")
 
 
 def test_the_join_screen_counts_down_to_a_planned_run(live_server, phone, visit_rally):

@@ -297,3 +297,14 @@ def test_teams_never_see_or_touch_each_other(play_team, make_rally, make_run, jo
     foreign = make_rally(stations=[{"tasks": ["single_choice"]}])
     assert codes(team.answer(item(tasks_of(foreign)[0].id, "a"))) == ["unknown_task"]
     assert team.get(f"/api/v1/rallies/{foreign.id}/bundle").status_code == 404
+
+
+def test_a_rejected_answer_says_why_in_the_readers_language_beside_the_progress(play_team):
+    team = play_team(stations=[{"tasks": ["single_choice"]}, {"unlock_mode": "qr", "tasks": ["single_choice"]}])
+    _, locked = tasks_of(team.rally)
+    german = team.answer(item(locked.id, "a"))
+    english = team.client.post("/api/v1/team/answers", json={"answers": [item(locked.id, "a")]},
+                               headers={**team.headers, "Accept-Language": "en"}).get_json()
+    assert german["results"][0]["error"]["message"] == "Diese Station ist noch gesperrt."
+    assert english["results"][0]["error"] == {"code": "station_locked", "message": "This station is still locked."}
+    assert english["progress"] == german["progress"] and english["progress"]["stations"]

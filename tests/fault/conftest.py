@@ -109,7 +109,8 @@ def live_gunicorn(pg_cluster, tmp_path):
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
     pg_cluster.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    print((tmp_path / "gunicorn.log").read_text()[-6000:])  # shown by pytest when the test failed
+    log_lines = (tmp_path / "gunicorn.log").read_text().splitlines()
+    print("\n".join(line for line in log_lines if '"status":200' not in line)[-20000:])  # shown when a test failed
 
 
 def stored_answer_ids(database_url: str) -> list[tuple[int, str]]:

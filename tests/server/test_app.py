@@ -60,3 +60,29 @@ def test_an_unexpected_error_on_an_api_is_a_problem_without_stack_trace(app, cli
     body = response.get_json()
     assert body["code"] == "internal_error"
     assert "secret internals" not in response.get_data(as_text=True)
+
+
+
+def test_a_database_that_drops_the_connection_after_the_response_does_not_turn_it_into_a_500(app, monkeypatch):
+    """PostgreSQL restarting between a request's last query and the session's closing rollback:
+    the app's teardown (which, raising, would make gunicorn answer its own HTML 500) stays quiet."""
+    import sqlalchemy.orm
+    from sqlalchemy.exc import OperationalError
+
+    from server.extensions import db
+
+    closes = []
+    real_close = sqlalchemy.orm.Session.close
+
+    def close_on_a_dead_connection(session):
+        closes.append(session)
+        if len(closes) == 1:
+            raise OperationalError("ROLLBACK", {}, Exception("server closed the connection unexpectedly"))
+        return real_close(session)
+
+    db.session.execute(db.text("SELECT 1"))
+    monkeypatch.setattr(sqlalchemy.orm.Session, "close", close_on_a_dead_connection)
+    app.do_teardown_appcontext(None)
+    assert closes, "the teardown did not close the session"
+    monkeypatch.setattr(sqlalchemy.orm.Session, "close", real_close)
+    assert db.session.execute(db.text("SELECT 1")).scalar() == 1  # a fresh session works
