@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.support.screenshots import docs_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 PASSWORD = "correct horse battery"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_a_teacher_builds_and_runs_her_own_rally(browser, live_server, people):
     page.click("form[action$='/publish'] button[type=submit]")
     expect(page.locator(".status-card")).to_contain_text("Version 1")
     expect(page.locator("#changes")).to_contain_text("Frau Yılmaz")
-    page.screenshot(path=str(DOCS / "schools-teacher-rally.png"), full_page=True)
+    docs_screenshot(page, "schools-teacher-rally.png", full_page=True)
     rally_id = int(rally_url.rstrip("/").split("/")[-1])
     page.click("a:has-text('Klassenlauf starten')")
     page.locator("input[name=class_label]").first.fill("7b")
@@ -116,7 +116,7 @@ def test_a_museum_editor_and_a_partner_teacher_edit_one_rally_and_the_change_lis
     expect(changes).to_contain_text("Kuratorin Berg")
     expect(changes).to_contain_text("Frau Yılmaz")
     expect(changes).to_contain_text("In der Schule: Unser Viertel früher")
-    changes.screenshot(path=str(DOCS / "schools-change-list.png"))
+    docs_screenshot(changes, "schools-change-list.png")
     museum.close()
     school.close()
 
@@ -153,7 +153,7 @@ def test_a_workshop_with_two_teams_on_phones_the_teacher_comments_copies_and_pub
         tab.click("button:has-text('Foto hochladen')")
         expect(tab.locator(".station-draft img")).to_have_count(1)
         phones.append((phone, tab))
-    phones[0][1].screenshot(path=str(DOCS / "schools-workshop-phone.png"))
+    docs_screenshot(phones[0][1], "schools-workshop-phone.png")
     page.reload()
     expect(page.locator(".team-draft")).to_have_count(2)
     page.locator(".team-draft").first.locator("textarea").fill("Schönes Foto! Wer hat den Brunnen gebaut?")
@@ -161,7 +161,7 @@ def test_a_workshop_with_two_teams_on_phones_the_teacher_comments_copies_and_pub
     expect(page.locator(".flash, .notice, [role=status]").first).to_be_visible()
     page.wait_for_load_state("load")
     page.wait_for_function("[...document.querySelectorAll('.team-draft img')].every(i => i.complete && i.naturalWidth > 0)")
-    page.screenshot(path=str(DOCS / "schools-workshop-teacher.png"), full_page=True)
+    docs_screenshot(page, "schools-workshop-teacher.png", full_page=True)
     tab = phones[0][1]
     tab.reload()
     expect(tab.locator(".teacher-comment")).to_contain_text("Wer hat den Brunnen gebaut?")
@@ -193,7 +193,7 @@ def test_a_public_rally_copied_from_another_institution_shows_its_attribution_an
     context, page = login(browser, live_server, people["teacher"])
     page.goto(live_server("/library?subject=Kunst"))
     expect(page.locator(".library-list")).to_contain_text("CC BY-SA 4.0")
-    page.screenshot(path=str(DOCS / "schools-library.png"), full_page=True)
+    docs_screenshot(page, "schools-library.png", full_page=True)
     page.click("button:has-text('kopieren')")
     expect(page.locator(".attribution")).to_contain_text(
         "Nach „Die Nachtwache“ (Version 1) von Stadtmuseum Beispielstadt, CC BY-SA 4.0")
@@ -264,7 +264,7 @@ def test_a_team_builds_a_hotspot_task_on_a_phone_in_english_and_the_page_turns_a
     expect(tab.locator(".hotspot-canvas circle")).to_have_count(1)
     expect(tab.locator("[data-count]")).to_have_text("1 × ✓")
     tab.evaluate("document.querySelector('.task-form').scrollIntoView({block: 'start'})")
-    tab.screenshot(path=str(DOCS / "workshop-hotspot-phone.png"))
+    docs_screenshot(tab, "workshop-hotspot-phone.png")
     tab.click("button:has-text('Add task')")
     expect(tab.locator(".task-list li[data-type=hotspot]")).to_contain_text("Tap the spot in the photo: Where is the ball?")
     task = db.session.scalar(db.select(WorkshopTask).filter_by(type="hotspot"))
@@ -276,7 +276,7 @@ def test_a_team_builds_a_hotspot_task_on_a_phone_in_english_and_the_page_turns_a
     body = tab.locator("body").inner_text()
     for german in ("Station anlegen", "Foto hochladen", "Aufgabe hinzufügen", "Kreativwerkstatt"):
         assert german not in body
-    tab.screenshot(path=str(DOCS / "workshop-phone-en.png"))
+    docs_screenshot(tab, "workshop-phone-en.png")
     tab.select_option("#workshop-lang", "ar")
     expect(tab.locator("html")).to_have_attribute("dir", "rtl")
     expect(tab.locator("html")).to_have_attribute("lang", "ar")
@@ -286,7 +286,7 @@ def test_a_team_builds_a_hotspot_task_on_a_phone_in_english_and_the_page_turns_a
     expect(tab.locator("html")).to_have_attribute("dir", "rtl")
     expect(tab.locator("#workshop-lang")).to_have_value("ar")
     expect(tab.locator(".topbar .brand")).to_have_text("الورشة الإبداعية")
-    tab.screenshot(path=str(DOCS / "workshop-phone-ar.png"))
+    docs_screenshot(tab, "workshop-phone-ar.png")
     phone.close()
 
 
