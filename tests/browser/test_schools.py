@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from playwright.sync_api import expect
@@ -295,3 +296,33 @@ def task_station_photo_id(task) -> str:
     from rallies.models import WorkshopStation
 
     return db.session.get(WorkshopStation, task.station_id).media[0].id
+
+
+def test_the_studio_hotspot_editor_still_draws_with_the_shared_script(browser, live_server, people):
+    """js/hotspot-editor.js now also serves the workshop: the studio's task editor still sets a circle."""
+    from media.intake import ingest
+    from rallies import authoring
+    from rallies.db import db
+    from rallies.media_library import store_media
+    from rallies.runtime import media_limits, media_storage
+
+    data = _photo_with_a_target()
+    asset = store_media(ingest(data, allowed_kinds={"image"}, limits=media_limits()), data, storage=media_storage(),
+                        institution_id=people["museum"].id)
+    rally = authoring.create_rally(people["museum"], actor=people["editor"], title="Ballspiel", about="Museum, Klasse 5")
+    station = authoring.add_station(rally, actor=people["editor"], title="Der Ball")
+    task = authoring.add_task(station, actor=people["editor"], type="hotspot", prompt_md="Wo ist der Ball?",
+                              config={"regions": [{"circle": {"x": 0.9, "y": 0.9, "r": 0.05}}]})
+    authoring.attach_task_media(task, asset.id, "Ein roter Ball", actor=people["editor"])
+    db.session.commit()
+    context, page = login(browser, live_server, people["editor"])
+    page.goto(live_server(f"/editor/tasks/{task.id}"))
+    picture = page.locator(".hotspot-canvas img")
+    page.wait_for_function("document.querySelector('.hotspot-canvas img').naturalWidth > 0")
+    expect(page.locator(".hotspot-canvas")).to_have_css("position", "relative")  # the shared stylesheet arrived
+    box = picture.bounding_box()
+    picture.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.4})
+    expect(page.locator(".hotspot-canvas circle")).to_have_count(2)
+    regions = json.loads(page.locator("#hotspot-regions").input_value())
+    assert len(regions) == 2 and abs(regions[1]["circle"]["x"] - 0.3) < 0.02
+    context.close()
