@@ -1,8 +1,9 @@
 // Draws a hotspot task's right regions on its picture: a click sets a circle (the slider sizes
 // the last one), or, in polygon mode, a corner; "close" ends the polygon. The regions are
 // written into the form's JSON field (which also works by hand without JavaScript) and an
-// `input` event tells the form. One implementation for the classic task form (set up on load)
-// and the studio (`window.HotspotEditor.setup(box)` once the picture is known).
+// `input` event tells the form. One implementation for the classic task form (set up on load),
+// the studio and the pupils' workshop (`window.HotspotEditor.setup(box)` once the picture is
+// known; the workshop's box has no polygon buttons: circles only).
 (function () {
   "use strict";
   const SVG = "http://www.w3.org/2000/svg";
@@ -25,7 +26,7 @@
     img.alt = "";
     const svg = document.createElementNS(SVG, "svg");
     const size = document.createElement("input");
-    size.type = "range"; size.min = "1"; size.max = "40"; size.value = "6";
+    size.type = "range"; size.min = "1"; size.max = "40"; size.value = box.dataset.size || "6";
     size.setAttribute("aria-label", box.dataset.sizeLabel || "r");
     frame.append(img, svg);
     box.append(frame, size);
@@ -86,7 +87,8 @@
       box.querySelectorAll("[data-mode]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
       draw();
     }));
-    box.querySelector("[data-action=finish]").addEventListener("click", () => {
+    const finish = box.querySelector("[data-action=finish]");
+    if (finish) finish.addEventListener("click", () => {
       if (corners.length >= 3) regions.push({ polygon: corners });
       corners = [];
       save();
