@@ -100,10 +100,14 @@ def delete_station(station_id):
 @blp.problems({**AUTH, 404: "not_found", 409: "too_many", 422: "invalid_request"})
 @blp.doc(security=SECURITY)
 def add_task(body, station_id):
-    """A single-choice, text or photo task; its config is checked by the task type."""
+    """A single-choice, text, photo or hotspot task; its config is checked by the task type.
+
+    A hotspot task names one of the station's photos (`image_id`) and the circles or polygons that
+    count as right; copied into a rally, the photo becomes the task's picture.
+    """
     task = workshops.add_task(workshops.team_station(_team(), station_id), **body)
     db.session.commit()
-    return {"id": task.id, "type": task.type, "prompt": task.prompt, "config": task.config}
+    return workshops.task_view(task)
 
 
 @blp.route("/workshop/tasks/<int:task_id>", methods=["DELETE"])

@@ -6,6 +6,9 @@ from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from client_api.schemas import Request, Response
+from rallies.workshops import WORKSHOP_TASK_TYPES
+
+TASK_TYPES = list(WORKSHOP_TASK_TYPES)
 
 
 class WorkshopJoinSchema(Request):
@@ -43,9 +46,11 @@ class WorkshopMediaSchema(Response):
 
 class WorkshopTaskSchema(Response):
     id = fields.Integer(required=True)
-    type = fields.String(required=True, validate=validate.OneOf(["single_choice", "text", "photo"]))
+    type = fields.String(required=True, validate=validate.OneOf(TASK_TYPES))
     prompt = fields.String(required=True)
     config = fields.Dict(required=True)
+    image_id = fields.String(required=True, allow_none=True, metadata={
+        "description": "hotspot: the id of the station's photo to tap (a `media` id); null for other types."})
 
 
 class WorkshopStationSchema(Response):
@@ -70,10 +75,15 @@ class WorkshopStationWriteSchema(Request):
 
 
 class WorkshopTaskWriteSchema(Request):
-    type = fields.String(required=True, validate=validate.OneOf(["single_choice", "text", "photo"]))
+    type = fields.String(required=True, validate=validate.OneOf(TASK_TYPES))
     prompt = fields.String(required=True, validate=validate.Length(max=4000))
     config = fields.Dict(load_default=dict, metadata={
-        "description": "single_choice: options [{id, text, correct}]; text: accepted_answers; photo: {}."})
+        "description": "single_choice: options [{id, text, correct}]; text: accepted_answers; photo: {}; "
+                       "hotspot: regions [{circle: {x, y, r}} or {polygon: [[x, y], …]}] in fractions 0…1 of the "
+                       "picture's width and height (r of its width) and aspect (height ÷ width), as the "
+                       "studio's hotspot tasks."})
+    image_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64), metadata={
+        "description": "hotspot only (required there): the id of one of the station's photos, the picture to tap."})
 
 
 class WorkshopMediaFormSchema(Request):

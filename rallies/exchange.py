@@ -6,6 +6,13 @@ names. Stations are referred to by their index in `stations` (conditions use
 imported archive is trusted: it is read with media.safezip, every file goes through the
 media checks again, and every field through the same validation as editing. An import
 either creates the whole rally or nothing.
+
+`rights` (additive, optional) carries the rally's licence, its attribution when it is a copy,
+and whose it is (`source`: title, version, owner and the authoring sides). An import follows
+the library's copy rule: into one's own side the licence and attribution come back as they
+were; into another owner only a licence that allows copying (CC BY, CC BY-SA, CC0) lets it in,
+and the copy records the original's owner, title, version and licence. Archives without
+`rights` import as before, under the default licence ("all rights reserved").
 """
 
 from __future__ import annotations
@@ -24,9 +31,9 @@ from media.errors import UnsafeArchive
 from media.safezip import read_zip
 from rallies import authoring
 from rallies.db import db
-from rallies.errors import DomainError, Invalid
+from rallies.errors import Conflict, DomainError, Invalid
 from rallies.media_library import check_media, get_by_name, store_media
-from rallies.models import Institution, Rally, School
+from rallies.models import COPYABLE_LICENCES, LICENCES, Institution, Rally, School
 from rallies.validation import error_paths
 from rallies.messages import msg
 
@@ -54,6 +61,7 @@ def export_rally(rally: Rally, *, storage) -> bytes:
     document = {
         "format_version": FORMAT_VERSION,
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "rights": rights_of(rally),
         "rally": {
             "title": rally.title, "theme": rally.theme, "description_md": rally.description_md,
             "about": rally.about, "language": rally.language, "age_min": rally.age_min,
@@ -97,6 +105,29 @@ def export_rally(rally: Rally, *, storage) -> bytes:
             # Media are compressed already; storing them keeps export fast.
             archive.writestr(MEDIA_FOLDER + name, data, compress_type=zipfile.ZIP_STORED)
     return buffer.getvalue()
+
+
+def authors_of(rally: Rally) -> list[dict]:
+    """The sides that author the rally: its owner and, when co-owned, the partnership's institutions and school."""
+    sides = [rally.owner_ref]
+    partnership = rally.partnership if rally.partnership_id is not None else None
+    if partnership is not None:
+        sides += [{"type": "institution", "id": m.institution.id, "name": m.institution.name}
+                  for m in partnership.members]
+        if partnership.school is not None:
+            sides.append({"type": "school", "id": partnership.school.id, "name": partnership.school.name})
+    unique = {(side["type"], side["id"]): side for side in sides if side["id"] is not None}
+    return list(unique.values())
+
+
+def rights_of(rally: Rally) -> dict:
+    """Licence, attribution (for a copy) and whose work it is, as the archive carries them."""
+    return {
+        "licence": rally.licence,
+        "attribution": copy.deepcopy(rally.attribution) if rally.attribution else None,
+        "source": {"rally_id": rally.id, "title": rally.title, "version": rally.version,
+                   "owner": rally.owner_name, "authors": authors_of(rally)},
+    }
 
 
 def archive_name(rally: Rally) -> str:
@@ -162,11 +193,47 @@ class RallyDocSchema(_Strict):
     site_plan = fields.Nested(MediaRefSchema, load_default=None, allow_none=True)
 
 
+class AttributionDocSchema(_Strict):
+    rally_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    owner = fields.String(required=True, validate=validate.Length(1, 200))
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(0, 1_000_000))
+    licence = fields.String(required=True, validate=validate.OneOf(LICENCES))
+
+
+class AuthorDocSchema(_Strict):
+    type = fields.String(required=True, validate=validate.OneOf(["institution", "school"]))
+    id = fields.Integer(required=True, strict=True)
+    name = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class SourceDocSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    rally_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(0, 1_000_000))
+    owner = fields.String(required=True, validate=validate.Length(1, 200))
+    authors = fields.List(fields.Nested(AuthorDocSchema), load_default=list, validate=validate.Length(max=20))
+
+
+class RightsDocSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    licence = fields.String(required=True, validate=validate.OneOf(LICENCES))
+    attribution = fields.Nested(AttributionDocSchema, load_default=None, allow_none=True)
+    source = fields.Nested(SourceDocSchema, load_default=None, allow_none=True)
+
+
 class DocumentSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # e.g. `exported_at`, or notes a person added
 
     format_version = fields.Integer(required=True, strict=True)
+    rights = fields.Nested(RightsDocSchema, load_default=None, allow_none=True,
+                           metadata={"description": "Absent in older archives: the default licence applies."})
     rally = fields.Nested(RallyDocSchema, required=True)
     stations = fields.List(fields.Nested(StationDocSchema), required=True,
                            validate=validate.Length(max=MAX_STATIONS))
@@ -182,9 +249,12 @@ def import_rally(data: bytes, institution: Institution | School, *, actor, stora
     content-addressed and may be shared with other rallies.
     """
     document, files = _read(data)
+    licence, attribution = _rights(document.get("rights"), institution, actor)
     media = _check_files(document, files, limits)
     with db.session.begin_nested():
         rally = _create(document, media, institution, actor=actor, storage=storage)
+        rally.licence, rally.attribution = licence, attribution
+        db.session.flush()
     log.info("rally %s imported into %s %s by user %s", rally.id, type(institution).__name__, institution.id,
              getattr(actor, "id", None))
     return rally
@@ -213,6 +283,32 @@ def _read(data: bytes) -> tuple[dict, dict[str, bytes]]:
         raise Invalid(f"{DOCUMENT} has invalid fields.", code="invalid_archive",
                       errors=error_paths(error.messages)) from None
     return document, files
+
+
+def _is_own(source: dict | None, target: Institution | School, actor) -> bool:
+    """The archive's rally is the importer's own: the target or the actor is one of its authoring sides."""
+    if not source:
+        return False
+    sides = {(side["type"], side["id"]) for side in source["authors"]}
+    target_side = ("institution" if isinstance(target, Institution) else "school", target.id)
+    mine = {("institution", i) for i in getattr(actor, "institution_ids", None) or ()} | \
+           {("school", i) for i in getattr(actor, "school_ids", None) or ()}
+    return target_side in sides or bool(sides & mine)
+
+
+def _rights(rights: dict | None, target: Institution | School, actor) -> tuple[str, dict | None]:
+    """The licence and attribution of the imported rally, by the library's copy rule; Conflict when it forbids."""
+    if rights is None:  # an older archive: the model's default licence, no attribution
+        return Rally.licence.default.arg, None
+    licence, attribution, source = rights["licence"], rights["attribution"], rights["source"]
+    if source is None or _is_own(source, target, actor):
+        return licence, attribution
+    if licence not in COPYABLE_LICENCES:
+        raise Conflict(msg("Die Autorin oder der Autor behält alle Rechte an dieser Rallye: "
+                           "Sie lässt sich nicht in eine andere Einrichtung oder Schule importieren."),
+                       code="licence_forbids_copy")
+    return licence, {"rally_id": source["rally_id"], "title": source["title"], "owner": source["owner"],
+                     "version": source["version"], "licence": licence}
 
 
 def _media_refs(document: dict) -> list[tuple[str, str]]:

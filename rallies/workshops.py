@@ -32,7 +32,12 @@ from rallies.tokens import hash_secret, is_valid_join_code, new_secret, normalis
 log = logging.getLogger(__name__)
 
 # The simple task types pupils use; the teacher can add any other type after copying.
-WORKSHOP_TASK_TYPES = ("single_choice", "text", "photo")
+WORKSHOP_TASK_TYPES = ("single_choice", "text", "photo", "hotspot")
+# Task types whose picture is one of the station's photos: after copying, the task's first image.
+PICTURE_TASK_TYPES = frozenset({"hotspot"})
+# The picture's id is kept beside the type's own config in the task's JSON (the type's schema
+# never sees it); `task_config` and `task_image_id` take it apart again.
+IMAGE_KEY = "image_id"
 WORKSHOP_MEDIA_KINDS = {"image", "audio"}
 MAX_STATIONS_PER_TEAM = 30
 MAX_TASKS_PER_STATION = 10
@@ -152,12 +157,16 @@ def copy_to_rally(team: WorkshopTeam, *, actor: User, storage, station_ids: list
     for station in chosen:
         body = station.body + (f"\n\n*Team {team.name}*" if credit_team else "")
         target = authoring.add_station(rally, actor=actor, title=station.title, body_md=body)
+        assets = {}
         for item in station.media:
-            asset = _media_asset(item, storage=storage, school_id=school.id)
+            assets[item.id] = asset = _media_asset(item, storage=storage, school_id=school.id)
             authoring.attach_station_media(target, asset.id, item.alt or station.title, actor=actor)
         for task in station.tasks:
-            authoring.add_task(target, actor=actor, type=task.type, prompt_md=task.prompt, points=10,
-                               config=task.config)
+            copied = authoring.add_task(target, actor=actor, type=task.type, prompt_md=task.prompt, points=10,
+                                        config=task_config(task))
+            picture = next((m for m in station.media if m.id == task_image_id(task)), None)
+            if picture is not None:  # the hotspot's picture becomes the task's first image
+                authoring.attach_task_media(copied, assets[picture.id].id, picture.alt or station.title, actor=actor)
     log.info("workshop %s: %d station(s) of team %s copied into rally %s by user %s", workshop.id, len(chosen),
              team.id, rally.id, actor.id)
     return rally
@@ -299,25 +308,55 @@ def delete_station(station: WorkshopStation, *, storage) -> None:
     db.session.flush()
 
 
-def add_task(station: WorkshopStation, *, type, prompt="", config=None) -> WorkshopTask:  # noqa: A002
-    """A simple task (single choice, text, photo), its config checked by the task type."""
+def add_task(station: WorkshopStation, *, type, prompt="", config=None, image_id=None) -> WorkshopTask:  # noqa: A002
+    """A simple task (single choice, text, photo, hotspot), its config checked by the task type.
+
+    A hotspot task names one of the station's photos (`image_id`) as the picture to tap.
+    """
     if type not in WORKSHOP_TASK_TYPES:
         raise Invalid(msg("In der Werkstatt gibt es nur einfache Aufgabentypen."),
                       errors={"type": [f"One of: {', '.join(WORKSHOP_TASK_TYPES)}."]})
     if len(station.tasks) >= MAX_TASKS_PER_STATION:
         raise Conflict(f"A station has at most {MAX_TASKS_PER_STATION} tasks.", code="too_many")
+    raw = dict(config or {}) if isinstance(config, dict) else config
+    picture = _task_picture(station, type, image_id)
     try:
-        loaded = get_task_type(type).load_config(config or {})
+        loaded = get_task_type(type).load_config(raw or {})
     except ValidationError as error:
         from rallies.validation import error_paths
 
         raise Invalid(msg("Die Aufgabe hat ungültige Felder."), errors=error_paths(error.messages, "config")) from None
+    if picture is not None:
+        loaded = {**loaded, IMAGE_KEY: picture.id}
     task = WorkshopTask(station_id=station.id, position=len(station.tasks), type=type,
                         prompt=_clean_text(prompt, "prompt", 2000, required=True), config=loaded)
     station.tasks.append(task)
     station.updated_at = utcnow()
     db.session.flush()
     return task
+
+
+def _task_picture(station: WorkshopStation, type: str, image_id) -> WorkshopMedia | None:  # noqa: A002
+    """The station's photo a picture task names; other types name none."""
+    if type not in PICTURE_TASK_TYPES:
+        if image_id is not None:
+            raise Invalid(msg("Nur eine Bild-Aufgabe hat ein Bild."), errors={"image_id": [msg("Hier kein Bild angeben.")]})
+        return None
+    picture = next((m for m in station.media if m.id == image_id and m.kind == "image"), None)
+    if picture is None:
+        raise Invalid(msg("Wählt eines der Fotos dieser Station als Bild der Aufgabe."),
+                      errors={"image_id": [msg("Ein Foto dieser Station.")]})
+    return picture
+
+
+def task_config(task: WorkshopTask) -> dict:
+    """The task type's own config (without the picture's id)."""
+    return {key: value for key, value in (task.config or {}).items() if key != IMAGE_KEY}
+
+
+def task_image_id(task: WorkshopTask) -> str | None:
+    """The id of the station's photo a picture task shows, else None."""
+    return (task.config or {}).get(IMAGE_KEY) if task.type in PICTURE_TASK_TYPES else None
 
 
 def delete_task(task: WorkshopTask) -> None:
@@ -370,8 +409,13 @@ def station_view(station: WorkshopStation) -> dict:
         "teacher_comment": station.teacher_comment,
         "media": [{"id": m.id, "kind": m.kind, "content_type": m.content_type, "bytes": m.bytes, "alt": m.alt,
                    "url": f"/api/v1/workshop/media/{m.id}"} for m in station.media],
-        "tasks": [{"id": t.id, "type": t.type, "prompt": t.prompt, "config": t.config} for t in station.tasks],
+        "tasks": [task_view(t) for t in station.tasks],
     }
+
+
+def task_view(task: WorkshopTask) -> dict:
+    return {"id": task.id, "type": task.type, "prompt": task.prompt, "config": task_config(task),
+            "image_id": task_image_id(task)}
 
 
 # --- Retention --------------------------------------------------------------------------

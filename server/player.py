@@ -46,8 +46,9 @@ def player_language() -> tuple[str, bool]:
     return request.accept_languages.best_match(PLAYER_CODES) or "de", False
 
 
-def player_page(*, join_code: str | None = None, qr_token: str | None = None, **extra) -> str:
-    """The player's HTML shell in the pupil's language; `extra` for the studio's preview."""
+def player_texts() -> dict:
+    """The pupil's language for a server-rendered page of the player's family (the player, the
+    workshop): its code, direction, whether it was chosen, and `pt(key)` from the player's catalogues."""
     code, chosen = player_language()
     folder = current_app.static_folder
     texts, fallback = _catalogue(folder, code), _catalogue(folder, "de")
@@ -55,19 +56,26 @@ def player_page(*, join_code: str | None = None, qr_token: str | None = None, **
     def pt(key: str) -> str:
         return texts.get(key) or fallback.get(key, key)
 
-    return render_template(
-        "player/play.html", join_code=join_code, qr_token=qr_token, pt=pt, player_lang=code,
-        player_dir="rtl" if code in RTL_LANGUAGES else "ltr", lang_chosen=chosen, player_languages=PLAYER_LANGUAGES,
-        **extra)
+    return {"pt": pt, "player_lang": code, "player_dir": "rtl" if code in RTL_LANGUAGES else "ltr",
+            "lang_chosen": chosen, "player_languages": PLAYER_LANGUAGES}
 
 
-def _shell(join_code: str | None, qr_token: str | None):
-    response = current_app.make_response(player_page(join_code=join_code, qr_token=qr_token))
+def player_page(*, join_code: str | None = None, qr_token: str | None = None, **extra) -> str:
+    """The player's HTML shell in the pupil's language; `extra` for the studio's preview."""
+    return render_template("player/play.html", join_code=join_code, qr_token=qr_token, **player_texts(), **extra)
+
+
+def remember_language(response):
+    """A `?lang=` choice is kept (cookie) for the next page; the page varies by it."""
     if request.args.get("lang") in PLAYER_CODES:
         response.set_cookie(LANG_COOKIE, request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
     return response
+
+
+def _shell(join_code: str | None, qr_token: str | None):
+    return remember_language(current_app.make_response(player_page(join_code=join_code, qr_token=qr_token)))
 
 
 @bp.route("/play")

@@ -547,7 +547,13 @@ def export_rally(rally_id):
 @blp.arguments(ImportFileSchema, location="files")
 @blp.response(201, RallySchema)
 def import_rally(form, files):
-    """Recreate an exported rally as a new draft (new ids and QR codes); all or nothing."""
+    """Recreate an exported rally as a new draft (new ids and QR codes); all or nothing.
+
+    The archive's `rights` (licence, attribution, source) follow the library's copy rule: one's own
+    rally comes back with its licence and attribution; into another owner only a CC licence lets it
+    in (the copy records the original's owner, title and version), else 409 `licence_forbids_copy`.
+    Archives without `rights` import under the default licence.
+    """
     user = _editor()
     owner = _own_owner(user, form)
     rally = exchange.import_rally(_file(files), owner, actor=user, storage=media_storage(),

@@ -253,6 +253,7 @@ class RallySchema(RallySummarySchema):
     cover_alt = fields.String()
     site_plan = fields.Function(lambda rally: descriptor(rally.site_plan, rally.site_plan_alt) if rally.site_plan else None,
                                 metadata={"description": "The plan image stations are placed on, or null."})
+    site_plan_id = fields.Integer(allow_none=True, metadata={"description": "The plan's media id (to change its alt)."})
     settings = fields.Function(lambda rally: rally.effective_settings)
     start_lat = fields.Float(allow_none=True)
     start_lon = fields.Float(allow_none=True)

@@ -40,9 +40,10 @@ class DraftMediaSchema(Schema):
 
 class DraftTaskSchema(Schema):
     id = fields.Integer()
-    type = fields.String()
+    type = fields.String(metadata={"description": "single_choice, text, photo or hotspot."})
     prompt = fields.String()
     config = fields.Dict()
+    image_id = fields.String(allow_none=True, metadata={"description": "hotspot: the station photo to tap."})
 
 
 class DraftStationSchema(Schema):

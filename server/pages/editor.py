@@ -176,7 +176,8 @@ def editor_rally_create():
             about=form.about.data, language=form.language.data, age_min=form.age_min.data, age_max=form.age_max.data,
         ),
         form=form, default_field="title", again=lambda failed: _render_list(422, new_form=form),
-        done=_("Rallye angelegt."), to=lambda rally: url_for("editor.editor_rally", rally_id=rally.id))
+        # Straight on to the studio: building the stations is what comes next (it works without JS too).
+        done=_("Rallye angelegt."), to=lambda rally: url_for("editor.editor_studio", rally_id=rally.id))
 
 
 @bp.route("/editor/rallies/import", methods=["POST"])

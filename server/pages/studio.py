@@ -20,7 +20,7 @@ from rallies import publishing
 from rallies.errors import NotFound
 from rallies.tasks import REGISTRY
 from server import geocoding, tasktypes
-from server.pages.editor import _rally, bp, checklist_view, editor_only
+from server.pages.editor import _rally, _task, bp, checklist_view, editor_only
 from server.pages.forms_editor import TaskForm, row_count
 from server.player import player_page
 from server.security import CSP
@@ -49,6 +49,8 @@ def editor_studio(rally_id: int):
             "center": _centre(rally), "selected": station.id if station else None,
             "phoneLang": str(get_locale() or "de"),
             "labels": dict(tasktypes.choices()),
+            "pictureTypes": [name for name, _label in tasktypes.choices() if tasktypes.ui(name).picture],
+            "sitePlanUrl": url_for("editor.editor_site_plan", rally_id=rally.id),
         }),
     )
 
@@ -79,7 +81,11 @@ def editor_task_editor(type: str):  # noqa: A002 - the URL's word
         config = None
     config = config if isinstance(config, dict) else ui.empty_config()
     rally = _rally(request.args.get("rally", type=int) or 0)  # partials may show the rally's place
-    return render_template(ui.editor_template, cfg=config, cerr={}, row_count=row_count, task=None, task_type=type,
+    # A saved task's partial may show its pictures (the hotspot editor draws on the first one).
+    task = _task(request.args.get("task", type=int)) if request.args.get("task") else None
+    if task is not None and task.station.rally_id != rally.id:
+        raise NotFound(msg("Diese Aufgabe gibt es nicht."))
+    return render_template(ui.editor_template, cfg=config, cerr={}, row_count=row_count, task=task, task_type=type,
                            rally=rally,
                            config_json=json.dumps(config, ensure_ascii=False, indent=2), form=TaskForm(formdata=None))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rallies.messages import msg
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -133,5 +133,7 @@ def workshop_media(workshop_id: int, media_id: str):
 @bp.route("/workshop")
 @bp.route("/workshop/<code>")
 def pupils(code: str | None = None):
-    """The pupils' simple editor: the web player's look, its own small JavaScript module."""
-    return render_template("workshop/edit.html", code=code or "")
+    """The pupils' simple editor: the web player's look and languages, its own small JavaScript module."""
+    from server.player import player_texts, remember_language
+
+    return remember_language(make_response(render_template("workshop/edit.html", code=code or "", **player_texts())))

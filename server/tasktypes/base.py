@@ -25,6 +25,7 @@ class TaskTypeUI:
     player: str | None = None           # renderer key in static/player/tasks.js (default: the name)
     empty: Callable[[], dict] = field(default=dict)  # what a new task's form starts with
     order: int = 100                    # place in the "add a task" list
+    picture: bool = False               # a new task starts by choosing its picture (the studio asks at once)
 
     def empty_config(self) -> dict:
         return self.empty()

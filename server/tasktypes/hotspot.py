@@ -19,5 +19,5 @@ def parse(form) -> dict:
     return config
 
 
-UI = TaskTypeUI(name="hotspot", label=_l("Stelle im Bild"), editor="hotspot", order=47, parse=parse,
+UI = TaskTypeUI(name="hotspot", label=_l("Stelle im Bild"), editor="hotspot", order=47, parse=parse, picture=True,
                 empty=lambda: {"regions": [], "aspect": 1.0})

@@ -179,3 +179,90 @@ def test_minimal_archive_imports(editor_api, institution):
     assert response.status_code == 201
     body = response.get_json()
     assert body["title"] == "Import" and body["stations"][0]["tasks"][0]["config"]["value"] == 3
+
+
+# --- Licences and attribution travel in the archive ----------------------------------------
+
+ATTRIBUTION = {"rally_id": 7, "title": "Die Nachtwache", "owner": "Rijksmuseum", "version": 3, "licence": "CC-BY-SA-4.0"}
+
+
+def rights(archive: bytes) -> dict:
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        return json.loads(opened.read("rally.json"))["rights"]
+
+
+def test_licence_and_attribution_travel_in_the_archive_and_come_back_in_ones_own_import(
+        editor_api, api_rally, institution, db):
+    rally = api_rally(licence="CC-BY-SA-4.0", stations=[{"title": "Halle"}])
+    db.session.get(Rally, rally["id"]).attribution = dict(ATTRIBUTION)  # a copy from the library
+    db.session.commit()
+    exported = editor_api.get(f"{API}/rallies/{rally['id']}/export.zip").data
+    carried = rights(exported)
+    assert carried["licence"] == "CC-BY-SA-4.0" and carried["attribution"] == ATTRIBUTION
+    assert carried["source"]["title"] == "Spurensuche im Museum" and carried["source"]["version"] == 0
+    assert carried["source"]["authors"] == [{"type": "institution", "id": institution.id, "name": institution.name}]
+    imported = import_zip(editor_api, exported, institution.id)
+    assert imported.status_code == 201, imported.get_json()
+    again = db.session.get(Rally, imported.get_json()["id"])
+    assert again.licence == "CC-BY-SA-4.0" and again.attribution == ATTRIBUTION
+    assert imported.get_json()["licence"] == "CC-BY-SA-4.0" and imported.get_json()["attribution"]["owner"] == "Rijksmuseum"
+
+
+def test_ones_own_all_rights_reserved_rally_still_round_trips(editor_api, api_rally, institution, db):
+    rally = api_rally(stations=[{"title": "Halle"}])
+    exported = editor_api.get(f"{API}/rallies/{rally['id']}/export.zip").data
+    assert rights(exported)["licence"] == "all-rights-reserved"
+    imported = import_zip(editor_api, exported, institution.id)
+    assert imported.status_code == 201, imported.get_json()
+    assert db.session.get(Rally, imported.get_json()["id"]).licence == "all-rights-reserved"
+
+
+def test_an_all_rights_reserved_archive_is_refused_in_another_owner_and_nothing_is_imported(
+        editor_api, api_rally, other_api, other_institution, db):
+    rally = api_rally(stations=[{"title": "Halle"}])
+    exported = editor_api.get(f"{API}/rallies/{rally['id']}/export.zip").data
+    response = import_zip(other_api, exported, other_institution.id)
+    assert response.status_code == 409
+    assert response.mimetype == "application/problem+json" and response.get_json()["code"] == "licence_forbids_copy"
+    assert "alle Rechte" in response.get_json()["detail"]
+    assert db.session.scalar(db.select(db.func.count(Rally.id))) == 1
+
+
+def test_a_cc_licensed_archive_imported_into_another_owner_records_whose_work_it_is(
+        editor_api, api_rally, other_api, other_institution, institution, db):
+    rally = api_rally(licence="CC-BY-4.0", stations=[{"title": "Halle"}])
+    db.session.get(Rally, rally["id"]).attribution = dict(ATTRIBUTION)  # itself a copy: the nearest source counts
+    db.session.commit()
+    exported = editor_api.get(f"{API}/rallies/{rally['id']}/export.zip").data
+    response = import_zip(other_api, exported, other_institution.id)
+    assert response.status_code == 201, response.get_json()
+    copy = db.session.get(Rally, response.get_json()["id"])
+    assert copy.institution_id == other_institution.id and copy.licence == "CC-BY-4.0"
+    assert copy.attribution == {"rally_id": rally["id"], "title": "Spurensuche im Museum", "owner": institution.name,
+                                "version": 0, "licence": "CC-BY-4.0"}
+
+
+def test_an_older_archive_without_rights_imports_under_the_default_licence(other_api, other_institution, db):
+    assert "rights" not in MINIMAL
+    response = import_zip(other_api, rally_zip(MINIMAL), other_institution.id)
+    assert response.status_code == 201, response.get_json()
+    rally = db.session.get(Rally, response.get_json()["id"])
+    assert rally.licence == "all-rights-reserved" and rally.attribution is None
+
+
+def test_archives_with_broken_rights_are_refused(editor_api, institution, db):
+    cases = {
+        "unknown licence": ({"licence": "GPL"}, "rights.licence"),
+        "attribution without owner": ({"licence": "CC0-1.0", "attribution": {"title": "X", "version": 1,
+                                                                              "licence": "CC0-1.0"}},
+                                      "rights.attribution.owner"),
+        "author of no known kind": ({"licence": "CC0-1.0", "source": {"title": "X", "version": 1, "owner": "Y",
+                                                                       "authors": [{"type": "club", "id": 1}]}},
+                                    "rights.source.authors.0.type"),
+    }
+    for case, (carried, path) in cases.items():
+        response = import_zip(editor_api, rally_zip({**MINIMAL, "rights": carried}), institution.id)
+        assert response.status_code == 422, case
+        assert response.get_json()["code"] == "invalid_archive" and path in response.get_json()["errors"], \
+            (case, response.get_json())
+    assert db.session.scalar(db.select(Rally.id)) is None

@@ -72,3 +72,23 @@ def test_copies_and_exports_keep_the_plan_and_the_places(planned, editor, instit
     assert imported.site_plan is not None and imported.site_plan.sha256 == planned.site_plan.sha256
     assert imported.site_plan_alt == "Erdgeschoss mit Sälen 1 bis 9"
     assert [(s.plan_x, s.plan_y) for s in imported.stations] == [(0.25, 0.75), (None, None)]
+
+
+def test_the_studio_ways_through_the_manage_api_plan_with_its_id_a_station_created_on_it_and_a_new_alt(
+        editor_api, api_rally, upload):
+    """What the studio's site-plan panel sends: the plan, a station created at a click, the alt changed by the plan's id."""
+    from tests.authoring.conftest import API, png
+
+    rally = api_rally()
+    image = upload(png((200, 100)), "grundriss.png").get_json()
+    stored = editor_api.post(f"{API}/rallies/{rally['id']}/site-plan",
+                             json={"media_id": image["id"], "alt": "Lageplan der Rallye „Spurensuche im Museum“"})
+    assert stored.status_code == 200 and stored.get_json()["site_plan_id"] == image["id"]
+    hall = editor_api.post(f"{API}/rallies/{rally['id']}/stations",
+                           json={"title": "Eingangshalle", "unlock_mode": "open", "plan_x": 0.2, "plan_y": 0.55})
+    assert hall.status_code == 201 and (hall.get_json()["plan_x"], hall.get_json()["plan_y"]) == (0.2, 0.55)
+    renamed = editor_api.post(f"{API}/rallies/{rally['id']}/site-plan",
+                              json={"media_id": stored.get_json()["site_plan_id"], "alt": "Erdgeschoss"})
+    assert renamed.get_json()["site_plan"]["alt"] == "Erdgeschoss"
+    again = editor_api.get(f"{API}/rallies/{rally['id']}").get_json()
+    assert [(s["title"], s["plan_x"]) for s in again["stations"]] == [("Eingangshalle", 0.2)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from playwright.sync_api import expect
@@ -65,7 +66,7 @@ def new_rally(page, live_server, title, about, partnership=None):
         page.select_option("#partnership_id", str(partnership.id))
     page.click("form[action$='/editor/rallies/new'] button[type=submit]")
     expect(page.locator("h1")).to_have_text(title)
-    return page.url
+    return page.url.split("/studio")[0]  # a new rally opens in the studio; the helpers use the rally page
 
 
 def add_station(page, rally_url, title):
@@ -212,4 +213,116 @@ def test_a_public_rally_copied_from_another_institution_shows_its_attribution_an
     assert bundle["rally"]["attribution"]["owner"] == "Stadtmuseum Beispielstadt"
     assert bundle["rally"]["licence"] == "CC-BY-SA-4.0"
     player.close()
+    context.close()
+
+
+def _photo_with_a_target() -> bytes:
+    """A sky-blue photo with a red ball at 30 % from the left and 40 % from the top."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), (120, 180, 230))
+    ImageDraw.Draw(image).ellipse((192 - 40, 192 - 40, 192 + 40, 192 + 40), fill=(220, 30, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_a_team_builds_a_hotspot_task_on_a_phone_in_english_and_the_page_turns_arabic(browser, live_server, people):
+    from rallies import workshops
+    from rallies.db import db
+    from rallies.models import WorkshopTask
+
+    now = dt.datetime.now(dt.timezone.utc)
+    workshop = workshops.open_workshop(school=people["school"], teacher=people["teacher"], class_label="5a",
+                                       topic="Our park", starts_at=now - dt.timedelta(minutes=1),
+                                       ends_at=now + dt.timedelta(hours=2), max_retention_days=30,
+                                       default_retention_days=14)
+    db.session.commit()
+    phone = browser.new_context(viewport=PHONE, locale="de-DE", has_touch=True, is_mobile=True, device_scale_factor=2)
+    phone.set_default_timeout(15_000)
+    tab = phone.new_page()
+    tab.goto(live_server(f"/workshop/{workshop.join_code}?lang=en"))
+    expect(tab.locator("html")).to_have_attribute("lang", "en")
+    expect(tab.locator("h1")).to_have_text("Join in")
+    tab.fill("#team", "Foxes")
+    tab.click("button:has-text('Let’s go')")
+    expect(tab.locator("#team-name")).to_have_text("Team Foxes")
+    tab.fill("#new-title", "The fountain")
+    tab.click("button:has-text('Add station')")
+    tab.set_input_files(".photo-form input[type=file]",
+                        files=[{"name": "ball.jpg", "mimeType": "image/jpeg", "buffer": _photo_with_a_target()}])
+    tab.fill(".photo-form input[name=alt]", "A red ball in front of the sky")
+    tab.click("button:has-text('Upload photo')")
+    expect(tab.locator(".station-draft .media img")).to_have_count(1)
+    tab.select_option(".task-form select[name=type]", "hotspot")
+    tab.fill(".task-form input[name=prompt]", "Where is the ball?")
+    picture = tab.locator(".hotspot-canvas img")
+    expect(picture).to_be_visible()
+    tab.wait_for_function("document.querySelector('.hotspot-canvas img').naturalWidth > 0")
+    box = picture.bounding_box()
+    picture.tap(position={"x": box["width"] * 0.3, "y": box["height"] * 0.4})
+    tab.locator(".hotspot-editor input[type=range]").fill("12")
+    expect(tab.locator(".hotspot-canvas circle")).to_have_count(1)
+    expect(tab.locator("[data-count]")).to_have_text("1 × ✓")
+    tab.evaluate("document.querySelector('.task-form').scrollIntoView({block: 'start'})")
+    docs_screenshot(tab, "workshop-hotspot-phone.png")
+    tab.click("button:has-text('Add task')")
+    expect(tab.locator(".task-list li[data-type=hotspot]")).to_contain_text("Tap the spot in the photo: Where is the ball?")
+    task = db.session.scalar(db.select(WorkshopTask).filter_by(type="hotspot"))
+    circle = workshops.task_config(task)["regions"][0]["circle"]
+    assert abs(circle["x"] - 0.3) < 0.02 and abs(circle["y"] - 0.4) < 0.02 and circle["r"] == 0.12
+    assert abs(workshops.task_config(task)["aspect"] - 0.75) < 0.01
+    assert workshops.task_image_id(task) == task_station_photo_id(task)
+    tab.evaluate("window.scrollTo(0, 0)")
+    body = tab.locator("body").inner_text()
+    for german in ("Station anlegen", "Foto hochladen", "Aufgabe hinzufügen", "Kreativwerkstatt"):
+        assert german not in body
+    docs_screenshot(tab, "workshop-phone-en.png")
+    tab.select_option("#workshop-lang", "ar")
+    expect(tab.locator("html")).to_have_attribute("dir", "rtl")
+    expect(tab.locator("html")).to_have_attribute("lang", "ar")
+    expect(tab.locator("button:has-text('أضف محطة')")).to_be_visible()
+    expect(tab.locator(".task-list li[data-type=hotspot]")).to_contain_text("المس المكان في الصورة")
+    tab.reload()  # the choice is remembered, as in the player
+    expect(tab.locator("html")).to_have_attribute("dir", "rtl")
+    expect(tab.locator("#workshop-lang")).to_have_value("ar")
+    expect(tab.locator(".topbar .brand")).to_have_text("الورشة الإبداعية")
+    docs_screenshot(tab, "workshop-phone-ar.png")
+    phone.close()
+
+
+def task_station_photo_id(task) -> str:
+    from rallies.db import db
+    from rallies.models import WorkshopStation
+
+    return db.session.get(WorkshopStation, task.station_id).media[0].id
+
+
+def test_the_studio_hotspot_editor_still_draws_with_the_shared_script(browser, live_server, people):
+    """js/hotspot-editor.js now also serves the workshop: the studio's task editor still sets a circle."""
+    from media.intake import ingest
+    from rallies import authoring
+    from rallies.db import db
+    from rallies.media_library import store_media
+    from rallies.runtime import media_limits, media_storage
+
+    data = _photo_with_a_target()
+    asset = store_media(ingest(data, allowed_kinds={"image"}, limits=media_limits()), data, storage=media_storage(),
+                        institution_id=people["museum"].id)
+    rally = authoring.create_rally(people["museum"], actor=people["editor"], title="Ballspiel", about="Museum, Klasse 5")
+    station = authoring.add_station(rally, actor=people["editor"], title="Der Ball")
+    task = authoring.add_task(station, actor=people["editor"], type="hotspot", prompt_md="Wo ist der Ball?",
+                              config={"regions": [{"circle": {"x": 0.9, "y": 0.9, "r": 0.05}}]})
+    authoring.attach_task_media(task, asset.id, "Ein roter Ball", actor=people["editor"])
+    db.session.commit()
+    context, page = login(browser, live_server, people["editor"])
+    page.goto(live_server(f"/editor/tasks/{task.id}"))
+    picture = page.locator(".hotspot-canvas img")
+    page.wait_for_function("document.querySelector('.hotspot-canvas img').naturalWidth > 0")
+    expect(page.locator(".hotspot-canvas")).to_have_css("position", "relative")  # the shared stylesheet arrived
+    box = picture.bounding_box()
+    picture.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.4})
+    expect(page.locator(".hotspot-canvas circle")).to_have_count(2)
+    regions = json.loads(page.locator("#hotspot-regions").input_value())
+    assert len(regions) == 2 and abs(regions[1]["circle"]["x"] - 0.3) < 0.02
     context.close()

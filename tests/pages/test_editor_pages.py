@@ -59,7 +59,7 @@ def test_editor_creates_a_rally_through_the_form_and_sees_it_listed(editor_clien
     rally = db.session.scalar(db.select(Rally).filter_by(title="Spurensuche"))
     assert rally is not None and rally.institution_id == institution.id
     assert (rally.theme, rally.age_min, rally.age_max, rally.visibility) == ("Stadtgeschichte", 11, 14, "draft")
-    assert response.headers["Location"].endswith(f"/editor/rallies/{rally.id}")
+    assert response.headers["Location"].endswith(f"/editor/rallies/{rally.id}/studio")  # on to building it
     listing = text(editor_client.get("/editor/rallies"))
     assert "Spurensuche" in listing and "Entwurf" in listing
 

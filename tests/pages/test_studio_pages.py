@@ -86,6 +86,46 @@ def test_a_task_types_editor_partial_and_parser_come_from_its_module(editor_clie
     assert editor_client.get(f"/editor/task-editor/no_such_type?rally={rally.id}").status_code == 404
 
 
+def test_a_saved_hotspot_tasks_partial_draws_on_its_picture_and_only_for_its_own_rally(
+        editor_client, make_rally, editor, institution, storage, db):
+    from rallies.media_library import add_media
+    from rallies.runtime import media_limits
+    from tests.authoring.conftest import jpeg
+
+    rally, other = draft(make_rally), draft(make_rally)
+    picture = add_media(jpeg((400, 300)), storage=storage, limits=media_limits(), institution_id=institution.id)
+    task = authoring.add_task(rally.stations[0], actor=editor, type="hotspot", prompt_md="Tippt auf das Fenster.",
+                              points=10, config={"regions": [{"circle": {"x": 0.5, "y": 0.5, "r": 0.1}}]})
+    authoring.attach_task_media(task, picture.id, "Ein Fenster", actor=editor)
+    db.session.commit()
+
+    fresh = text(editor_client.get(f"/editor/task-editor/hotspot?rally={rally.id}"))
+    assert 'data-image=""' in fresh and "data-no-picture" in fresh  # a new task: the studio supplies the picture
+    saved = text(editor_client.get(f"/editor/task-editor/hotspot?rally={rally.id}&task={task.id}"))
+    assert f'data-image="/media/{picture.display_name or picture.name}"' in saved and "data-no-picture" not in saved
+    assert editor_client.get(f"/editor/task-editor/hotspot?rally={other.id}&task={task.id}").status_code == 404
+
+
+def test_a_new_free_text_is_teacher_graded_while_it_has_no_accepted_answers(editor_client, make_rally):
+    rally = draft(make_rally)
+    partial = text(editor_client.get(f"/editor/task-editor/text?rally={rally.id}"))
+    assert 'name="teacher_graded" data-while-empty="accepted_answers"' in partial  # the studio ticks it for new tasks
+    parsed = editor_client.post("/editor/task-editor/text", data={"teacher_graded": "on", "accepted_answers": ""}).get_json()
+    assert parsed["config"]["teacher_graded"] is True
+
+
+def test_a_new_rally_opens_in_the_studio_with_a_site_plan_panel(editor_client, institution, db):
+    from rallies.models import Rally
+
+    response = editor_client.post("/editor/rallies/new", data={
+        "institution_id": institution.id, "title": "Farben der Moderne", "about": "Kunsthalle, Klassen 7–9",
+        "language": "de", "age_min": "12", "age_max": "15"}, follow_redirects=True)
+    rally = db.session.scalar(db.select(Rally).filter_by(title="Farben der Moderne"))
+    page = text(response)
+    assert response.request.path == f"/editor/rallies/{rally.id}/studio" and "Rallye angelegt." in page
+    assert f'href="/editor/rallies/{rally.id}/site-plan"' in page and 'id="site-plan-panel"' in page
+
+
 def test_a_task_saved_without_a_question_is_saved_but_not_called_valid(editor_client, make_rally):
     rally = draft(make_rally)
     task = rally.stations[1].tasks[0]

@@ -148,3 +148,83 @@ def test_drafts_and_their_files_are_deleted_at_retention(db, client, api_as, tea
     assert not storage.exists(name)
     assert db.session.scalar(db.select(db.func.count(WorkshopTeam.id))) == 0
     assert db.session.get(Workshop, workshop["id"]).purged_at is not None
+
+
+HOTSPOT = {"regions": [{"circle": {"x": 0.25, "y": 0.5, "r": 0.1}}], "aspect": 0.75}
+
+
+def test_a_team_builds_a_hotspot_task_on_one_of_its_photos_and_the_copy_carries_task_and_picture(
+        db, client, api_as, teacher, school, storage):
+    from rallies.tasks import get_task_type
+
+    api = api_as(teacher)
+    workshop = open_workshop(api)
+    foxes = join(client, workshop["join_code"], "Füchse")
+    station_id, photo = build_draft(client, foxes)
+    created = client.post(f"/api/v1/workshop/stations/{station_id}/tasks", headers=foxes, json={
+        "type": "hotspot", "prompt": "Wo trinken die Tauben?", "config": HOTSPOT, "image_id": photo["id"]})
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["image_id"] == photo["id"]
+    assert created.get_json()["config"] == HOTSPOT  # the type's own config; the picture is named beside it
+    task = client.get("/api/v1/workshop/draft", headers=foxes).get_json()["stations"][0]["tasks"][-1]
+    assert task["type"] == "hotspot" and task["image_id"] == photo["id"] and task["config"] == HOTSPOT
+    assert "hotspot" in client.get("/api/v1/workshop/draft", headers=foxes).get_json()["workshop"]["task_types"]
+    team_id = api.get(f"{API}/workshops/{workshop['id']}").get_json()["teams"][0]["id"]
+    copied = api.post(f"{API}/workshops/{workshop['id']}/copy", json={"team_id": team_id, "title": "Unser Viertel"})
+    assert copied.status_code == 201, copied.get_json()
+    rally = db.session.get(Rally, copied.get_json()["id"])
+    hotspot = next(t for t in rally.stations[0].tasks if t.type == "hotspot")
+    assert hotspot.config == HOTSPOT and hotspot.prompt_md == "Wo trinken die Tauben?"
+    assert [m.alt for m in hotspot.media] == ["Ein steinerner Brunnen"]
+    assert hotspot.media[0].asset.kind == "image" and storage.exists(hotspot.media[0].asset.name)
+    assert hotspot.media[0].asset.id == rally.stations[0].media[0].asset.id  # the same photo, stored once
+    # Players get the picture to tap: the task type's own bundle view finds it.
+    view = get_task_type("hotspot").bundle_view(hotspot.config, {"media": [
+        {"content_type": m.asset.content_type, "url": m.asset.name} for m in hotspot.media]})
+    assert view["image"] is not None and view["regions_count"] == 1
+    assert publishing.publish(rally, actor=teacher, visibility="school").version == 1
+
+
+def test_a_hotspot_task_needs_one_of_the_stations_photos_and_regions_the_hotspot_type_accepts(
+        db, client, api_as, teacher):
+    api = api_as(teacher)
+    workshop = open_workshop(api)
+    foxes = join(client, workshop["join_code"], "Füchse")
+    station_id, photo = build_draft(client, foxes)
+    other_station, other_photo = build_draft(client, foxes, title="Die Kirche")
+    owls = join(client, workshop["join_code"], "Eulen")
+    _, owls_photo = build_draft(client, owls, title="Der Turm")
+    tasks = f"/api/v1/workshop/stations/{station_id}/tasks"
+    cases = {
+        "no picture": ({"type": "hotspot", "prompt": "Wo?", "config": HOTSPOT}, "image_id"),
+        "another station's photo": ({"type": "hotspot", "prompt": "Wo?", "config": HOTSPOT,
+                                     "image_id": other_photo["id"]}, "image_id"),
+        "another team's photo": ({"type": "hotspot", "prompt": "Wo?", "config": HOTSPOT,
+                                  "image_id": owls_photo["id"]}, "image_id"),
+        "no regions": ({"type": "hotspot", "prompt": "Wo?", "config": {"regions": []}, "image_id": photo["id"]},
+                       "config.regions"),
+        "circle outside the picture": ({"type": "hotspot", "prompt": "Wo?", "image_id": photo["id"],
+                                        "config": {"regions": [{"circle": {"x": 1.5, "y": 0.5, "r": 0.1}}]}},
+                                       "config.regions.0.circle.x"),
+        "picture smuggled into the config": ({"type": "hotspot", "prompt": "Wo?", "image_id": photo["id"],
+                                              "config": {**HOTSPOT, "image_id": photo["id"]}}, "config.image_id"),
+        "a picture on a text task": ({"type": "text", "prompt": "Wer?", "image_id": photo["id"],
+                                      "config": {"accepted_answers": ["Tauben"]}}, "image_id"),
+    }
+    for case, (body, field) in cases.items():
+        response = client.post(tasks, headers=foxes, json=body)
+        assert response.status_code == 422, case
+        assert response.mimetype == "application/problem+json", case
+        assert field in response.get_json()["errors"], (case, response.get_json())
+    stored = client.get("/api/v1/workshop/draft", headers=foxes).get_json()["stations"][0]["tasks"]
+    assert [t["type"] for t in stored] == ["single_choice"]  # nothing refused was kept
+
+
+def test_the_workshop_api_documents_the_hotspot_task(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    write = next(s for name, s in schemas.items() if name.startswith("WorkshopTaskWrite"))
+    assert "hotspot" in write["properties"]["type"]["enum"]
+    assert "image_id" in write["properties"] and "regions" in write["properties"]["config"]["description"]
+    read = next(s for name, s in schemas.items() if name == "WorkshopTask")
+    assert "image_id" in read["required"]

@@ -10,6 +10,9 @@ import re
 import pytest
 
 PLAYER = pathlib.Path(__file__).resolve().parents[2] / "server" / "static" / "player"
+# The pupils' creative workshop speaks through the same catalogues and i18n module.
+WORKSHOP = PLAYER.parent / "workshop"
+SCRIPTS = (*PLAYER.glob("*.js"), *WORKSHOP.glob("*.js"))
 LANGUAGES = ("de", "en", "tr", "uk", "ar")
 # CLDR plural categories the player's counts can fall into, per language.
 PLURAL_FORMS = {"de": {"one", "other"}, "en": {"one", "other"}, "tr": {"one", "other"},
@@ -21,6 +24,8 @@ DYNAMIC_KEYS = {
     "dir": ("n", "ne", "e", "se", "s", "sw", "w", "nw"),
     "media.take": ("photo", "audio", "video"),
 }
+# The workshop's own problem codes (`/api/v1/workshop…`) get the pupils' words too.
+WORKSHOP_ERROR_CODES = ("workshop_not_started", "workshop_ended", "alt_required", "too_many", "token_expired")
 # Every error code of CLIENT_API.md the phone can meet gets the pupil's own words.
 ERROR_CODES = ("network", "unknown_code", "team_name_taken", "team_name_refused", "run_not_open", "invalid_request",
                "rate_limited", "unauthorized", "token_expired", "station_locked", "already_solved",
@@ -36,11 +41,12 @@ def catalogue(code: str) -> dict:
 
 def keys_used_in_code() -> set[str]:
     keys = set()
-    for script in PLAYER.glob("*.js"):
+    for script in SCRIPTS:
         keys |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']""", script.read_text(encoding="utf-8")))
     for prefix, values in DYNAMIC_KEYS.items():
         keys |= {f"{prefix}.{v}" if prefix != "media.take" else f"media.take_{v}" for v in values}
     keys |= {f"error.{code}" for code in ERROR_CODES}
+    keys |= {f"workshop.error_{code}" for code in WORKSHOP_ERROR_CODES}
     return keys
 
 
@@ -85,7 +91,7 @@ def test_the_player_code_holds_no_bilingual_texts():
     """The old player said everything twice ("Antwort senden / Submit"); texts belong in catalogues."""
     pattern = re.compile(r"""["'`][^"'`\n]*[a-zäöüß] / [A-Z][a-z][^"'`\n]*["'`]""")
     offenders = {script.name: pattern.findall(script.read_text(encoding="utf-8"))
-                 for script in PLAYER.glob("*.js")}
+                 for script in SCRIPTS}
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
@@ -104,3 +110,23 @@ def test_the_player_shell_follows_the_browser_language_until_a_choice_is_made(cl
     page = client.get("/play", headers={"Accept-Language": "uk-UA,uk;q=0.9,en;q=0.5"}).get_data(as_text=True)
     assert '<html lang="uk"' in page and 'data-lang-chosen="0"' in page
     assert '<html lang="de"' in client.get("/q/sometoken", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+
+
+def test_the_workshop_code_holds_no_texts_of_its_own():
+    """The workshop's words live in the player's catalogues: no quoted sentence or word of German in its code."""
+    script = (WORKSHOP / "workshop.js").read_text(encoding="utf-8")
+    literals = [a or b for a, b in re.findall(r"'([^'\n]*)'|\"([^\"\n]*)\"", script)]
+    texts = [text for text in literals
+             if re.search(r"[äöüÄÖÜß’]", text) or re.match(r"[A-ZÄÖÜ][a-zäöüß]+[ ,.!?:]", text)]
+    assert texts == []
+    assert "../player/i18n.js" in script  # one i18n mechanism: the player's
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_workshop_page_speaks_the_chosen_language(client, code):
+    response = client.get(f"/workshop/ABCDEF?lang={code}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'<html lang="{code}" dir="{"rtl" if code == "ar" else "ltr"}"' in page
+    assert f"<title>{catalogue(code)['workshop.title']}</title>" in page
+    assert f'<html lang="{code}"' in client.get("/play").get_data(as_text=True)  # the same remembered choice

@@ -1,13 +1,19 @@
 // Draws a hotspot task's right regions on its picture: a click sets a circle (the slider sizes
 // the last one), or, in polygon mode, a corner; "close" ends the polygon. The regions are
-// written into the form's JSON field, which also works by hand without JavaScript.
+// written into the form's JSON field (which also works by hand without JavaScript) and an
+// `input` event tells the form. One implementation for the classic task form (set up on load),
+// the studio and the pupils' workshop (`window.HotspotEditor.setup(box)` once the picture is
+// known; the workshop's box has no polygon buttons: circles only).
 (function () {
   "use strict";
   const SVG = "http://www.w3.org/2000/svg";
 
   function setup(box) {
-    const field = document.getElementById(box.dataset.regionsField);
-    const aspectField = document.getElementById(box.dataset.aspectField);
+    if (!box.dataset.image || box.dataset.ready) return;
+    box.dataset.ready = "1";
+    const scope = box.closest("form") || document;
+    const field = scope.querySelector(`#${box.dataset.regionsField}`);
+    const aspectField = scope.querySelector(`#${box.dataset.aspectField}`);
     const count = box.querySelector("[data-count]");
     let regions = [];
     try { regions = JSON.parse(field.value || "[]"); } catch (e) { regions = []; }
@@ -20,17 +26,18 @@
     img.alt = "";
     const svg = document.createElementNS(SVG, "svg");
     const size = document.createElement("input");
-    size.type = "range"; size.min = "1"; size.max = "40"; size.value = "6";
+    size.type = "range"; size.min = "1"; size.max = "40"; size.value = box.dataset.size || "6";
     size.setAttribute("aria-label", box.dataset.sizeLabel || "r");
     frame.append(img, svg);
     box.append(frame, size);
     let aspect = Number(aspectField.value) || 1;
 
-    function save() {
+    function save(changed = true) {
       field.value = JSON.stringify(regions);
       aspectField.value = String(Math.round(aspect * 10000) / 10000);
       count.textContent = `${regions.length} × ✓`;
       draw();
+      if (changed) field.dispatchEvent(new Event("input", { bubbles: true }));
     }
 
     function draw() {
@@ -55,7 +62,7 @@
 
     img.addEventListener("load", () => {
       if (img.naturalWidth) aspect = img.naturalHeight / img.naturalWidth;
-      save();
+      save(false);
     });
     frame.addEventListener("click", (event) => {
       const rect = img.getBoundingClientRect();
@@ -67,9 +74,10 @@
       } else {
         corners.push([round(x), round(y)]);
       }
-      save();
+      save(mode === "circle");
     });
-    size.addEventListener("input", () => {
+    size.addEventListener("input", (event) => {
+      event.stopPropagation();  // the field's own input event follows when it changes
       const last = regions[regions.length - 1];
       if (last && last.circle) { last.circle.r = Number(size.value) / 100; save(); }
     });
@@ -79,7 +87,8 @@
       box.querySelectorAll("[data-mode]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
       draw();
     }));
-    box.querySelector("[data-action=finish]").addEventListener("click", () => {
+    const finish = box.querySelector("[data-action=finish]");
+    if (finish) finish.addEventListener("click", () => {
       if (corners.length >= 3) regions.push({ polygon: corners });
       corners = [];
       save();
@@ -94,5 +103,6 @@
     draw();
   }
 
+  window.HotspotEditor = { setup };
   document.querySelectorAll(".hotspot-editor").forEach(setup);
 })();

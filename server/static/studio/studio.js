@@ -35,7 +35,7 @@ function h(tag, attrs = {}, ...children) {
     else if (key === "html") el.innerHTML = value;
     else el.setAttribute(key, value === true ? "" : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined && child !== false) el.append(child);
   }
   return el;
@@ -93,6 +93,31 @@ async function save(label, action) {
   }
 }
 
+/** Upload a file to the owner's media (the management API), answering the stored asset. */
+async function uploadMedia(file) {
+  const body = new FormData();
+  if (studio.rally.institution) body.append("institution_id", String(studio.rally.institution.id));
+  else if (studio.rally.school) body.append("school_id", String(studio.rally.school.id));
+  body.append("file", file);
+  const response = await fetch(`${API}/media`, { method: "POST", body, credentials: "same-origin",
+    headers: { Accept: "application/json", "X-CSRFToken": csrf } });
+  const asset = await response.json().catch(() => ({}));
+  if (!response.ok) throw Object.assign(new Error(asset.detail || asset.title || `HTTP ${response.status}`), { errors: asset.errors || {} });
+  return asset;
+}
+
+/** A button that opens the file chooser of a hidden input and hands the chosen file on. */
+function fileButton(label, accept, onFile, attrs = {}) {
+  const input = h("input", { type: "file", accept, hidden: true, tabindex: "-1" });
+  input.addEventListener("change", () => {
+    const [file] = input.files;
+    input.value = "";
+    if (file) onFile(file);
+  });
+  const button = h("button", { type: "button", ...attrs, onclick: () => input.click() }, label);
+  return [button, input];
+}
+
 async function loadRally() {
   studio.rally = await call("GET", `/rallies/${config.rallyId}`);
   if (!studio.rally.stations.some((s) => s.id === studio.selected)) {
@@ -107,6 +132,7 @@ async function refresh({ redrawStation = true } = {}) {
   if (redrawStation) drawStation();
   else drawTaskHeaders();
   drawChecklist();
+  drawSitePlan();
   reloadPhone();
 }
 
@@ -252,9 +278,11 @@ function drawStations() {
 function select(stationId, { focus = true } = {}) {
   studio.selected = stationId;
   studio.openTask = null;
+  studio.phoneView = null;
   history.replaceState(null, "", `?station=${stationId}`);
   drawStations();
   drawStation();
+  drawSitePlan();
   reloadPhone();
   if (focus) document.getElementById("station-heading").focus();
 }
@@ -270,12 +298,24 @@ async function addStation(event) {
     input.setAttribute("aria-invalid", "true");
     return;
   }
+  await createStation(title, mode);
+}
+
+/** A new station of the kind asked for (`plan`: an open one at that place on the site plan). */
+async function createStation(title, mode, plan = null) {
+  const input = document.getElementById("new-station-title");
   input.removeAttribute("aria-invalid");
-  // A place-bound station starts open until its place is set on the map (then it saves as "location").
-  const created = await save(title, () => call("POST", `/rallies/${config.rallyId}/stations`,
-    { title, unlock_mode: mode === "location" ? "open" : mode }));
+  // A place-bound station starts at the rally's centre (its start, the owner's address or a placed
+  // station), to be moved with a click in the map; without any it stays open until its place is set.
+  const centre = mode === "location" ? config.center : null;
+  const body = { title, unlock_mode: mode === "location" && !centre ? "open" : mode };
+  if (centre) Object.assign(body, { lat: centre[0], lon: centre[1], radius_m: 30 });
+  if (plan) Object.assign(body, { plan_x: plan.x, plan_y: plan.y });
+  const created = await save(title, () => call("POST", `/rallies/${config.rallyId}/stations`, body));
   input.value = "";
-  studio.pendingLocation = mode === "location" ? created.id : null;
+  studio.phoneView = plan ? "plan" : null;
+  studio.pendingLocation = mode === "location" && !centre ? created.id : null;
+  studio.placedAtCentre = centre ? created.id : null;
   studio.selected = created.id;
   await refresh();
   document.getElementById("station-heading").focus();
@@ -346,6 +386,7 @@ function drawStation() {
   const place = h("fieldset", { class: "place", hidden: !wantsLocation },
     h("legend", {}, T.location),
     station.lat === null && wantsLocation ? h("p", { class: "hint" }, T.setPlace) : null,
+    studio.placedAtCentre === station.id ? h("p", { class: "hint", id: "place-at-centre" }, T.placeAtCentre) : null,
     h("div", { class: "map-box", id: "station-map" }),
     h("div", { class: "row" }, field(T.lat, lat), field(T.lon, lon), field(T.radius, radius)));
   const conditions = h("fieldset", { class: "conditions" }, h("legend", {}, T.after),
@@ -406,7 +447,15 @@ function drawStation() {
   const tasks = h("ol", { class: "task-list", id: "task-list" });
   const adders = h("div", { class: "add-task-buttons", role: "group", "aria-label": T.addTask },
     h("span", {}, T.addTask), Object.entries(config.labels).map(([type, label]) =>
-      h("button", { type: "button", class: "small", "data-type": type, onclick: () => addTask(type) }, label)));
+      config.pictureTypes.includes(type)
+        // A picture task starts with its picture: the button opens the file chooser at once.
+        ? fileButton(label, "image/*", async (file) => {
+          try {
+            const asset = await save(label, () => uploadMedia(file));
+            addTask(type, { id: asset.id, url: asset.url });
+          } catch (error) { status(`${T.notSaved} ${error.message}`, "error"); }
+        }, { class: "small", "data-type": type })
+        : h("button", { type: "button", class: "small", "data-type": type, onclick: () => addTask(type) }, label)));
 
   panel.replaceChildren(
     h("h2", { id: "station-heading", tabindex: "-1" }, `${fmt(T.stationN, { n: index + 1 })}: ${station.title}`),
@@ -492,13 +541,42 @@ function taskEditor(task, station, draftKey) {
   const form = h("form", { class: "task-form", novalidate: true, onsubmit: (e) => e.preventDefault() },
     field(T.prompt, prompt), field(T.points, points), typeBox);
   const url = config.editorUrl.replace("__type__", task.type)
-    + `?rally=${config.rallyId}&config=${encodeURIComponent(JSON.stringify(task.config || {}))}`;
+    + `?rally=${config.rallyId}&config=${encodeURIComponent(JSON.stringify(task.config || {}))}`
+    + (draftKey ? "" : `&task=${task.id}`);
+  const draft = draftKey ? studio.drafts.get(draftKey) : null;
+  let altInput = null;
   fetch(url, { credentials: "same-origin" }).then((r) => r.text()).then((html) => {
     typeBox.innerHTML = html;
     // A new single choice: the first option is the right one until the author picks another.
     const radios = typeBox.querySelectorAll("input[type=radio][name=correct]");
     if (radios.length && ![...radios].some((r) => r.checked)) radios[0].checked = true;
     typeBox.querySelectorAll("[data-survey]").forEach((fs) => { fs.hidden = false; });
+    // A new task's checkbox that holds while another field is empty (a free text without accepted
+    // answers is graded by the teacher) follows that field until the author sets it.
+    if (draftKey) {
+      typeBox.querySelectorAll("input[type=checkbox][data-while-empty]").forEach((box) => {
+        const other = typeBox.querySelector(`[name=${box.dataset.whileEmpty}]`);
+        if (!other) return;
+        let touched = false;
+        box.checked = !other.value.trim();
+        box.addEventListener("change", () => { touched = true; });
+        other.addEventListener("input", () => { if (!touched) box.checked = !other.value.trim(); });
+      });
+    }
+    // The hotspot editor draws on the task's picture: a saved task's first image, or the one
+    // chosen when the task was added (attached with its alternative text once the task is saved).
+    typeBox.querySelectorAll(".hotspot-editor").forEach((box) => {
+      if (draft && draft.image) {
+        box.dataset.image = draft.image.url;
+        altInput = h("input", { type: "text", name: "image_alt", maxlength: "300", id: `image-alt-${draftKey}`, value: draft.alt || "" });
+        box.before(field(T.pictureAlt, altInput, T.pictureAltHint));
+        typeBox.querySelectorAll("[data-no-picture]").forEach((note) => note.remove());
+      }
+      if (box.dataset.image) {
+        box.hidden = false;
+        window.HotspotEditor.setup(box);
+      }
+    });
     // A type that asks for a place (data-map, as on the classic form) gets the studio's picker.
     typeBox.querySelectorAll("[data-map]").forEach((box) => {
       const input = (id) => document.getElementById(box.dataset[id]);
@@ -516,9 +594,21 @@ function taskEditor(task, station, draftKey) {
       return;
     }
     const body = { prompt_md: prompt.value, points: parseFloat(String(points.value).replace(",", ".")) || 0, config: parsed.config };
+    if (draft && draft.image) {
+      draft.alt = altInput ? altInput.value.trim() : "";
+      if (!draft.alt) {
+        showErrors(form, { message: "", errors: { [T.pictureAlt]: [T.pictureAltHint] } });
+        return;
+      }
+    }
     try {
       if (draftKey) {
-        const created = await save(T.tasks, () => call("POST", `/stations/${station.id}/tasks`, { type: task.type, ...body }));
+        const created = await save(T.tasks, async () => {
+          const made = await call("POST", `/stations/${station.id}/tasks`, { type: task.type, ...body });
+          if (draft && draft.image) await call("POST", `/tasks/${made.id}/media`, { media_id: draft.image.id, alt: draft.alt });
+          return made;
+        });
+        if (altInput) altInput.readOnly = true;  // now one of the task's media (changed below the task)
         studio.drafts.delete(draftKey);
         studio.openTask = created.id;
         await loadRally();
@@ -562,13 +652,7 @@ function mediaBlock(task) {
     if (!file.files.length) return file.focus();
     try {
       await save(T.media, async () => {
-        const body = new FormData();
-        body.append("institution_id", String(studio.rally.institution.id));
-        body.append("file", file.files[0]);
-        const response = await fetch(`${API}/media`, { method: "POST", body, credentials: "same-origin",
-          headers: { Accept: "application/json", "X-CSRFToken": csrf } });
-        const asset = await response.json();
-        if (!response.ok) throw Object.assign(new Error(asset.detail || asset.title), { errors: asset.errors || {} });
+        const asset = await uploadMedia(file.files[0]);
         return call("POST", `/tasks/${task.id}/media`, { media_id: asset.id, alt: alt.value.trim() });
       });
       await refresh();
@@ -591,11 +675,12 @@ function mediaBlock(task) {
 
 let draftCount = 0;
 
-function addTask(type) {
+function addTask(type, image = null) {
   const station = currentStation();
   const key = `draft-${++draftCount}`;
-  studio.drafts.set(key, { station_id: station.id, task: { type, prompt_md: "", points: 10, config: {} } });
+  studio.drafts.set(key, { station_id: station.id, image, alt: "", task: { type, prompt_md: "", points: 10, config: {} } });
   studio.openTask = null;
+  studio.phoneView = null;
   drawTasks();
   const prompt = document.getElementById(`prompt-${key}`);
   if (prompt) prompt.focus();
@@ -661,6 +746,76 @@ function goTo(item) {
   }
 }
 
+// --- the site plan ---------------------------------------------------------------------------
+
+/** What a click in the plan will do: create the station whose title is typed, or place the selected one. */
+function planHint() {
+  const typed = document.getElementById("new-station-title").value.trim();
+  const station = currentStation();
+  if (typed) return fmt(T.planCreate, { title: typed });
+  if (station) return fmt(T.planPlace, { title: station.title });
+  return T.planFirst;
+}
+
+function drawSitePlan() {
+  const panel = document.getElementById("site-plan-panel");
+  const plan = studio.rally.site_plan;
+  const upload = async (file) => {
+    try {
+      await save(T.sitePlan, async () => {
+        const asset = await uploadMedia(file);
+        const alt = plan ? plan.alt : fmt(T.planAlt, { title: studio.rally.title });
+        return call("POST", `/rallies/${config.rallyId}/site-plan`, { media_id: asset.id, alt });
+      });
+      await refresh({ redrawStation: false });
+      document.getElementById("new-station-title").focus();
+    } catch (error) {
+      status(`${T.notSaved} ${error.message}`, "error");
+    }
+  };
+  const heading = h("h2", { id: "plan-heading" }, T.sitePlan);
+  if (!plan) {
+    panel.replaceChildren(heading, h("p", { class: "hint muted" }, T.planHelp),
+      ...fileButton(T.planUpload, "image/*", upload, { class: "small", id: "site-plan-upload" }));
+    return;
+  }
+  const img = h("img", { src: plan.url, alt: plan.alt });
+  const pins = studio.rally.stations.filter((s) => s.plan_x !== null && s.plan_x !== undefined).map((s) =>
+    h("span", { class: `plan-pin${s.id === studio.selected ? " selected" : ""}`, title: s.title, "aria-hidden": "true",
+      style: `left:${s.plan_x * 100}%;top:${s.plan_y * 100}%` }, String(studio.rally.stations.indexOf(s) + 1)));
+  const frame = h("div", { class: "plan-frame", id: "site-plan-frame" }, img, pins);
+  const hint = h("p", { class: "hint", id: "plan-hint", "aria-live": "polite" }, planHint());
+  window.SitePlan.attach(frame, img, async (x, y) => {
+    const typed = document.getElementById("new-station-title").value.trim();
+    const station = currentStation();
+    try {
+      if (typed) {
+        await createStation(typed, "open", { x, y });
+        return;
+      }
+      if (!station) return;
+      await save(station.title, () => call("PATCH", `/stations/${station.id}`, { plan_x: x, plan_y: y }));
+      studio.phoneView = "plan";
+      await refresh({ redrawStation: false });
+      announce(fmt(T.planPlaced, { title: station.title }));
+    } catch (error) {
+      if (!(error instanceof Stale)) status(`${T.notSaved} ${error.message}`, "error");
+    }
+  });
+  const alt = h("input", { type: "text", id: "site-plan-alt", maxlength: "300", value: plan.alt });
+  alt.addEventListener("input", () => debounce("site-plan-alt", async () => {
+    if (!alt.value.trim()) return;
+    await save(T.sitePlan, () => call("POST", `/rallies/${config.rallyId}/site-plan`,
+      { media_id: studio.rally.site_plan_id, alt: alt.value.trim() }));
+    await loadRally();  // not redrawn: the author is typing here
+    reloadPhone();
+  }));
+  panel.replaceChildren(heading, hint, h("div", { class: "studio-plan" }, frame),
+    field(T.planAltLabel, alt),
+    h("p", { class: "plan-tools" }, fileButton(T.planReplace, "image/*", upload, { class: "small" }), " ",
+      h("a", { href: config.sitePlanUrl }, T.planPage)));
+}
+
 // --- the phone ---------------------------------------------------------------------------
 
 function reloadPhone() {
@@ -669,7 +824,9 @@ function reloadPhone() {
   const station = document.getElementById("phone-station").value || studio.selected;
   const ids = studio.rally.stations.map((s) => s.id).join(",");
   // The phone speaks the author's language here (a pupil chooses their own on the real phone).
-  const url = `${config.phoneUrl}?lang=${config.phoneLang}&state=${state}&stations=${ids}&t=${Date.now()}#/station/${station || ""}`;
+  const placed = studio.rally.site_plan && studio.rally.stations.some((s) => s.plan_x !== null && s.plan_x !== undefined);
+  const view = studio.phoneView === "plan" && placed ? "#/plan" : `#/station/${station || ""}`;
+  const url = `${config.phoneUrl}?lang=${config.phoneLang}&state=${state}&stations=${ids}&t=${Date.now()}${view}`;
   frame.onload = () => {
     const doc = frame.contentDocument;
     if (!doc || !studio.openTask) return;
@@ -689,6 +846,10 @@ function reloadPhone() {
 async function start() {
   await loadRally();
   document.getElementById("add-station").addEventListener("submit", addStation);
+  document.getElementById("new-station-title").addEventListener("input", () => {
+    const hint = document.getElementById("plan-hint");
+    if (hint) hint.textContent = planHint();
+  });
   document.getElementById("phone-controls").hidden = false;
   document.getElementById("phone-station").addEventListener("change", reloadPhone);
   document.querySelectorAll("input[name=phone-state]").forEach((radio) => radio.addEventListener("change", reloadPhone));
@@ -703,6 +864,7 @@ async function start() {
   drawStations();
   drawStation();
   drawChecklist();
+  drawSitePlan();
   root.classList.add("live");
 }
 

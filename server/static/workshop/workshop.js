@@ -1,9 +1,17 @@
 // The pupils' creative workshop: a small editor on /api/v1/workshop… (no accounts; a team token
 // kept on this phone). A team sees and changes only its own draft; the teacher publishes.
+// Its words come from the player's catalogues (player/i18n/<lang>.json) through the player's
+// own i18n module: the same five languages, the same remembered choice, Arabic right to left.
+import {
+  LANGUAGES, acceptLanguage, initI18n, language, setLanguage, t,
+} from '../player/i18n.js';
+
 const app = document.getElementById('app');
 const TOKEN_KEY = 'workshop-token';
 const CODE_KEY = 'workshop-code';
 let token = localStorage.getItem(TOKEN_KEY);
+let current = null; // the view on screen, drawn again when the language changes
+let teamName = '';
 
 const el = (tag, attrs = {}, ...children) => {
   const node = document.createElement(tag);
@@ -15,18 +23,38 @@ const el = (tag, attrs = {}, ...children) => {
   return node;
 };
 
+/** The catalogue's text for `key`, or null when the catalogues do not know it. */
+function known(key) {
+  const text = t(key);
+  return text === key ? null : text;
+}
+
+/** A problem's words: the pupil's own language for every code we know, else the server's (de/en). */
+function problemText(status, data) {
+  const code = data.code || (status === 404 ? 'not_found' : '');
+  const ours = known(`workshop.error_${code}`) || known(`error.${code}`);
+  const details = data.errors ? Object.values(data.errors).flat().join(' ') : '';
+  if (ours && code !== 'invalid_request') return ours;
+  return `${ours || data.detail || data.title || t('error.internal_error')} ${details}`.trim();
+}
+
 async function api(path, { method = 'GET', json, form } = {}) {
-  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const headers = { 'Accept-Language': acceptLanguage() };
+  if (token) headers.Authorization = `Bearer ${token}`;
   let body;
   if (json) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
   if (form) body = form;
-  const response = await fetch(`/api/v1/workshop${path}`, { method, headers, body });
+  let response;
+  try {
+    response = await fetch(`/api/v1/workshop${path}`, { method, headers, body });
+  } catch {
+    throw new Error(t('error.network'));
+  }
   if (response.status === 204) return null;
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     if (response.status === 401 && data.code === 'unauthorized') { localStorage.removeItem(TOKEN_KEY); token = null; }
-    const details = data.errors ? Object.values(data.errors).flat().join(' ') : '';
-    throw new Error(`${data.detail || data.title || 'Fehler'} ${details}`.trim());
+    throw new Error(problemText(response.status, data));
   }
   return data;
 }
@@ -37,7 +65,36 @@ function notice(text, kind = 'error') {
   setTimeout(() => box.remove(), 6000);
 }
 
+/** The header: the workshop's name, the team, and the player's language menu. */
+function renderHeader() {
+  const bar = document.getElementById('workshop-header');
+  const select = el('select', { id: 'workshop-lang', onchange: () => changeLanguage(select.value) },
+    LANGUAGES.map((l) => el('option', { value: l.code, lang: l.code, selected: l.code === language() }, l.name)));
+  bar.replaceChildren(
+    el('strong', { class: 'brand' }, t('workshop.title')),
+    el('span', { id: 'team-name', class: 'muted' }, teamName ? t('workshop.team', { name: teamName }) : ''),
+    el('div', { class: 'lang-menu' }, el('label', { for: 'workshop-lang' }, t('lang.label')), select));
+  document.title = t('workshop.title');
+}
+
+/** A `?lang=` link has done its job once the choice is remembered: a reload keeps the pupil's latest choice. */
+function forgetLangParameter() {
+  const url = new URL(location.href);
+  if (!url.searchParams.has('lang')) return;
+  url.searchParams.delete('lang');
+  history.replaceState(null, '', url);
+}
+
+async function changeLanguage(code) {
+  await setLanguage(code);
+  forgetLangParameter();
+  renderHeader();
+  if (current) await current();
+  document.getElementById('workshop-lang').focus();
+}
+
 function joinView() {
+  current = joinView;
   const code = el('input', { id: 'code', name: 'code', value: app.dataset.code || '', autocomplete: 'off',
     autocapitalize: 'characters', required: true });
   const name = el('input', { id: 'team', name: 'team', maxlength: 40, required: true, autocomplete: 'off' });
@@ -50,46 +107,136 @@ function joinView() {
       await draftView();
     } catch (error) { notice(error.message); }
   } },
-  el('h1', {}, 'Mitmachen'),
-  el('p', { class: 'muted' }, 'Gebt den Code von eurer Lehrkraft und einen Teamnamen ein – keine echten Namen.'),
-  el('label', { for: 'code' }, 'Code'), code,
-  el('label', { for: 'team' }, 'Teamname'), name,
-  el('button', { type: 'submit', class: 'primary' }, 'Los geht’s')));
+  el('h1', {}, t('workshop.join_title')),
+  el('p', { class: 'muted' }, t('workshop.join_help')),
+  el('label', { for: 'code' }, t('workshop.code')), code,
+  el('label', { for: 'team' }, t('workshop.team_name')), name,
+  el('button', { type: 'submit', class: 'primary' }, t('workshop.start'))));
+}
+
+const photoUrls = new Map(); // media id → object URL of the team's own photo (read with the token)
+
+async function mediaUrl(item) {
+  if (!photoUrls.has(item.id)) {
+    const response = await fetch(item.url, { headers: { Authorization: `Bearer ${token}` } });
+    photoUrls.set(item.id, URL.createObjectURL(await response.blob()));
+  }
+  return photoUrls.get(item.id);
 }
 
 async function mediaPreview(item) {
-  const response = await fetch(item.url, { headers: { Authorization: `Bearer ${token}` } });
-  const url = URL.createObjectURL(await response.blob());
+  const url = await mediaUrl(item);
   return item.kind === 'image' ? el('img', { src: url, alt: item.alt, class: 'draft-photo' })
     : el('audio', { controls: true, src: url });
 }
 
+const TASK_TYPES = {
+  single_choice: () => t('workshop.type_single_choice'),
+  text: () => t('workshop.type_text'),
+  photo: () => t('workshop.type_photo'),
+  hotspot: () => t('workshop.type_hotspot'),
+};
+
+/**
+ * The hotspot part of the task form: pick one of the station's photos, tap the right spot on it
+ * (the studio's drawing tool, js/hotspot-editor.js, in circle mode), size the circle with the slider.
+ */
+function hotspotPart(station) {
+  const photos = station.media.filter((m) => m.kind === 'image');
+  const part = el('div', { class: 'hotspot-part', hidden: true });
+  if (!photos.length) {
+    part.append(el('p', { class: 'notice' }, t('workshop.hotspot_needs_photo')));
+    return { part, value: () => null };
+  }
+  const regions = el('input', { type: 'hidden', id: `hs-regions-${station.id}`, value: '[]' });
+  const aspect = el('input', { type: 'hidden', id: `hs-aspect-${station.id}`, value: '1' });
+  const stage = el('div', { class: 'hotspot-stage' });
+  let chosen = photos[0].id;
+  async function draw() {
+    regions.value = '[]';
+    const box = el('div', {
+      class: 'hotspot-editor', 'data-image': await mediaUrl(photos.find((p) => p.id === chosen)),
+      'data-regions-field': regions.id, 'data-aspect-field': aspect.id, 'data-size': '10',
+      'data-size-label': t('workshop.hotspot_size'),
+    },
+    el('p', { class: 'muted' }, t('workshop.hotspot_help')),
+    el('button', { type: 'button', class: 'small', 'data-action': 'undo' }, t('workshop.hotspot_undo')),
+    el('p', { class: 'muted', 'data-count': true }));
+    stage.replaceChildren(box);
+    window.HotspotEditor.setup(box); // appends the picture and the size slider
+    box.append(box.querySelector('[data-action=undo]'), box.querySelector('[data-count]'));
+  }
+  function pickerOf() {
+    const picker = el('fieldset', { class: 'photo-picker' }, el('legend', {}, t('workshop.hotspot_pick_photo')),
+      photos.map((photo, index) => el('label', { class: 'photo-choice' },
+        el('input', { type: 'radio', name: `hs-photo-${station.id}`, value: photo.id, checked: index === 0,
+          onchange: () => { chosen = photo.id; draw(); } }),
+        el('span', { class: 'visually-hidden' }, t('workshop.hotspot_photo_n', { number: index + 1 })),
+        el('img', { alt: photo.alt, class: 'photo-thumb', 'data-media': photo.id }))));
+    picker.querySelectorAll('img[data-media]').forEach(async (img) => {
+      img.src = await mediaUrl(photos.find((p) => p.id === img.dataset.media));
+    });
+    return picker;
+  }
+  part.append(regions, aspect);
+  return {
+    part,
+    // Built when the team chooses a hotspot task: the station card stays light until then.
+    show: () => {
+      if (part.contains(stage)) return;
+      part.prepend(pickerOf(), stage);
+      draw();
+    },
+    value: () => {
+      const drawn = JSON.parse(regions.value || '[]');
+      return drawn.length ? { image_id: chosen, config: { regions: drawn, aspect: Number(aspect.value) || 1 } } : null;
+    },
+  };
+}
+
 function taskForm(station) {
-  const type = el('select', { name: 'type', 'aria-label': 'Art der Aufgabe' },
-    el('option', { value: 'single_choice' }, 'Auswahl (eine richtig)'), el('option', { value: 'text' }, 'Antwort als Text'),
-    el('option', { value: 'photo' }, 'Foto machen'));
-  const prompt = el('input', { name: 'prompt', placeholder: 'Frage', 'aria-label': 'Frage', required: true });
-  const right = el('input', { name: 'right', placeholder: 'Richtige Antwort', 'aria-label': 'Richtige Antwort' });
-  const wrong = el('input', { name: 'wrong', placeholder: 'Falsche Antwort', 'aria-label': 'Falsche Antwort' });
+  const type = el('select', { name: 'type', 'aria-label': t('workshop.task_type') },
+    Object.entries(TASK_TYPES).map(([value, label]) => el('option', { value }, label())));
+  const prompt = el('input', { name: 'prompt', placeholder: t('workshop.question'), 'aria-label': t('workshop.question'),
+    required: true, dir: 'auto' });
+  const right = el('input', { name: 'right', placeholder: t('workshop.right_answer'), 'aria-label': t('workshop.right_answer') });
+  const wrong = el('input', { name: 'wrong', placeholder: t('workshop.wrong_answer'), 'aria-label': t('workshop.wrong_answer') });
+  const hotspot = hotspotPart(station);
+  const answers = el('div', { class: 'answers' }, right, wrong);
+  type.addEventListener('change', () => {
+    const isHotspot = type.value === 'hotspot';
+    hotspot.part.hidden = !isHotspot;
+    answers.hidden = isHotspot || type.value === 'photo';
+    wrong.hidden = type.value !== 'single_choice';
+    if (isHotspot && hotspot.show) hotspot.show();
+  });
   return el('form', { class: 'task-form', onsubmit: async (event) => {
     event.preventDefault();
-    const config = type.value === 'single_choice'
-      ? { options: [{ id: 'a', text: right.value, correct: true }, { id: 'b', text: wrong.value }] }
-      : type.value === 'text' ? { accepted_answers: [right.value] } : {};
-    try { await api(`/stations/${station.id}/tasks`, { method: 'POST', json: { type: type.value, prompt: prompt.value, config } }); await draftView(); }
+    let body = { type: type.value, prompt: prompt.value, config: {} };
+    if (type.value === 'single_choice') {
+      body.config = { options: [{ id: 'a', text: right.value, correct: true }, { id: 'b', text: wrong.value }] };
+    } else if (type.value === 'text') {
+      body.config = { accepted_answers: [right.value] };
+    } else if (type.value === 'hotspot') {
+      const picked = hotspot.value();
+      if (!picked) { notice(t('workshop.hotspot_tap_first')); return; }
+      body = { ...body, ...picked };
+    }
+    try { await api(`/stations/${station.id}/tasks`, { method: 'POST', json: body }); await draftView(); }
     catch (error) { notice(error.message); }
-  } }, type, prompt, right, wrong, el('button', { type: 'submit' }, 'Aufgabe hinzufügen'));
+  } }, type, prompt, answers, hotspot.part, el('button', { type: 'submit' }, t('workshop.add_task')));
 }
 
 function photoForm(station) {
-  const file = el('input', { type: 'file', accept: 'image/*', capture: 'environment', name: 'file', 'aria-label': 'Foto' });
-  const alt = el('input', { name: 'alt', placeholder: 'Was ist auf dem Foto?', 'aria-label': 'Was ist auf dem Foto?' });
+  const file = el('input', { type: 'file', accept: 'image/*', capture: 'environment', name: 'file',
+    'aria-label': t('workshop.photo') });
+  const alt = el('input', { name: 'alt', placeholder: t('workshop.photo_alt'), 'aria-label': t('workshop.photo_alt') });
   return el('form', { class: 'photo-form', onsubmit: async (event) => {
     event.preventDefault();
     const form = new FormData(); form.append('file', file.files[0]); form.append('alt', alt.value);
     try { await api(`/stations/${station.id}/media`, { method: 'POST', form }); await draftView(); }
     catch (error) { notice(error.message); }
-  } }, file, alt, el('button', { type: 'submit' }, 'Foto hochladen'));
+  } }, file, alt, el('button', { type: 'submit' }, t('workshop.upload_photo')));
 }
 
 function recorder(station) {
@@ -102,53 +249,70 @@ function recorder(station) {
       rec = new MediaRecorder(stream); chunks = [];
       rec.ondataavailable = (e) => chunks.push(e.data);
       rec.onstop = async () => {
-        stream.getTracks().forEach((t) => t.stop());
-        const form = new FormData(); form.append('file', new Blob(chunks, { type: rec.mimeType }), 'aufnahme');
+        stream.getTracks().forEach((track) => track.stop());
+        const form = new FormData(); form.append('file', new Blob(chunks, { type: rec.mimeType }), 'recording');
         try { await api(`/stations/${station.id}/media`, { method: 'POST', form }); await draftView(); }
         catch (error) { notice(error.message); }
       };
-      rec.start(); button.textContent = 'Aufnahme beenden';
-    } catch (error) { notice('Kein Mikrofon erlaubt.'); }
-  } }, 'Ton aufnehmen');
+      rec.start(); button.textContent = t('workshop.stop_recording');
+    } catch { notice(t('workshop.no_microphone')); }
+  } }, t('workshop.record'));
   return button;
 }
 
 async function stationCard(station) {
-  const title = el('input', { value: station.title, 'aria-label': 'Titel der Station', maxlength: 200 });
-  const body = el('textarea', { rows: 3, 'aria-label': 'Text der Station' }, station.body);
+  // The team's own words keep their own direction (dir=auto), whatever the page's language.
+  const title = el('input', { value: station.title, 'aria-label': t('workshop.station_title'), maxlength: 200,
+    dir: 'auto' });
+  const body = el('textarea', { rows: 3, 'aria-label': t('workshop.station_text'), dir: 'auto' }, station.body);
   const media = await Promise.all(station.media.map(mediaPreview));
   return el('article', { class: 'card station-draft', 'data-station': station.id },
     el('form', { onsubmit: async (event) => {
       event.preventDefault();
-      try { await api(`/stations/${station.id}`, { method: 'PATCH', json: { title: title.value, body: body.value } }); notice('Gespeichert.', 'ok'); }
-      catch (error) { notice(error.message); }
-    } }, title, body, el('button', { type: 'submit' }, 'Speichern')),
-    station.teacher_comment ? el('p', { class: 'teacher-comment' }, el('strong', {}, 'Kommentar: '), station.teacher_comment) : null,
+      try {
+        await api(`/stations/${station.id}`, { method: 'PATCH', json: { title: title.value, body: body.value } });
+        notice(t('workshop.saved'), 'ok');
+      } catch (error) { notice(error.message); }
+    } }, title, body, el('button', { type: 'submit' }, t('workshop.save'))),
+    station.teacher_comment ? el('p', { class: 'teacher-comment' },
+      el('strong', {}, t('workshop.teacher_comment')), ' ', station.teacher_comment) : null,
     el('div', { class: 'media' }, media),
-    el('ul', {}, station.tasks.map((t) => el('li', {}, t.prompt, ' ',
-      el('button', { type: 'button', class: 'small', onclick: async () => { await api(`/tasks/${t.id}`, { method: 'DELETE' }); await draftView(); } }, 'entfernen')))),
+    el('ul', { class: 'task-list' }, station.tasks.map((task) => el('li', { 'data-type': task.type },
+      el('span', { class: 'task-type' }, (TASK_TYPES[task.type] || (() => task.type))()), ': ', el('bdi', {}, task.prompt), ' ',
+      el('button', { type: 'button', class: 'small', onclick: async () => {
+        try { await api(`/tasks/${task.id}`, { method: 'DELETE' }); await draftView(); }
+        catch (error) { notice(error.message); }
+      } }, t('workshop.remove'))))),
     photoForm(station), recorder(station), taskForm(station),
     el('button', { type: 'button', class: 'small danger', onclick: async () => {
-      if (confirm('Station löschen?')) { await api(`/stations/${station.id}`, { method: 'DELETE' }); await draftView(); }
-    } }, 'Station löschen'));
+      if (!confirm(t('workshop.delete_station_confirm'))) return;
+      try { await api(`/stations/${station.id}`, { method: 'DELETE' }); await draftView(); }
+      catch (error) { notice(error.message); }
+    } }, t('workshop.delete_station')));
 }
 
 async function draftView() {
+  current = draftView;
   let draft;
   try { draft = await api('/draft'); } catch (error) { notice(error.message); joinView(); return; }
-  document.getElementById('team-name').textContent = `Team ${draft.team.name}`;
-  const title = el('input', { id: 'new-title', placeholder: 'Titel der neuen Station', required: true, 'aria-label': 'Titel der neuen Station' });
+  teamName = draft.team.name;
+  renderHeader();
+  const title = el('input', { id: 'new-title', placeholder: t('workshop.new_station_title'), required: true,
+    'aria-label': t('workshop.new_station_title') });
   const cards = await Promise.all(draft.stations.map(stationCard));
   app.replaceChildren(
-    el('h1', {}, draft.workshop.topic || `Kreativwerkstatt ${draft.workshop.class_label}`),
+    el('h1', { dir: 'auto' }, draft.workshop.topic || t('workshop.default_topic', { class: draft.workshop.class_label })),
     ...cards,
     el('form', { class: 'card', onsubmit: async (event) => {
       event.preventDefault();
       try { await api('/stations', { method: 'POST', json: { title: title.value } }); await draftView(); }
       catch (error) { notice(error.message); }
-    } }, title, el('button', { type: 'submit', class: 'primary' }, 'Station anlegen')));
+    } }, title, el('button', { type: 'submit', class: 'primary' }, t('workshop.add_station'))));
 }
 
 // A phone that joined this workshop before goes straight back to its draft.
+await initI18n();
+forgetLangParameter();
+renderHeader();
 const sameWorkshop = !app.dataset.code || localStorage.getItem(CODE_KEY) === app.dataset.code.toUpperCase();
 if (token && sameWorkshop) draftView(); else joinView();
