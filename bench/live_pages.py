@@ -9,9 +9,9 @@ and compare answers/s with and without it (issue 16: 30 open live pages may cost
     python -m bench.live_pages --base http://127.0.0.1:8000 --run-id 1 --pages 30 --seconds 20 \\
         --email lehrerin@bench.example --password bench-password-2026
 
-From bench/run.py: `stop = start_live_pages(base, email, password, run_id, pages=30)` before
-the phase, `stats = stop()` after it. Logs in once (the login is rate-limited per
-address) and shares the session cookie between the pages.
+From bench/run.py: `stop = start_live_pages(base, email, password, run_ids)` before the phase
+(one page per run: 30 teachers watching their own classes), `stats = stop()` after it. Logs in
+once (the login is rate-limited per address) and shares the session cookie between the pages.
 """
 
 from __future__ import annotations
@@ -79,12 +79,12 @@ def _page(base: str, cookies: dict, run_id: int, stats: LiveStats, stop: threadi
         stop.wait(wait)
 
 
-def start_live_pages(base: str, email: str, password: str, run_id: int, *, pages: int = 30):
-    """Start `pages` live pages in threads; returns `stop()`, which ends them and gives their figures."""
+def start_live_pages(base: str, email: str, password: str, run_ids: list[int]):
+    """One live page per run id, in threads; returns `stop()`, which ends them and gives their figures."""
     cookies = login(base, email, password)
     stats, stop = LiveStats(), threading.Event()
     threads = [threading.Thread(target=_page, args=(base, cookies, run_id, stats, stop), daemon=True)
-               for _ in range(pages)]
+               for run_id in run_ids]
     for thread in threads:
         thread.start()
 
@@ -100,13 +100,13 @@ def start_live_pages(base: str, email: str, password: str, run_id: int, *, pages
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:8000")
-    parser.add_argument("--run-id", type=int, default=1)
-    parser.add_argument("--pages", type=int, default=30)
+    parser.add_argument("--run-id", type=int, action="append", help="a run to watch (repeat for several)")
+    parser.add_argument("--pages", type=int, default=30, help="pages per run id")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--email", default="lehrerin@bench.example")
     parser.add_argument("--password", default="bench-password-2026")
     args = parser.parse_args()
-    finish = start_live_pages(args.base, args.email, args.password, args.run_id, pages=args.pages)
+    finish = start_live_pages(args.base, args.email, args.password, (args.run_id or [1]) * args.pages)
     time.sleep(args.seconds)
     print(finish())
 

@@ -36,7 +36,7 @@ class Seeded:
     bundle_code: str  # free-play code of the 30-station rally
     bundle_bytes: int  # its bundle, built through rallies.bundle
     image: dict  # the 4000x3000 JPEG's stored renditions
-    run_id: int  # the class run the teams join (its teacher's live page is opened during one phase)
+    live_runs: list[tuple[int, str]]  # (id, join code) of the classes whose live pages are open in one phase
 
 
 def server_env(pg, media_dir: str) -> dict:
@@ -62,7 +62,7 @@ def migrate(pg, media_dir: str, log_path: str) -> None:
                        env=server_env(pg, media_dir), stdout=log, stderr=subprocess.STDOUT, check=True, timeout=300)
 
 
-def seed(pg, media_dir: str, *, stations: int = 10) -> Seeded:
+def seed(pg, media_dir: str, *, stations: int = 10, live_classes: int = 30) -> Seeded:
     """The benchmark rally (stations x 4 tasks, open unlock), a class run, and the static-figure data."""
     from rallies import accounts, authoring, publishing
     from rallies.bundle import build_bundle, bundle_json
@@ -94,6 +94,11 @@ def seed(pg, media_dir: str, *, stations: int = 10) -> Seeded:
                        starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=6),
                        retention_days=30, delete_after=now + dt.timedelta(days=31))
         db.session.add(run)
+        live_runs = [ClassRun(rally_id=rally.id, rally_version_id=rally.published_version_id, school_id=school.id,
+                              teacher_id=teacher.id, class_label=f"Klasse {n + 1}", join_code=publishing.unique_join_code(),
+                              starts_at=run.starts_at, ends_at=run.ends_at, retention_days=30,
+                              delete_after=run.delete_after) for n in range(live_classes)]
+        db.session.add_all(live_runs)
         db.session.flush()
         tasks = []
         for station in rally.stations:
@@ -113,7 +118,8 @@ def seed(pg, media_dir: str, *, stations: int = 10) -> Seeded:
                  "display": [asset.display_width, asset.display_height],
                  "display_bytes": asset.display_bytes, "seconds": time.perf_counter() - started}
         db.session.commit()
-        result = Seeded(run.join_code, tasks, big.free_play_code, bundle_bytes, image, run.id)
+        result = Seeded(run.join_code, tasks, big.free_play_code, bundle_bytes, image,
+                        [(r.id, r.join_code) for r in live_runs])
         db.session.remove()
         db.engine.dispose()
     return result

@@ -154,23 +154,30 @@ class Bench:
             server.stop()
 
     def _ours_with_live_pages(self, server, names) -> None:
-        """The same load again while LIVE_PAGES teacher live pages poll the run the teams play in."""
+        """The same load again, its teams spread over LIVE_PAGES classes, while each class's teacher
+        has the live page open (30 teachers watching their own class, as in a busy morning)."""
         from bench.live_pages import start_live_pages
 
-        stop_pages = start_live_pages(f"http://127.0.0.1:{server.port}", *TEACHER, self.seeded.run_id, pages=LIVE_PAGES)
+        runs = self.seeded.live_runs[:LIVE_PAGES]
+        stop_pages = start_live_pages(f"http://127.0.0.1:{server.port}", *TEACHER, [run_id for run_id, _ in runs])
         try:
-            self._ours_phase(server, names, "ours_live", LIVE_TEAMS, seconds=self.seconds, seed=LIVE_TEAMS)
+            self._ours_phase(server, names, "ours_live", LIVE_TEAMS, seconds=self.seconds, seed=LIVE_TEAMS,
+                             codes=[code for _, code in runs])
         finally:
             pages = stop_pages()
-        self.results["live_pages"] = {"pages": LIVE_PAGES, **pages}
+        self.results["live_pages"] = {"pages": len(runs), **pages}
         log(f"  live pages: {pages}")
 
     def _ours_phase(self, server, names, system: str, concurrency: int, *, seconds: float, seed: int,
-                    rate: float | None = None, record: bool = True):
+                    rate: float | None = None, record: bool = True, codes: list[str] | None = None):
         expected = rate or OURS_RATE_CEILING
         pool = wrk.teams_needed(expected, seconds, len(self.seeded.tasks), concurrency)
-        log(f"{system}: joining {pool} teams for {concurrency} connections")
-        teams = asyncio.run(ours.join_teams(server.port, self.seeded.join_code, [next(names) for _ in range(pool)]))
+        codes = codes or [self.seeded.join_code]
+        log(f"{system}: joining {pool} teams for {concurrency} connections" +
+            (f" into {len(codes)} classes" if len(codes) > 1 else ""))
+        team_names = [next(names) for _ in range(pool)]
+        teams = [team for n, code in enumerate(codes)
+                 for team in asyncio.run(ours.join_teams(server.port, code, team_names[n::len(codes)]))]
         log(f"{system}: {concurrency} teams at once, {seconds:.0f} s" + (f", paced at {rate:.0f} req/s" if rate else ""))
         phase = wrk.run_phase(server.port, teams, self.seeded.tasks, label=f"{system}/{concurrency}",
                               path="/api/v1/team/answers", connections=concurrency, seconds=seconds,

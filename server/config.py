@@ -55,7 +55,7 @@ class Settings:
     CLIENT_TEAM_UPLOAD_LIMIT: str = "30 per minute"
     MAX_AGREEMENT_BYTES: int = 10 * 1024 * 1024
     TEAM_NAME_BLOCKLIST: tuple[str, ...] = ()
-    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_STORAGE_URI: str = "memory-swept://"
     RATELIMIT_ENABLED: bool = True
     SESSION_COOKIE_SECURE: bool = False
     SESSION_COOKIE_HTTPONLY: bool = True
@@ -139,7 +139,7 @@ class Settings:
             FREE_PLAY_UPLOAD_QUOTA_BYTES=_int(env, "FREE_PLAY_UPLOAD_QUOTA_BYTES", 500 * 1024 * 1024),
             CLIENT_TEAM_UPLOAD_LIMIT=env.get("CLIENT_TEAM_UPLOAD_LIMIT", "30 per minute"),
             TEAM_NAME_BLOCKLIST=blocklist,
-            RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI", "memory://"),
+            RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI", "memory-swept://"),
             SESSION_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             REMEMBER_COOKIE_SECURE=_bool(env.get("SESSION_COOKIE_SECURE"), production),
             LOG_LEVEL=env.get("LOG_LEVEL", "INFO"),

@@ -6,6 +6,7 @@ from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 
 from rallies.db import db
+from server import ratelimit_storage  # noqa: F401 - registers memory-swept://
 from server.login_throttle import network_key
 
 migrate = Migrate(render_as_batch=True, compare_type=True)

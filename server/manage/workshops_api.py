@@ -80,7 +80,7 @@ class CommentSchema(Schema):
     comment = fields.String(required=True, validate=validate.Length(max=2000))
 
 
-class CopySchema(Schema):
+class WorkshopCopySchema(Schema):
     team_id = fields.Integer(required=True)
     station_ids = fields.List(fields.Integer(), metadata={"description": "Default: all of the team's stations."})
     rally_id = fields.Integer(metadata={"description": "A rally of the school you edit; default: a new draft."})
@@ -167,7 +167,7 @@ def comment_station(body, workshop_id, station_id):
 
 
 @blp.route("/workshops/<int:workshop_id>/copy", methods=["POST"])
-@blp.arguments(CopySchema)
+@blp.arguments(WorkshopCopySchema)
 @blp.response(201, RallySchema)
 def copy_stations(body, workshop_id):
     """Copy a team's stations into a draft rally of the school (new, or one you edit)."""

@@ -306,8 +306,12 @@ def test_arabic_is_laid_out_right_to_left(live_server, town_run, phone):
       return { left: b.left, right: b.right }; }""")
     assert heading["right"] > width - 40 and heading["left"] > width / 2
     # A station's badge comes first in the text, so it sits to the right of its count.
-    first = page.locator("ol.stations > li").first
-    assert box(first.locator(".badge.state"))["x"] > box(first.locator(".station-meta .muted"))["x"]
+    # (read in one go: the list is drawn again when the first sync answers)
+    expect(page.locator("ol.stations > li").first.locator(".station-meta .muted")).to_be_visible()
+    badge_x, count_x = page.evaluate("""() => { const li = document.querySelector('ol.stations > li');
+      return [li.querySelector('.badge.state'), li.querySelector('.station-meta .muted')]
+        .map((node) => node.getBoundingClientRect().x); }""")
+    assert badge_x > count_x
     # The progress bar fills from the right.
     page.get_by_role("link", name="Eingang").click()
     page.get_by_text("Rembrandt").click()

@@ -32,11 +32,12 @@ ALLOWED = frozenset({
 }) | frozenset(word for name in LANGUAGE_NAMES.values() for word in name.split())  # a rally's language, named in itself
 # Not pages for people of these roles: the web player (its own JSON catalogues), machine endpoints.
 # A signed agreement is the partners' own file; a rally archive and the API's figures CSV are for programs.
-# The studio's phone preview is the web player's shell, whose texts come from the player's own
-# JSON catalogues (checked by tests/server/test_player_i18n.py), not from this one.
+# The studio's phone preview and the pupils' workshop page (/workshop, /workshop/<code>) are the
+# web player's shell, whose texts come from the player's own JSON catalogues (checked by
+# tests/server/test_player_i18n.py), not from this one.
 NOT_FOR_READING = re.compile(r"/agreement(\.pdf)?$|/export\.zip$|^/api/manage/v1/office/figures\.csv$"
                              r"|^/editor/rallies/\d+/phone$")
-SKIPPED_PREFIXES = ("/static/", "/play", "/join/", "/q/", "/sw.js", "/metrics", "/healthz", "/readyz", "/media/",
+SKIPPED_PREFIXES = ("/static/", "/play", "/join/", "/q/", "/workshop", "/sw.js", "/metrics", "/healthz", "/readyz", "/media/",
                     "/api/")
 
 
