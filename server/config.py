@@ -21,6 +21,11 @@ def _int(env: dict, name: str, default: int) -> int:
     return default if raw in (None, "") else int(raw)
 
 
+def _float(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    return default if raw in (None, "") else float(raw)
+
+
 def _timezone(name: str) -> str:
     """An IANA zone name people's times are shown in; a typo fails at start, not on a page."""
     from zoneinfo import ZoneInfo
@@ -46,6 +51,7 @@ class Settings:
     LIVE_WAIT_SLOTS: int = 1
     LIVE_MIN_INTERVAL: int = 5  # seconds between two computations of a run's full live view
     LIVE_POLL_SECONDS: int = 10  # how soon a page without a waiting slot asks again
+    LIVE_CPU_SHARE: float = 0.02  # at most this share of a worker's time rebuilds live views; 0: no limit (server/live_budget.py)
     MAX_IMAGE_BYTES: int = 15 * 1024 * 1024
     MAX_AUDIO_BYTES: int = 25 * 1024 * 1024
     MAX_VIDEO_BYTES: int = 100 * 1024 * 1024
@@ -131,6 +137,7 @@ class Settings:
             LIVE_WAIT_SLOTS=_int(env, "LIVE_WAIT_SLOTS", 1),
             LIVE_MIN_INTERVAL=_int(env, "LIVE_MIN_INTERVAL", 5),
             LIVE_POLL_SECONDS=_int(env, "LIVE_POLL_SECONDS", 10),
+            LIVE_CPU_SHARE=_float(env, "LIVE_CPU_SHARE", 0.02),
             MAX_IMAGE_BYTES=_int(env, "MAX_IMAGE_BYTES", 15 * 1024 * 1024),
             MAX_AUDIO_BYTES=_int(env, "MAX_AUDIO_BYTES", 25 * 1024 * 1024),
             MAX_VIDEO_BYTES=_int(env, "MAX_VIDEO_BYTES", 100 * 1024 * 1024),

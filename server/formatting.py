@@ -9,6 +9,7 @@ locale's way ("12,5" in German) and whole numbers without ".0". Templates use th
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -43,9 +44,19 @@ def format_when(value: dt.datetime | dt.date | None, with_seconds: bool = False)
     if not isinstance(value, dt.datetime):
         return format_day(value)
     when = local(value)
-    locale = get_locale()
-    time = format_time(when.timetz(), "medium" if with_seconds else "short")
-    return locale.datetime_formats["medium"].format(time, format_date(when.date(), "medium"))
+    if not with_seconds:
+        when = when.replace(second=0, microsecond=0)  # what is shown; lets the cache below hit
+    return _format_when(str(get_locale()), when.replace(tzinfo=None), with_seconds)
+
+
+@lru_cache(maxsize=4096)
+def _format_when(locale_key: str, when: dt.datetime, with_seconds: bool) -> str:
+    """Babel parses its patterns on every call; a live table of 100 teams shows far fewer distinct times.
+
+    `when` is the local wall time without its zone: aware times of one instant compare equal
+    whatever their zone, and would share a cache entry."""
+    time = format_time(when.time(), "medium" if with_seconds else "short")
+    return get_locale().datetime_formats["medium"].format(time, format_date(when.date(), "medium"))
 
 
 def format_day(value: dt.datetime | dt.date | None, width: str = "medium") -> str:
@@ -61,7 +72,15 @@ def format_clock(value: dt.datetime | None, with_seconds: bool = False) -> str:
     """The local time of day, e.g. "14:05"."""
     if value is None:
         return NOTHING
-    return format_time(local(value).timetz(), "medium" if with_seconds else "short")
+    when = local(value)
+    if not with_seconds:
+        when = when.replace(second=0, microsecond=0)
+    return _format_clock(str(get_locale()), when.time(), with_seconds)
+
+
+@lru_cache(maxsize=4096)
+def _format_clock(locale_key: str, when: dt.time, with_seconds: bool) -> str:
+    return format_time(when, "medium" if with_seconds else "short")
 
 
 def format_number(value, digits: int = 2) -> str:
@@ -70,8 +89,13 @@ def format_number(value, digits: int = 2) -> str:
         return NOTHING
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return format_decimal(round(value, digits) if isinstance(value, float) else value,
-                          format="#,##0." + "#" * digits if digits else "#,##0")
+    return _format_number(str(get_locale()), round(value, digits) if isinstance(value, float) else value, digits)
+
+
+@lru_cache(maxsize=4096)
+def _format_number(locale_key: str, value, digits: int) -> str:
+    """Points repeat endlessly across a class's rows; each distinct one is formatted once per locale."""
+    return format_decimal(value, format="#,##0." + "#" * digits if digits else "#,##0")
 
 
 def parse_number(text: str) -> float:

@@ -30,6 +30,7 @@ from rallies.errors import DomainError, NotFound
 from rallies.models import ClassRun, Rally
 from rallies.runtime import setting
 from server.auth import role_required
+from server.live_budget import BuildBudget
 from server.formatting import format_clock, format_when, local as local_time
 from server.i18n import say
 from server.pages.teacher import bp
@@ -198,19 +199,30 @@ def teacher_run_message(run_id: int):
 
 # --- Live view -------------------------------------------------------------------------
 
-def live_payload(run: ClassRun) -> dict:
+def live_payload(run: ClassRun, version: str | None = None) -> dict:
     """Everything the live page shows, for the page and for its pushed updates."""
     from server.pages.teacher import _live_rows, _live_summary
 
+    version = version or live.live_version(run)  # before loading: a change meanwhile shows next time
     data = results_service.load_run(run)
     progress = results_service.live_progress(run, data=data)
     return {**_live_summary(progress), "teams": _live_rows(progress), "stations": live.station_overview(data),
-            "ends_at": _clock(run.ends_at), "version": live.live_version(run)}
+            "ends_at": _clock(run.ends_at), "version": version}
 
 
 _shared: dict[tuple, tuple[float, object]] = {}
 _shared_lock = threading.Lock()
 _building: dict[tuple, threading.Lock] = {}
+
+
+def _budget() -> BuildBudget:
+    """This process's budget for live views (one per app, as tests create several)."""
+    return current_app.extensions.setdefault("live_budget", BuildBudget())
+
+
+def live_interval() -> float:
+    """Seconds between two rebuilds of a run's live view in this process (see server/live_budget.py)."""
+    return _budget().interval(float(setting("LIVE_MIN_INTERVAL")), float(setting("LIVE_CPU_SHARE")))
 
 
 def _shared_value(kind: str, run: ClassRun, seconds: float, build):
@@ -228,6 +240,8 @@ def _shared_value(kind: str, run: ClassRun, seconds: float, build):
         if entry is not None and now - entry[0] < seconds:
             return entry[1]
         value = build()
+        if kind == "payload":
+            _budget().record(key, time.monotonic() - now)
         with _shared_lock:
             _shared[key] = (time.monotonic(), value)
             if len(_shared) > 512:
@@ -237,9 +251,9 @@ def _shared_value(kind: str, run: ClassRun, seconds: float, build):
         return value
 
 
-def shared_payload(run: ClassRun) -> dict:
-    """The live payload, at most once per `LIVE_MIN_INTERVAL` seconds per run and process."""
-    return _shared_value("payload", run, float(setting("LIVE_MIN_INTERVAL")), lambda: live_payload(run))
+def shared_payload(run: ClassRun, interval: float) -> dict:
+    """The live payload, at most once per `interval` seconds per run and process."""
+    return _shared_value("payload", run, interval, lambda: live_payload(run, shared_version(run)))
 
 
 def shared_version(run: ClassRun) -> str:
@@ -249,9 +263,10 @@ def shared_version(run: ClassRun) -> str:
 
 
 def _changed(run: ClassRun):
-    payload = shared_payload(run)
+    interval = live_interval()
+    payload = shared_payload(run, interval)
     # The page asks again only after the interval: a busy run changes all the time.
-    retry_ms = max(250, int(float(setting("LIVE_MIN_INTERVAL")) * 1000))
+    retry_ms = max(250, int(interval * 1000))
     return _no_store(jsonify({"changed": True, **payload, "retry_ms": retry_ms}))
 
 

@@ -52,8 +52,8 @@ def test_pages_hold_50_items_and_next_is_a_path(make_rally, client, db):
     version_id, code = rally.published_version_id, rally.free_play_code
     for n in range(52):
         db.session.add(Rally(institution_id=rally.institution_id, title=f"Kopie {n:02d}", visibility="public",
-                             published_version_id=version_id, free_play_code=f"{code[:4]}{n:02d}"[:8]
-                             .replace("0", "A").replace("1", "B")))
+                             published_version_id=version_id,  # 8 characters: never the original's 6
+                             free_play_code=f"{code[:4]}{n:02d}ZZ".replace("0", "A").replace("1", "B")))
     db.session.commit()
     first = client.get("/api/v1/rallies?q=kopie").get_json()
     assert len(first["items"]) == 50 and first["next"].startswith("/api/v1/rallies?")

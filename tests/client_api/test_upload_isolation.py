@@ -79,4 +79,5 @@ def open_transactions(db) -> int:
     with db.engine.connect() as connection:
         return connection.exec_driver_sql(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND xact_start IS NOT NULL").scalar()
+            "AND pid <> pg_backend_pid() AND xact_start IS NOT NULL "
+            "AND backend_type = 'client backend'").scalar()  # autovacuum has transactions too

@@ -39,6 +39,15 @@ def test_a_configured_time_zone_is_followed(app):
         assert format_when(WINTER) == "06.12.2026, 20:42"
 
 
+def test_one_instant_shown_in_two_zones_gets_each_zones_wall_time(app):
+    """Formatted times are cached; aware times of one instant compare equal across zones."""
+    with in_language(app, "de"):
+        app.config["TIMEZONE"] = "Europe/Berlin"
+        berlin = format_when(WINTER)
+        app.config["TIMEZONE"] = "America/New_York"
+        assert (berlin, format_when(WINTER), format_clock(WINTER)) == ("07.12.2026, 02:42", "06.12.2026, 20:42", "20:42")
+
+
 def test_numbers_are_german_or_english_and_whole_numbers_have_no_point_zero(app):
     with in_language(app, "de"):
         assert [format_number(v) for v in (12.0, 12.5, 10, 0.25, 1234.5)] == ["12", "12,5", "10", "0,25", "1.234,5"]
