@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 
-SYSTEMS = (("ours", "our server"), ("ours_live", "our server, 30 live pages open (each teacher watching her class)"),
+SYSTEMS = (("ours", "our server"), ("ours_classes", "our server, teams in 30 classes"),
+           ("ours_live", "our server, teams in 30 classes, 30 live pages open (each teacher watching her class)"),
            ("ours_paced", "our server, paced"), ("floor", "floor (bench/floor_app.py)"),
            ("ctfd", "CTFd 3.8.7"))
 
@@ -120,10 +121,12 @@ def render(results: dict, worker_config, workers: int, targets: dict, seconds: f
                          "(for reference)", None))
     live = results.get("live_pages")
     if live:
-        plain, watched = load.get(("ours", 50)), load.get(("ours_live", 50))
-        if plain and watched and plain.items_per_s:
-            cost = 1 - watched.items_per_s / plain.items_per_s
-            rows.append((f"answers/s lost with {live['pages']} teacher live pages open (one per class), 50 teams "
+        watched = load.get(("ours_live", 50))
+        baseline = live.get("baseline_answers_per_s")
+        if watched and baseline:
+            cost = 1 - watched.items_per_s / baseline
+            rows.append((f"answers/s lost with {live['pages']} teacher live pages open (one per class), 50 teams, "
+                         f"against the mean of the phases without pages before and after "
                          f"({live['requests']} live updates, {live['errors']} errors)",
                          f"{cost:.1%}", f"≤ {targets['live_pages_cost']:.0%}",
                          cost <= targets["live_pages_cost"] and live["errors"] == 0))

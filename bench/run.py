@@ -38,6 +38,9 @@ from bench.procs import Server, free_port, gunicorn_argv, stop_all  # noqa: E402
 VENV_BIN = os.path.dirname(sys.executable)
 GUNICORN = os.path.join(VENV_BIN, "gunicorn")
 WORKERS = 2
+# gunicorn as the README deploys it (server/gunicorn_conf.py: metrics folder, 1 ms GIL switch
+# interval), for ours and the floor alike
+PRODUCTION_CONF = ["-c", "python:server.gunicorn_conf"]
 CONCURRENCIES = (50, 200)
 PACED_TEAMS = 200
 PACED_SHARE = 0.5  # the paced phase offers this share of our measured saturation throughput
@@ -88,7 +91,7 @@ class Bench:
     def start_ours(self, worker_class: str, threads: int) -> Server:
         port = free_port()
         argv = gunicorn_argv(GUNICORN, "bench.wsgi_ours:app", port, workers=WORKERS, worker_class=worker_class,
-                             threads=threads)
+                             threads=threads, extra=PRODUCTION_CONF)
         return Server("our server", argv, env=ours.server_env(self.pg, self.media), cwd=ROOT, port=port,
                       log_path=os.path.join(self.logs, "ours.log")).start()
 
@@ -96,7 +99,7 @@ class Bench:
         port = free_port()
         env = dict(os.environ, DATABASE_URL=self.pg.url("floor_bench"), PYTHONPATH=ROOT)
         argv = gunicorn_argv(GUNICORN, "bench.floor_app:app", port, workers=WORKERS, worker_class=worker_class,
-                             threads=threads)
+                             threads=threads, extra=PRODUCTION_CONF)
         return Server("floor", argv, env=env, cwd=ROOT, port=port,
                       log_path=os.path.join(self.logs, "floor.log")).start()
 
@@ -154,19 +157,29 @@ class Bench:
             server.stop()
 
     def _ours_with_live_pages(self, server, names) -> None:
-        """The same load again, its teams spread over LIVE_PAGES classes, while each class's teacher
-        has the live page open (30 teachers watching their own class, as in a busy morning)."""
+        """The same load with its teams spread over LIVE_PAGES classes, without and then with each
+        class's teacher watching the live page (30 teachers, as in a busy morning), and once more
+        without: the live phase is compared with the mean of the two around it, so that a drift
+        of the machine during the three phases does not count as the pages' cost."""
         from bench.live_pages import start_live_pages
 
         runs = self.seeded.live_runs[:LIVE_PAGES]
+        codes = [code for _, code in runs]
+        before = self._ours_phase(server, names, "ours_classes", LIVE_TEAMS, seconds=self.seconds, seed=LIVE_TEAMS,
+                                  codes=codes)
         stop_pages = start_live_pages(f"http://127.0.0.1:{server.port}", *TEACHER, [run_id for run_id, _ in runs])
         try:
-            self._ours_phase(server, names, "ours_live", LIVE_TEAMS, seconds=self.seconds, seed=LIVE_TEAMS,
-                             codes=[code for _, code in runs])
+            self._ours_phase(server, names, "ours_live", LIVE_TEAMS, seconds=self.seconds, seed=LIVE_TEAMS + 1,
+                             codes=codes)
         finally:
             pages = stop_pages()
-        self.results["live_pages"] = {"pages": len(runs), **pages}
-        log(f"  live pages: {pages}")
+        after = self._ours_phase(server, names, "ours_classes_after", LIVE_TEAMS, seconds=self.seconds,
+                                 seed=LIVE_TEAMS + 2, codes=codes, record=False)
+        baseline = (before.stats.items_per_s + after.stats.items_per_s) / 2
+        self.results["live_pages"] = {"pages": len(runs), "baseline_answers_per_s": baseline,
+                                      "after_answers_per_s": after.stats.items_per_s, **pages}
+        log(f"  live pages: {pages}; without pages {before.stats.items_per_s:.0f} before and "
+            f"{after.stats.items_per_s:.0f} answers/s after")
 
     def _ours_phase(self, server, names, system: str, concurrency: int, *, seconds: float, seed: int,
                     rate: float | None = None, record: bool = True, codes: list[str] | None = None):

@@ -5,10 +5,17 @@ each worker writes its values into PROMETHEUS_MULTIPROC_DIR (a fresh temporary f
 unless the operator names one), and a worker that exits is marked dead there. Workers,
 threads and the bind address follow gunicorn's usual environment (GUNICORN_CMD_ARGS) or
 the command line.
+
+Each worker hands the GIL between its threads every millisecond instead of Python's 5 ms
+(`PYTHON_SWITCH_INTERVAL`): a thread back from a database round trip otherwise waits up to
+5 ms for a thread that is judging answers, several times per request (the convoy effect).
+Measured with the bench's paced phase (200 teams at 160 requests/s on 2 cores): p99 133-165 ms
+instead of 274-363 ms.
 """
 
 import os
 import shutil
+import sys
 import tempfile
 
 _dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
@@ -27,3 +34,12 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    sys.setswitchinterval(switch_interval())
+
+
+def switch_interval() -> float:
+    """Seconds a thread may hold the GIL while others wait (PYTHON_SWITCH_INTERVAL, default 1 ms)."""
+    return float(os.environ.get("PYTHON_SWITCH_INTERVAL") or 0.001)
