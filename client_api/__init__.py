@@ -38,3 +38,13 @@ def init_client_api(app: Flask) -> None:
         client_api.register_blueprint(module.blp, url_prefix="/api/v1")
     csrf.exempt(routes_media.blp)
     client_api.register_blueprint(routes_media.blp)
+    for limiter in app.extensions.get("limiter", ()):
+        # Its own limits (client_api/limits.py) count in the same storage; Flask-Limiter's
+        # per-request lookup of decorated limits found none here and cost ~3 % of an answer.
+        limiter.request_filter(_is_client_api_request)
+
+
+def _is_client_api_request() -> bool:
+    from flask import request
+
+    return request.path.startswith(("/api/v1/", "/media/"))

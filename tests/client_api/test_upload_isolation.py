@@ -34,8 +34,9 @@ def test_answers_are_judged_at_once_while_a_100_mb_hostile_upload_is_processed(a
     def watched_ingest(*args, **kwargs):
         """The real checks, while the answers below are sent; returns only once they came back
         (or after 10 s), so that they cannot have waited for the upload to be recorded."""
-        processing.set()
+        # counted before the answers below start (their own transactions are not the upload's)
         transactions_while_processing.append(open_transactions(db))
+        processing.set()
         try:
             return real_ingest(*args, **kwargs)
         finally:
