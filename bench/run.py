@@ -20,6 +20,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,17 @@ TARGETS = {
     "qr_pdf_s": 2.0,
     "live_pages_cost": 0.05,  # answers/s lost with LIVE_PAGES live pages open
 }
+
+
+def live_view_cpu_seconds(port: int) -> float:
+    """CPU seconds our workers spent on live pages so far (rallyhub_live_view_cpu_seconds_total, summed
+    over the workers by prometheus_client's multiprocess mode; /metrics answers loopback)."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    match = re.search(r"^rallyhub_live_view_cpu_seconds_total ([0-9.eE+-]+)$", text, re.MULTILINE)
+    return float(match.group(1)) if match else 0.0
 
 
 def log(message: str) -> None:
@@ -167,12 +179,14 @@ class Bench:
         codes = [code for _, code in runs]
         before = self._ours_phase(server, names, "ours_classes", LIVE_TEAMS, seconds=self.seconds, seed=LIVE_TEAMS,
                                   codes=codes)
+        live_cpu_before = live_view_cpu_seconds(server.port)
         stop_pages = start_live_pages(f"http://127.0.0.1:{server.port}", *TEACHER, [run_id for run_id, _ in runs])
         try:
-            self._ours_phase(server, names, "ours_live", LIVE_TEAMS, seconds=self.seconds, seed=LIVE_TEAMS + 1,
-                             codes=codes)
+            watched = self._ours_phase(server, names, "ours_live", LIVE_TEAMS, seconds=self.seconds,
+                                       seed=LIVE_TEAMS + 1, codes=codes)
         finally:
             pages = stop_pages()
+        pages["cpu_share"] = (live_view_cpu_seconds(server.port) - live_cpu_before) / watched.server_cpu_s
         after = self._ours_phase(server, names, "ours_classes_after", LIVE_TEAMS, seconds=self.seconds,
                                  seed=LIVE_TEAMS + 2, codes=codes, record=False)
         baseline = (before.stats.items_per_s + after.stats.items_per_s) / 2

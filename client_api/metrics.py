@@ -24,6 +24,8 @@ UPLOAD_BYTES = Histogram("rallyhub_upload_bytes", "Size of accepted team uploads
                          buckets=(1e4, 1e5, 5e5, 1e6, 5e6, 1.5e7, 2.5e7, 1e8))
 JOIN_FAILURES = Counter("rallyhub_join_failures_total", "Refused joins by code", ["code"])
 RATE_LIMITED = Counter("rallyhub_rate_limited_total", "Requests refused with 429", ["route"])
+LIVE_VIEW_CPU = Counter("rallyhub_live_view_cpu_seconds_total",
+                        "CPU seconds spent answering teachers' live pages (their updates)")
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:

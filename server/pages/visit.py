@@ -29,6 +29,7 @@ from rallies.db import db, utcnow
 from rallies.errors import DomainError, NotFound
 from rallies.models import ClassRun, Rally
 from rallies.runtime import setting
+from client_api.metrics import LIVE_VIEW_CPU
 from server.auth import role_required
 from server.live_budget import BuildBudget
 from server.formatting import format_clock, format_when, local as local_time
@@ -299,6 +300,14 @@ def _wait_for_change(run_id: int, version: str, seconds: float) -> bool:
 @role_required("teacher")
 def teacher_live_updates(run_id: int):
     """The live page's pushed updates: `?v=<version>` waits briefly for a change (see module docstring)."""
+    started = time.thread_time()
+    try:
+        return _live_updates(run_id)
+    finally:  # what the open live pages cost, in rallyhub_live_view_cpu_seconds_total
+        LIVE_VIEW_CPU.inc(time.thread_time() - started)
+
+
+def _live_updates(run_id: int):
     run = _run(run_id)
     if run.purged_at is not None:
         raise NotFound(msg("Die Daten der Schülerinnen und Schüler dieser Klassenrallye sind gelöscht."))

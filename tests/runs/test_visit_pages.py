@@ -251,3 +251,13 @@ def test_many_pages_of_one_run_share_one_computation_of_the_live_view(app, as_te
     answers = [as_teacher.get(url).json for _ in range(5)]
     assert calls == [played.run.id]
     assert all(a["changed"] and a["retry_ms"] == 60_000 for a in answers)
+
+
+def test_live_updates_count_the_cpu_they_cost_in_the_metrics(app, as_teacher, make_played_run):
+    """Operators (and `make bench`) see what open live pages cost: rallyhub_live_view_cpu_seconds_total."""
+    from client_api.metrics import LIVE_VIEW_CPU
+
+    played = make_played_run()
+    before = LIVE_VIEW_CPU._value.get()
+    assert as_teacher.get(f"/teacher/runs/{played.run.id}/live/updates").json["changed"] is True
+    assert LIVE_VIEW_CPU._value.get() > before
