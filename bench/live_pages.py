@@ -79,20 +79,29 @@ def _page(base: str, cookies: dict, run_id: int, stats: LiveStats, stop: threadi
         stop.wait(wait)
 
 
-def start_live_pages(base: str, email: str, password: str, run_ids: list[int]):
-    """One live page per run id, in threads; returns `stop()`, which ends them and gives their figures."""
+def start_live_pages(base: str, email: str, password: str, run_ids: list[int], *, open_within: float = 0):
+    """One live page per run id, in threads; returns `stop()`, which ends them and gives their figures.
+
+    With `open_within`, returns once every page has shown its first view (or after that many
+    seconds): the pages are then open, as teachers' pages are during a visit, and what is
+    measured next is what keeping them open costs, not the teachers opening them.
+    """
     cookies = login(base, email, password)
     stats, stop = LiveStats(), threading.Event()
     threads = [threading.Thread(target=_page, args=(base, cookies, run_id, stats, stop), daemon=True)
                for run_id in run_ids]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + open_within
+    while stats.requests < len(run_ids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    opened = stats.requests
 
     def finish() -> dict:
         stop.set()
         for thread in threads:
             thread.join(timeout=70)
-        return stats.summary()
+        return {**stats.summary(), "opening_requests": opened}
 
     return finish
 

@@ -127,7 +127,8 @@ def render(results: dict, worker_config, workers: int, targets: dict, seconds: f
             cost = 1 - watched.items_per_s / baseline
             rows.append((f"answers/s lost with {live['pages']} teacher live pages open (one per class), 50 teams, "
                          f"against the mean of the phases without pages before and after "
-                         f"({live['requests']} live updates, {live['errors']} errors)",
+                         f"({live['requests']} live updates, {live.get('opening_requests', 0)} of them opening "
+                         f"the pages before the phase, {live['errors']} errors)",
                          f"{cost:.1%}", f"≤ {targets['live_pages_cost']:.0%}",
                          cost <= targets["live_pages_cost"] and live["errors"] == 0))
         if live.get("cpu_share") is not None:

@@ -179,8 +179,9 @@ class Bench:
         codes = [code for _, code in runs]
         before = self._ours_phase(server, names, "ours_classes", LIVE_TEAMS, seconds=self.seconds, seed=LIVE_TEAMS,
                                   codes=codes)
+        stop_pages = start_live_pages(f"http://127.0.0.1:{server.port}", *TEACHER, [run_id for run_id, _ in runs],
+                                      open_within=30)
         live_cpu_before = live_view_cpu_seconds(server.port)
-        stop_pages = start_live_pages(f"http://127.0.0.1:{server.port}", *TEACHER, [run_id for run_id, _ in runs])
         try:
             watched = self._ours_phase(server, names, "ours_live", LIVE_TEAMS, seconds=self.seconds,
                                        seed=LIVE_TEAMS + 1, codes=codes)
