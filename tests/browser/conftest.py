@@ -165,6 +165,36 @@ def _task(authoring, station, actor, kind, prompt, config, points=10):
                               feedback_correct="Richtig so!", feedback_wrong="Schau noch einmal genau hin.")
 
 
+def kunsthalle_editor(password: str):
+    """The Kunsthalle and its editor (`kuratorin@example.org`), as the studio and drawing tests author them."""
+    from rallies import accounts
+    from rallies.db import db
+    from rallies.models import Institution
+
+    institution = Institution(name="Kunsthalle Beispielstadt", kind="museum", municipal=True, region="Mitte",
+                              address="Museumsplatz 2", lat=52.52, lon=13.40)
+    db.session.add(institution)
+    db.session.flush()
+    editor = accounts.create_user(email="kuratorin@example.org", password=password, role="editor",
+                                  display_name="Kuratorin", institution_ids=[institution.id], school_ids=[])
+    return institution, editor
+
+
+def signed_in_editor(browser, live_server, editor, password: str, viewport: dict):
+    """A German desktop context with the editor signed in on the rally list: (context, page, page errors)."""
+    context = browser.new_context(viewport=viewport, locale="de-DE")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server("/login"))
+    page.fill("input[name=email]", editor.email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/editor/rallies")
+    return context, page, errors
+
+
 def _picture(institution):
     """A small generated photo, stored through the media library as an editor's upload would be."""
     import io

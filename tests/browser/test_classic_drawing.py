@@ -15,17 +15,11 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def drawn_rally(live_server):
     """A draft with a site plan, two stations and a hotspot task with one circle, by a signed-in editor's account."""
-    from rallies import accounts, authoring
+    from rallies import authoring
     from rallies.db import db
-    from rallies.models import Institution
-    from tests.browser.conftest import _picture
+    from tests.browser.conftest import _picture, kunsthalle_editor
 
-    institution = Institution(name="Kunsthalle Beispielstadt", kind="museum", municipal=True, region="Mitte",
-                              address="Museumsplatz 2", lat=52.52, lon=13.40)
-    db.session.add(institution)
-    db.session.flush()
-    editor = accounts.create_user(email="kuratorin@example.org", password=PASSWORD, role="editor",
-                                  display_name="Kuratorin", institution_ids=[institution.id], school_ids=[])
+    institution, editor = kunsthalle_editor(PASSWORD)
     rally = authoring.create_rally(institution, actor=editor, title="Farben der Moderne", about="Kunsthalle, Klassen 7–9")
     hall = authoring.add_station(rally, actor=editor, title="Eingangshalle")
     authoring.add_station(rally, actor=editor, title="Garten")
@@ -39,17 +33,9 @@ def drawn_rally(live_server):
 
 
 def _signed_in(browser, live_server, editor):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(live_server("/login"))
-    page.fill("input[name=email]", editor.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/editor/rallies")
-    return context, page, errors
+    from tests.browser.conftest import signed_in_editor
+
+    return signed_in_editor(browser, live_server, editor, PASSWORD, {"width": 1280, "height": 900})
 
 
 def test_a_click_in_the_classic_hotspot_editor_adds_a_circle_that_the_form_saves(browser, live_server, drawn_rally):

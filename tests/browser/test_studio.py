@@ -210,16 +210,10 @@ def steps(painting: Path, plan: Path) -> list[Step]:
 
 @pytest.fixture
 def editor_account(live_server):
-    from rallies import accounts
     from rallies.db import db
-    from rallies.models import Institution
+    from tests.browser.conftest import kunsthalle_editor
 
-    institution = Institution(name="Kunsthalle Beispielstadt", kind="museum", municipal=True, region="Mitte",
-                              address="Museumsplatz 2", lat=52.52, lon=13.40)
-    db.session.add(institution)
-    db.session.flush()
-    editor = accounts.create_user(email="kuratorin@example.org", password=PASSWORD, role="editor",
-                                  display_name="Kuratorin", institution_ids=[institution.id], school_ids=[])
+    _, editor = kunsthalle_editor(PASSWORD)
     db.session.commit()
     return editor
 
@@ -227,17 +221,10 @@ def editor_account(live_server):
 def test_farben_der_moderne_is_built_in_the_studio_within_30_inputs_and_3_page_loads(
         browser, live_server, editor_account, capsys, tmp_path):
     painting, plan = pictures(tmp_path)
-    context = browser.new_context(viewport=TABLET_OR_DESKTOP, locale="de-DE")
-    context.set_default_timeout(15_000)
+    from tests.browser.conftest import signed_in_editor
+
+    context, page, errors = signed_in_editor(browser, live_server, editor_account, PASSWORD, TABLET_OR_DESKTOP)
     context.route("**/*.tile.openstreetmap.org/**", lambda route: route.abort())
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(live_server("/login"))
-    page.fill("input[name=email]", editor_account.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/editor/rallies")
     page.wait_for_load_state("load")  # signing in is not part of building the rally
 
     author = Author(page)  # counting starts here, on the way to the rally list
@@ -358,15 +345,10 @@ def test_editor_pages_and_the_studio_fit_the_screen_without_sideways_scrolling(b
     authoring.attach_task_media(hotspot, picture.id, "Blaue Streifen", actor=editor_account)
     db.session.commit()
 
-    context = browser.new_context(viewport=viewport, locale="de-DE")
+    from tests.browser.conftest import signed_in_editor
+
+    context, page, errors = signed_in_editor(browser, live_server, editor_account, PASSWORD, viewport)
     context.route("**/*.tile.openstreetmap.org/**", lambda route: route.abort())
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(live_server("/login"))
-    page.fill("input[name=email]", editor_account.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
     for path in ("/editor/rallies", f"/editor/rallies/{rally.id}", f"/editor/stations/{station.id}",
                  f"/editor/tasks/{task.id}", f"/editor/tasks/{hotspot.id}", f"/editor/rallies/{rally.id}/site-plan",
                  f"/editor/rallies/{rally.id}/studio?station={station.id}#task-{hotspot.id}"):

@@ -243,20 +243,9 @@ def test_the_ranking_is_revealed_step_by_step_on_a_projector(live_server, phone,
 def test_the_join_screen_counts_down_to_a_planned_run(live_server, phone, visit_rally):
     from playwright.sync_api import expect
 
-    from rallies import runs
-    from rallies.db import db
-    from rallies.models import User
-
-    teacher_user = db.session.scalar(db.select(User).filter_by(email="teacher@example.org"))
     now = dt.datetime.now(dt.timezone.utc)
-    run = runs.start_run(visit_rally["rally"], school=visit_rally["school"], teacher=teacher_user, class_label="7b",
-                         starts_at=now + dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=2),
-                         max_retention_days=365, default_retention_days=30)
-    db.session.commit()
-    pupil = phone().new_page()
-    pupil.goto(live_server(f"/join/{run.join_code}"))
-    pupil.get_by_label("Teamname", exact=True).fill("Die Frühen")
-    pupil.get_by_role("button", name="Beitreten").click()
+    pupil = _join_run(live_server, phone, visit_rally, "Die Frühen",
+                      starts_at=now + dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=2))
     countdown = pupil.locator(".countdown-box")
     expect(countdown).to_contain_text("Die Rallye beginnt um")
     expect(countdown.locator(".countdown")).to_contain_text(":")
@@ -268,21 +257,10 @@ def test_the_join_screen_counts_down_to_a_planned_run(live_server, phone, visit_
 def test_a_run_that_ends_on_another_day_shows_the_date_of_its_end(live_server, phone, visit_rally):
     from playwright.sync_api import expect
 
-    from rallies import runs
-    from rallies.db import db
-    from rallies.models import User
-
-    teacher_user = db.session.scalar(db.select(User).filter_by(email="teacher@example.org"))
     now = dt.datetime.now(dt.timezone.utc)
     ends_at = now + dt.timedelta(days=3)
-    run = runs.start_run(visit_rally["rally"], school=visit_rally["school"], teacher=teacher_user, class_label="7b",
-                         starts_at=now - dt.timedelta(minutes=5), ends_at=ends_at,
-                         max_retention_days=365, default_retention_days=30)
-    db.session.commit()
-    pupil = phone().new_page()
-    pupil.goto(live_server(f"/join/{run.join_code}"))
-    pupil.get_by_label("Teamname", exact=True).fill("Die Späten")
-    pupil.get_by_role("button", name="Beitreten").click()
+    pupil = _join_run(live_server, phone, visit_rally, "Die Späten", starts_at=now - dt.timedelta(minutes=5),
+                      ends_at=ends_at)
     local_end = ends_at.astimezone()
     end = pupil.locator(".run-end")
     expect(end).to_contain_text(f"{local_end.day}.{local_end.month}.")
@@ -297,3 +275,20 @@ def test_a_run_that_ends_on_another_day_shows_the_date_of_its_end(live_server, p
     choice.get_by_text("Rembrandt").click()
     choice.get_by_role("button", name="Antwort senden").click()
     expect(choice.locator(".task-title")).to_contain_text("10 Punkte ✓")
+
+
+def _join_run(live_server, phone, visit_rally, team_name: str, *, starts_at, ends_at):
+    """A run of the visit rally with this window, joined by a team on a new phone page."""
+    from rallies import runs
+    from rallies.db import db
+    from rallies.models import User
+
+    teacher_user = db.session.scalar(db.select(User).filter_by(email="teacher@example.org"))
+    run = runs.start_run(visit_rally["rally"], school=visit_rally["school"], teacher=teacher_user, class_label="7b",
+                         starts_at=starts_at, ends_at=ends_at, max_retention_days=365, default_retention_days=30)
+    db.session.commit()
+    pupil = phone().new_page()
+    pupil.goto(live_server(f"/join/{run.join_code}"))
+    pupil.get_by_label("Teamname", exact=True).fill(team_name)
+    pupil.get_by_role("button", name="Beitreten").click()
+    return pupil

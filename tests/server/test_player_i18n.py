@@ -97,10 +97,7 @@ def test_the_player_code_holds_no_bilingual_texts():
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_the_server_rendered_player_shell_speaks_the_chosen_language(client, code):
-    response = client.get(f"/play?lang={code}")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert f'<html lang="{code}" dir="{"rtl" if code == "ar" else "ltr"}"' in page
+    page = page_in(client, f"/play?lang={code}", code)
     assert catalogue(code)["app.loading"] in page
     again = client.get("/join/ABCDEF")  # the choice is remembered (cookie) for the next page
     assert f'<html lang="{code}"' in again.get_data(as_text=True)
@@ -124,9 +121,15 @@ def test_the_workshop_code_holds_no_texts_of_its_own():
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_the_workshop_page_speaks_the_chosen_language(client, code):
-    response = client.get(f"/workshop/ABCDEF?lang={code}")
+    page = page_in(client, f"/workshop/ABCDEF?lang={code}", code)
+    assert f"<title>{catalogue(code)['workshop.title']}</title>" in page
+    assert f'<html lang="{code}"' in client.get("/play").get_data(as_text=True)  # the same remembered choice
+
+
+def page_in(client, path: str, code: str) -> str:
+    """The page at `path`, checked to be served in language `code` (right to left for Arabic)."""
+    response = client.get(path)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f'<html lang="{code}" dir="{"rtl" if code == "ar" else "ltr"}"' in page
-    assert f"<title>{catalogue(code)['workshop.title']}</title>" in page
-    assert f'<html lang="{code}"' in client.get("/play").get_data(as_text=True)  # the same remembered choice
+    return page
