@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import math
 
-import msgspec
-
 from flask.json.provider import DefaultJSONProvider
 
 MAX_DEPTH = 64
@@ -94,19 +92,7 @@ def _depth_exceeds(value, limit: int) -> bool:
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
-    """Flask's JSON provider with the bounded reader, so `request.get_json()` is bounded too,
-    and responses written by msgspec (about five times faster than the json module; a sync's
-    answer is a few kilobytes of progress): keys sorted as Flask sorts them, UTF-8 rather than
-    escaped characters, and whatever msgspec does not know handed to Flask's `default`."""
-
-    def __init__(self, app) -> None:
-        super().__init__(app)
-        self._encoder = msgspec.json.Encoder(enc_hook=self.default, order="sorted")
+    """Flask's JSON provider with the bounded reader, so `request.get_json()` is bounded too."""
 
     def loads(self, s, **kwargs):
         return loads(s)
-
-    def dumps(self, obj, **kwargs):
-        if kwargs:  # indent, a custom default …: Flask's own way
-            return super().dumps(obj, **kwargs)
-        return self._encoder.encode(obj).decode()
