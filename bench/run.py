@@ -191,8 +191,7 @@ class Bench:
         after = self._ours_phase(server, names, "ours_classes_after", LIVE_TEAMS, seconds=self.seconds,
                                  seed=LIVE_TEAMS + 2, codes=codes, record=False)
         baseline = (before.stats.items_per_s + after.stats.items_per_s) / 2
-        self.results["live_pages"] = {"pages": len(runs), "baseline_answers_per_s": baseline,
-                                      "after_answers_per_s": after.stats.items_per_s, **pages}
+        self.results["live_pages"] = {"pages": len(runs), "baseline_answers_per_s": baseline, **pages}
         log(f"  live pages: {pages}; without pages {before.stats.items_per_s:.0f} before and "
             f"{after.stats.items_per_s:.0f} answers/s after")
 

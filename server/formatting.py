@@ -43,19 +43,13 @@ def format_when(value: dt.datetime | dt.date | None, with_seconds: bool = False)
         return NOTHING
     if not isinstance(value, dt.datetime):
         return format_day(value)
-    when = local(value)
-    if not with_seconds:
-        when = when.replace(second=0, microsecond=0)  # what is shown; lets the cache below hit
-    return _format_when(str(get_locale()), when.replace(tzinfo=None), with_seconds)
+    return _format_when(str(get_locale()), _wall_time(value, with_seconds), with_seconds)
 
 
 @lru_cache(maxsize=4096)
 def _format_when(locale_key: str, when: dt.datetime, with_seconds: bool) -> str:
-    """Babel parses its patterns on every call; a live table of 100 teams shows far fewer distinct times.
-
-    `when` is the local wall time without its zone: aware times of one instant compare equal
-    whatever their zone, and would share a cache entry."""
-    time = format_time(when.time(), "medium" if with_seconds else "short")
+    """Babel parses its patterns on every call; a live table of 100 teams shows far fewer distinct times."""
+    time = _format_clock(locale_key, when.time(), with_seconds)
     return get_locale().datetime_formats["medium"].format(time, format_date(when.date(), "medium"))
 
 
@@ -72,10 +66,15 @@ def format_clock(value: dt.datetime | None, with_seconds: bool = False) -> str:
     """The local time of day, e.g. "14:05"."""
     if value is None:
         return NOTHING
-    when = local(value)
-    if not with_seconds:
-        when = when.replace(second=0, microsecond=0)
-    return _format_clock(str(get_locale()), when.time(), with_seconds)
+    return _format_clock(str(get_locale()), _wall_time(value, with_seconds).time(), with_seconds)
+
+
+def _wall_time(value: dt.datetime, with_seconds: bool) -> dt.datetime:
+    """The local wall time as shown (to the minute unless seconds are), without its zone: the
+    key of the format caches. Aware times of one instant compare equal whatever their
+    zone and would share an entry; cut to what is shown, a class's times share many."""
+    when = local(value).replace(tzinfo=None)
+    return when if with_seconds else when.replace(second=0, microsecond=0)
 
 
 @lru_cache(maxsize=4096)

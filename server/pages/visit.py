@@ -31,8 +31,8 @@ from rallies.models import ClassRun, Rally
 from rallies.runtime import setting
 from client_api.metrics import LIVE_VIEW_CPU
 from server.auth import role_required
-from server.live_budget import BuildBudget
 from server.formatting import format_clock, format_when, local as local_time
+from server.live_budget import BuildBudget
 from server.i18n import say
 from server.pages.teacher import bp
 from server.pages.forms_teacher import LOCAL_ZONE
@@ -241,8 +241,6 @@ def _shared_value(kind: str, run: ClassRun, seconds: float, build):
         if entry is not None and now - entry[0] < seconds:
             return entry[1]
         value = build()
-        if kind == "payload":
-            _budget().record(key, time.monotonic() - now)
         with _shared_lock:
             _shared[key] = (time.monotonic(), value)
             if len(_shared) > 512:
@@ -253,8 +251,17 @@ def _shared_value(kind: str, run: ClassRun, seconds: float, build):
 
 
 def shared_payload(run: ClassRun, interval: float) -> dict:
-    """The live payload, at most once per `interval` seconds per run and process."""
-    return _shared_value("payload", run, interval, lambda: live_payload(run, shared_version(run)))
+    """The live payload, at most once per `interval` seconds per run and process; each build's
+    duration goes into the process's budget."""
+    from flask_babel import get_locale
+
+    def build() -> dict:
+        started = time.monotonic()
+        payload = live_payload(run, shared_version(run))
+        _budget().record((run.id, str(get_locale())), time.monotonic() - started)
+        return payload
+
+    return _shared_value("payload", run, interval, build)
 
 
 def shared_version(run: ClassRun) -> str:

@@ -261,3 +261,12 @@ def test_live_updates_count_the_cpu_they_cost_in_the_metrics(app, as_teacher, ma
     before = LIVE_VIEW_CPU._value.get()
     assert as_teacher.get(f"/teacher/runs/{played.run.id}/live/updates").json["changed"] is True
     assert LIVE_VIEW_CPU._value.get() > before
+
+
+def test_live_updates_ask_again_later_when_building_views_would_exceed_the_cpu_share(app, as_teacher, make_played_run):
+    """Each build is timed into the worker's budget; a tiny share stretches the page's next ask."""
+    played = make_played_run()
+    url = f"/teacher/runs/{played.run.id}/live/updates"
+    app.config.update(LIVE_MIN_INTERVAL=0, LIVE_CPU_SHARE=0.000001)
+    assert as_teacher.get(url).json["retry_ms"] == 250  # nothing built yet: the shortest interval
+    assert as_teacher.get(url).json["retry_ms"] > 60_000  # one build of a few ms at a millionth of the time
